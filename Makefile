@@ -1,0 +1,53 @@
+# The course's commands. `make lab` to learn, `make test` to check everything.
+PYTHON ?= python3
+REQUIREMENTS ?= requirements.txt
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+STAMP := $(VENV)/.installed-$(notdir $(REQUIREMENTS))
+LINTED := course helpers tests benchmarks
+# Notebooks are tested from outside the repository, with an empty HOME (no caches, no config).
+FRESH_HOME = HOME=$$(mktemp -d)
+
+.PHONY: install lab test lint format unit nbval notebooks bench slides clean
+
+# (Re)install only when the requirements or the package definition change.
+$(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $@
+
+install: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+test: lint unit nbval
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+
+format: $(STAMP)
+	$(BIN)/ruff format $(LINTED)
+	$(BIN)/ruff check --fix $(LINTED)
+
+unit: $(STAMP)
+	$(FRESH_HOME) $(BIN)/pytest tests
+
+nbval: $(STAMP)
+	cd / && $(FRESH_HOME) $(BIN)/pytest --nbval-lax --nbval-current-env \
+		--nbval-cell-timeout=900 -p no:cacheprovider $(CURDIR)/notebooks
+
+notebooks: $(STAMP)
+	$(BIN)/python -m helpers.build_notebooks
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run_lessons.py
+
+slides: $(STAMP)
+	$(BIN)/jupyter nbconvert --to slides --execute --output-dir slides notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache slides

@@ -1,0 +1,122 @@
+"""Execute every lesson notebook in a fresh kernel and record what it costs and what it reaches.
+
+Each notebook runs top to bottom with nbclient, as a student would run it, from a temporary
+working directory with an empty HOME (no caches). After the last cell, one extra cell reads
+the figures the lesson's check cells recorded (``helpers.checks.recorded()``) and the kernel's
+peak memory. The table goes to benchmarks/RESULTS.md (or RESULTS-gpu.md on a GPU machine).
+
+    python benchmarks/run_lessons.py                   # all lessons
+    python benchmarks/run_lessons.py 01_activations    # some lessons
+    python benchmarks/run_lessons.py --keep-executed /tmp/executed   # also save the outputs
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+MARKER = "__LESSON_BENCHMARK__"
+COLLECT_CELL = f"""
+import json, resource
+import keras, numpy, tensorflow
+from helpers import checks
+print({MARKER!r} + json.dumps({{
+    "figures": checks.recorded(),
+    "peak_memory_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "gpus": [d.name for d in tensorflow.config.list_physical_devices("GPU")],
+    "versions": {{"tensorflow": tensorflow.__version__, "keras": keras.__version__,
+                 "numpy": numpy.__version__}},
+}}))
+"""
+
+
+def run_lesson(path: Path, keep_executed: Path | None = None) -> dict:
+    """Execute one notebook in a fresh kernel; return its time, memory and recorded figures."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells.append(nbformat.v4.new_code_cell(COLLECT_CELL))
+    with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryDirectory() as home:
+        os.environ["HOME"] = home  # the kernel inherits it: no Keras or matplotlib caches
+        client = NotebookClient(
+            notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": workdir}}
+        )
+        start = time.perf_counter()
+        client.execute()
+        seconds = time.perf_counter() - start
+    last_output = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
+    result = json.loads(last_output.split(MARKER, 1)[1])
+    if keep_executed is not None:
+        keep_executed.mkdir(parents=True, exist_ok=True)
+        nbformat.write(notebook, keep_executed / path.name)
+    return {"lesson": path.stem, "seconds": seconds, **result}
+
+
+def markdown_table(results: list[dict]) -> str:
+    """RESULTS.md: one summary row per lesson, then the figures each lesson reached."""
+    device = ", ".join(results[0]["gpus"]) if results[0]["gpus"] else "CPU only"
+    versions = ", ".join(f"{k} {v}" for k, v in results[0]["versions"].items())
+    total = sum(r["seconds"] for r in results)
+    lines = [
+        "# Lesson benchmarks",
+        "",
+        f"Measured {datetime.date.today()} with `make bench` on {os.cpu_count()} CPU cores "
+        f"({platform.machine()}, {platform.system()}), device: {device}; Python "
+        f"{platform.python_version()}, {versions}. Each lesson ran top to bottom in a fresh "
+        "kernel, from an empty working directory and an empty HOME.",
+        "",
+        "| lesson | wall time (s) | peak kernel memory (MiB) | figures recorded |",
+        "|---|---:|---:|---:|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['lesson']} | {r['seconds']:.0f} | {r['peak_memory_mib']:.0f} | "
+            f"{len(r['figures'])} |"
+        )
+    lines += [f"| **all lessons** | **{total:.0f}** | | |", ""]
+    for r in results:
+        lines += [f"## {r['lesson']}", ""]
+        lines += [f"- {name}: {value:.4g}" for name, value in r["figures"].items()]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("lessons", nargs="*", help="lesson names (default: all)")
+    parser.add_argument("--output", type=Path, help="where to write the table")
+    parser.add_argument("--keep-executed", type=Path, help="folder for the executed notebooks")
+    args = parser.parse_args(argv)
+
+    paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
+    if args.lessons:
+        paths = [p for p in paths if p.stem in args.lessons or p.stem[:2] in args.lessons]
+    if not paths:
+        print("no matching notebooks in notebooks/ (run `make notebooks`)")
+        return 1
+    results = []
+    for path in paths:
+        print(f"running {path.name} ...", flush=True)
+        result = run_lesson(path, args.keep_executed)
+        print(f"  {result['seconds']:.0f} s, {result['peak_memory_mib']:.0f} MiB", flush=True)
+        results.append(result)
+    output = args.output or ROOT / "benchmarks" / (
+        "RESULTS-gpu.md" if results[0]["gpus"] else "RESULTS.md"
+    )
+    output.write_text(markdown_table(results), encoding="utf-8")
+    (output.with_suffix(".json")).write_text(json.dumps(results, indent=1), encoding="utf-8")
+    print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

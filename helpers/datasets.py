@@ -1,0 +1,151 @@
+"""Datasets for the course, loaded with no network.
+
+Every data file is looked for, in this order:
+
+1. the course's own copy, shipped in ``helpers/data/`` (checked against its sha256);
+2. the user's Keras cache, ``$KERAS_HOME/datasets`` or ``~/.keras/datasets`` (checked too);
+3. a download through ``keras.utils.get_file`` with a pinned sha256; the URL can be pointed at
+   a mirror with an environment variable (e.g. ``COURSE_MNIST_URL``);
+
+and if none works, a :class:`DatasetUnavailableError` says what went wrong and how to fix it.
+A file whose checksum is wrong is never used. ``helpers/data/README.md`` records where each
+shipped file comes from, its licence and the script that rebuilt it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+class DatasetUnavailableError(RuntimeError):
+    """No verified copy of a data file could be found or downloaded."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One data file and every place the course may get it from."""
+
+    name: str  # file name in helpers/data/ and in the Keras cache
+    shipped_sha256: str | None  # sha256 of the copy in helpers/data/ (None: not shipped)
+    url: str  # canonical download address
+    url_sha256: str  # sha256 of the file found at `url`
+    url_env: str  # environment variable that overrides `url` (for mirrors)
+
+
+MNIST = DataFile(
+    name="mnist.npz",
+    shipped_sha256="06af5dfe73b70e3bc1c36439982b18a8d76803db9b544f6fdf838a37fbb01b64",
+    url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz",
+    url_sha256="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
+    url_env="COURSE_MNIST_URL",
+)
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def keras_cache_dir() -> Path:
+    """The folder Keras caches downloads in: ``$KERAS_HOME`` or ``~/.keras``."""
+    return Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+
+
+def locate(
+    data_file: DataFile,
+    data_dir: str | os.PathLike | None = None,
+    cache_dir: str | os.PathLike | None = None,
+) -> Path:
+    """Return the path of a verified copy of ``data_file``, downloading it only as a last resort.
+
+    ``data_dir`` defaults to ``helpers/data`` and ``cache_dir`` to :func:`keras_cache_dir`.
+    Raises :class:`DatasetUnavailableError` naming the fix when no verified copy is available.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    cache_root = Path(cache_dir) if cache_dir is not None else keras_cache_dir()
+    problems = []
+
+    shipped = data_dir / data_file.name
+    if data_file.shipped_sha256 is not None:
+        if not shipped.is_file():
+            problems.append(f"the shipped copy {shipped} is missing")
+        elif (found := sha256_of(shipped)) == data_file.shipped_sha256:
+            return shipped
+        else:
+            problem = (
+                f"the shipped copy {shipped} is corrupted (sha256 {found}, "
+                f"expected {data_file.shipped_sha256})"
+            )
+            warnings.warn(problem + "; trying the cache and the download instead", stacklevel=2)
+            problems.append(problem)
+
+    cached = cache_root / "datasets" / data_file.name
+    if cached.is_file():
+        if (found := sha256_of(cached)) == data_file.url_sha256:
+            return cached
+        problems.append(
+            f"the cached copy {cached} has sha256 {found}, expected {data_file.url_sha256}"
+        )
+
+    url = os.environ.get(data_file.url_env) or data_file.url
+    try:
+        return _download(data_file, url, cache_root)
+    except DatasetUnavailableError as error:
+        problems.append(str(error))
+
+    raise DatasetUnavailableError(
+        f"Could not load {data_file.name}: " + "; ".join(problems) + ".\nTo fix it, do one of: "
+        f"restore the course's copy (`git checkout -- helpers/data/{data_file.name}` in the "
+        f"course folder); or, on a machine with internet, download {data_file.url} and put it "
+        f"at {cached}; or set {data_file.url_env} to the address of a mirror of that file."
+    )
+
+
+def _download(data_file: DataFile, url: str, cache_root: Path) -> Path:
+    """Download ``url`` into the Keras cache, refusing (and deleting) a wrong checksum."""
+    import keras  # imported here: only the download path needs it
+
+    target = cache_root / "datasets" / data_file.name
+    # Keras falls back to /tmp/.keras when the cache folder does not exist yet; create it so
+    # that the file lands where the next run looks for it.
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path = keras.utils.get_file(
+            fname=data_file.name,
+            origin=url,
+            file_hash=data_file.url_sha256,
+            hash_algorithm="sha256",
+            cache_dir=str(cache_root),
+            cache_subdir="datasets",
+        )
+    except ValueError as error:  # Keras leaves the rejected file behind; remove it.
+        target.unlink(missing_ok=True)
+        raise DatasetUnavailableError(
+            f"the file downloaded from {url} failed its checksum and was deleted ({error})"
+        ) from error
+    except Exception as error:  # no network, DNS failure, HTTP error ...
+        raise DatasetUnavailableError(f"downloading {url} failed ({error})") from error
+    return Path(path)
+
+
+def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """MNIST exactly as ``keras.datasets.mnist.load_data()`` returns it, with no network.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: uint8 images of shape (60000, 28, 28)
+    and (10000, 28, 28) with values 0..255, and uint8 labels 0..9.
+    MNIST: Y. LeCun, C. Cortes, C. Burges; CC BY-SA 3.0.
+    """
+    with np.load(locate(MNIST), allow_pickle=False) as data:
+        return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])

@@ -1,0 +1,147 @@
+"""Interactive explorations: thin ipywidgets wrappers over pure functions.
+
+Each builder returns a :class:`LiveFigure`: controls above a figure that is recomputed and
+redrawn whenever a control changes. The numbers behind the latest drawing are in ``.result``
+and the figure in ``.figure``, so tests drive a widget headlessly by setting
+``widget.controls["weight"].value = 3.0`` and asserting on ``widget.result``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from IPython.display import display
+from matplotlib.figure import Figure
+
+
+class LiveFigure(widgets.VBox):
+    """Controls on top, a matplotlib figure below, redrawn on every change.
+
+    ``compute(**values)`` gets the current value of every control (by name) and returns the
+    numbers to show; ``draw(result)`` turns them into a Figure. Both are plain functions.
+    """
+
+    def __init__(
+        self,
+        controls: Mapping[str, widgets.ValueWidget],
+        compute: Callable[..., Any],
+        draw: Callable[[Any], Figure],
+    ) -> None:
+        self.controls = dict(controls)
+        self.output = widgets.Output()
+        self.result: Any = None
+        self.figure: Figure | None = None
+        self._compute = compute
+        self._draw = draw
+        row = widgets.HBox(
+            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+        )
+        super().__init__([row, self.output])
+        for control in self.controls.values():
+            control.observe(self.update, names="value")
+        self.update()
+
+    def update(self, change: Any = None) -> None:
+        """Recompute and redraw from the controls' current values."""
+        values = {name: control.value for name, control in self.controls.items()}
+        self.result = self._compute(**values)
+        self.figure = self._draw(self.result)
+        with self.output:
+            self.output.clear_output(wait=True)
+            display(self.figure)
+
+
+# ---------------------------------------------------------------- 01: activation functions
+
+VANISHING_SLOPE = 0.01  # below this local derivative a unit passes back < 1% of the gradient
+
+
+def neuron_response(
+    activation: Callable[[np.ndarray], np.ndarray],
+    derivative: Callable[[np.ndarray], np.ndarray],
+    weight: float,
+    bias: float,
+    x: np.ndarray,
+) -> dict[str, np.ndarray | float]:
+    """A single neuron ``g(w*x + b)`` on inputs ``x``: its output, slope and vanishing zone.
+
+    Returns ``x``, ``z = w*x + b``, ``output = g(z)``, ``local_slope = g'(z)`` (what the unit
+    multiplies an incoming gradient by), ``slope = w * g'(z)`` (d output / d x),
+    ``vanishing`` (where ``g'(z) < VANISHING_SLOPE``) and ``vanishing_fraction``.
+    """
+    x = np.asarray(x, dtype=float)
+    if x.ndim != 1:
+        raise ValueError(f"neuron_response expects x of shape (n,), got {x.shape}")
+    z = weight * x + bias
+    local_slope = np.asarray(derivative(z), dtype=float)
+    vanishing = local_slope < VANISHING_SLOPE
+    return {
+        "x": x,
+        "z": z,
+        "output": np.asarray(activation(z), dtype=float),
+        "local_slope": local_slope,
+        "slope": weight * local_slope,
+        "vanishing": vanishing,
+        "vanishing_fraction": float(vanishing.mean()),
+    }
+
+
+def draw_neuron_response(result: Mapping[str, Any], name: str = "g") -> Figure:
+    """Plot a :func:`neuron_response` result: output and slope, vanishing zone shaded."""
+    fig = Figure(figsize=(10, 3.6), layout="constrained")
+    ax_out, ax_slope = fig.subplots(1, 2)
+    x = result["x"]
+    ax_out.plot(x, result["output"], color="C0")
+    ax_out.set(xlabel="input x", ylabel="output", title=f"{name}(w·x + b)")
+    ax_slope.plot(x, result["local_slope"], color="C1", label="g'(w·x + b): gradient passed back")
+    ax_slope.plot(x, result["slope"], color="C2", linestyle="--", label="d output / dx = w·g'")
+    ax_slope.set(xlabel="input x", title="derivatives")
+    ax_slope.legend(fontsize=8, loc="upper left")
+    for ax in (ax_out, ax_slope):
+        ax.fill_between(
+            x,
+            0,
+            1,
+            where=result["vanishing"],
+            transform=ax.get_xaxis_transform(),
+            color="grey",
+            alpha=0.2,
+            linewidth=0,
+        )
+    fig.suptitle(
+        f"grey: g' < {VANISHING_SLOPE}, the gradient vanishes on "
+        f"{result['vanishing_fraction']:.0%} of this input range"
+    )
+    return fig
+
+
+def activation_explorer(
+    activations: Mapping[str, tuple[Callable, Callable]],
+    x_range: tuple[float, float] = (-6.0, 6.0),
+) -> LiveFigure:
+    """Pick an activation ``g`` and move the weight and bias of one neuron ``g(w*x + b)``.
+
+    ``activations`` maps a name to ``(g, g_derivative)``, both vectorised NumPy functions.
+    """
+    if not activations:
+        raise ValueError("activation_explorer expects a dict {name: (function, derivative)}")
+    for name, pair in activations.items():
+        if not (isinstance(pair, tuple) and len(pair) == 2 and all(map(callable, pair))):
+            raise ValueError(f"activations[{name!r}] must be a pair (function, derivative)")
+    x = np.linspace(*x_range, 601)
+    controls = {
+        "activation": widgets.Dropdown(options=list(activations), description="g"),
+        "weight": widgets.FloatSlider(value=1.0, min=-5, max=5, step=0.1, description="weight w"),
+        "bias": widgets.FloatSlider(value=0.0, min=-5, max=5, step=0.1, description="bias b"),
+    }
+
+    def compute(activation: str, weight: float, bias: float) -> dict:
+        function, derivative = activations[activation]
+        return {"name": activation, **neuron_response(function, derivative, weight, bias, x)}
+
+    return LiveFigure(
+        controls, compute, lambda result: draw_neuron_response(result, result["name"])
+    )

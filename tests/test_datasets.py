@@ -1,0 +1,183 @@
+"""helpers.datasets: the shipped MNIST, checksums, the cache, and a real download over HTTP."""
+
+import functools
+import http.server
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from helpers import datasets
+
+# ------------------------------------------------------------------------------ MNIST itself
+
+
+@pytest.fixture(scope="module")
+def mnist():
+    return datasets.load_mnist()
+
+
+def test_load_mnist_has_the_keras_shapes_and_dtypes(mnist):
+    (x_train, y_train), (x_test, y_test) = mnist
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    for array in (x_train, y_train, x_test, y_test):
+        assert array.dtype == np.uint8
+    assert x_train.min() == 0 and x_train.max() == 255
+
+
+def test_load_mnist_matches_published_facts_of_the_keras_arrays(mnist):
+    (x_train, y_train), (x_test, y_test) = mnist
+    assert np.bincount(y_train).tolist() == [
+        5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949,
+    ]  # fmt: skip
+    assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    # The normalisation constants everyone uses (0.1307, 0.3081) come from these arrays.
+    assert x_train.mean() == pytest.approx(33.318421449829934, abs=1e-9)
+    assert x_test.mean() == pytest.approx(33.791224489795916, abs=1e-9)
+    assert x_train.std() == pytest.approx(78.56748998339798, abs=1e-6)
+
+
+def test_shipped_file_matches_the_recorded_checksum_and_readme():
+    path = datasets.DATA_DIR / datasets.MNIST.name
+    assert datasets.sha256_of(path) == datasets.MNIST.shipped_sha256
+    readme = (datasets.DATA_DIR / "README.md").read_text()
+    row = next(line for line in readme.splitlines() if line.startswith("| `mnist.npz`"))
+    assert datasets.MNIST.shipped_sha256 in row
+    assert str(path.stat().st_size) in row
+    assert "CC BY-SA 3.0" in row
+
+
+def test_no_pickles_are_loaded_at_run_time():
+    source = Path(datasets.__file__).read_text()
+    assert "allow_pickle=False" in source
+    assert not re.search(r"allow_pickle\s*=\s*True|import pickle|pickle\.load", source)
+
+
+# ------------------------------------------------------------------ a real local HTTP server
+
+
+@pytest.fixture
+def http_server(tmp_path):
+    """Serve tmp_path/served over HTTP on 127.0.0.1; yields (folder, base_url)."""
+    served = tmp_path / "served"
+    served.mkdir()
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield served, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def fixture_file(http_server):
+    """A small .npz served over HTTP, and its sha256."""
+    served, base_url = http_server
+    path = served / "fixture.npz"
+    np.savez_compressed(path, x=np.arange(12, dtype=np.uint8).reshape(3, 4))
+    return base_url + "/fixture.npz", datasets.sha256_of(path)
+
+
+def spec(url: str, sha256: str, shipped_sha256: str | None = None) -> datasets.DataFile:
+    return datasets.DataFile(
+        name="fixture.npz",
+        shipped_sha256=shipped_sha256,
+        url=url,
+        url_sha256=sha256,
+        url_env="COURSE_TEST_FIXTURE_URL",
+    )
+
+
+def test_download_verifies_and_caches_the_file(tmp_path, fixture_file):
+    url, sha256 = fixture_file
+    cache = tmp_path / "cache"
+    path = datasets.locate(spec(url, sha256), data_dir=tmp_path / "none", cache_dir=cache)
+    assert path == cache / "datasets" / "fixture.npz"
+    with np.load(path, allow_pickle=False) as data:
+        assert data["x"].sum() == 66
+    # Second time: straight from the cache, no network needed.
+    unreachable = spec("http://127.0.0.1:9/fixture.npz", sha256)
+    assert datasets.locate(unreachable, data_dir=tmp_path / "none", cache_dir=cache) == path
+
+
+def test_download_with_wrong_checksum_is_refused_and_deleted(tmp_path, fixture_file):
+    url, _ = fixture_file
+    cache = tmp_path / "cache"
+    with pytest.raises(datasets.DatasetUnavailableError, match="failed its checksum"):
+        datasets.locate(spec(url, "0" * 64), data_dir=tmp_path / "none", cache_dir=cache)
+    assert not (cache / "datasets" / "fixture.npz").exists()
+
+
+def test_url_can_be_overridden_for_a_mirror(tmp_path, fixture_file, monkeypatch):
+    url, sha256 = fixture_file
+    monkeypatch.setenv("COURSE_TEST_FIXTURE_URL", url)
+    unreachable_default = spec("http://127.0.0.1:9/fixture.npz", sha256)
+    path = datasets.locate(unreachable_default, data_dir=tmp_path / "none", cache_dir=tmp_path)
+    assert datasets.sha256_of(path) == sha256
+
+
+def test_unreachable_download_gives_an_error_that_names_the_fix(tmp_path):
+    unreachable = spec("http://127.0.0.1:9/fixture.npz", "0" * 64, shipped_sha256="1" * 64)
+    with pytest.raises(datasets.DatasetUnavailableError) as error:
+        datasets.locate(unreachable, data_dir=tmp_path, cache_dir=tmp_path)
+    message = str(error.value)
+    assert "shipped copy" in message and "missing" in message
+    assert "git checkout -- helpers/data/fixture.npz" in message
+    assert "COURSE_TEST_FIXTURE_URL" in message
+
+
+def test_corrupted_cached_file_is_never_used(tmp_path, fixture_file):
+    url, sha256 = fixture_file
+    cached = tmp_path / "datasets" / "fixture.npz"
+    cached.parent.mkdir()
+    cached.write_bytes(b"not the real file")
+    # Unreachable server: the corrupted cache must not be returned instead.
+    with pytest.raises(datasets.DatasetUnavailableError, match="cached copy"):
+        datasets.locate(
+            spec("http://127.0.0.1:9/fixture.npz", sha256), data_dir=tmp_path, cache_dir=tmp_path
+        )
+    # Reachable server: the corrupted cache is replaced by a verified download.
+    path = datasets.locate(spec(url, sha256), data_dir=tmp_path, cache_dir=tmp_path)
+    assert datasets.sha256_of(path) == sha256
+
+
+def test_corrupted_shipped_mnist_is_detected_not_used(tmp_path, monkeypatch, http_server):
+    served, base_url = http_server
+    corrupted = tmp_path / "data"
+    corrupted.mkdir()
+    data = bytearray((datasets.DATA_DIR / "mnist.npz").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (corrupted / "mnist.npz").write_bytes(bytes(data))
+    # A mirror that serves a file which is not the real MNIST either.
+    shutil.copy(corrupted / "mnist.npz", served / "mnist.npz")
+    monkeypatch.setattr(datasets, "DATA_DIR", corrupted)
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.setenv("COURSE_MNIST_URL", base_url + "/mnist.npz")
+    with pytest.warns(UserWarning, match="corrupted"):
+        with pytest.raises(datasets.DatasetUnavailableError) as error:
+            datasets.load_mnist()
+    assert "corrupted" in str(error.value) and "failed its checksum" in str(error.value)
+    assert not (tmp_path / "keras" / "datasets" / "mnist.npz").exists()
+
+
+def test_mnist_found_in_the_keras_cache_when_not_shipped(tmp_path, monkeypatch):
+    """A user who ran keras.datasets.mnist.load_data() once has the canonical file cached."""
+    fake_canonical = tmp_path / "keras" / "datasets" / "mnist.npz"
+    fake_canonical.parent.mkdir(parents=True)
+    shutil.copy(datasets.DATA_DIR / "mnist.npz", fake_canonical)
+    canonical = datasets.DataFile(
+        name="mnist.npz",
+        shipped_sha256=datasets.MNIST.shipped_sha256,
+        url="http://127.0.0.1:9/mnist.npz",
+        url_sha256=datasets.sha256_of(fake_canonical),
+        url_env="COURSE_TEST_FIXTURE_URL",
+    )
+    path = datasets.locate(canonical, data_dir=tmp_path / "empty", cache_dir=tmp_path / "keras")
+    assert path == fake_canonical

@@ -1,0 +1,84 @@
+"""Every lesson source follows the course design (COURSE_DESIGN.md): structure, not numbers.
+
+The numbers are checked by the lessons' own check cells when nbval runs the notebooks.
+"""
+
+import re
+
+import jupytext
+import pytest
+
+from helpers.build_notebooks import lesson_sources
+from tests.exercise_plugin import exercise_problem
+
+SOURCES = lesson_sources()
+MAX_CODE_LINES = 300
+
+
+def cells_of(source):
+    return jupytext.read(source, fmt="py:percent").cells
+
+
+def code_lines(cells):
+    return [
+        line
+        for cell in cells
+        if cell.cell_type == "code"
+        for line in cell.source.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def tagged(cells, tag):
+    return [c for c in cells if tag in c.metadata.get("tags", [])]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
+def test_header_is_trimmed_to_kernelspec(source):
+    text = source.read_text(encoding="utf-8")
+    header = text.split("# ---", 2)[1]
+    assert "kernelspec" in header and "name: python3" in header
+    assert "jupytext_version" not in header and "format_version" not in header
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
+def test_lesson_has_the_standard_sections(source):
+    markdown = "\n".join(c.source for c in cells_of(source) if c.cell_type == "markdown")
+    titles = re.findall(r"^# \S.*$", markdown, flags=re.M)
+    assert len(titles) == 1, f"one H1 title expected, found {titles}"
+    for heading in ("What you will learn", "What you need", "## Summary", "## Exercises"):
+        assert heading in markdown, f"missing section {heading!r}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
+def test_lesson_code_is_plain_seeded_and_within_the_size_cap(source):
+    cells = cells_of(source)
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "keras.utils.set_random_seed(" in code, "set seeds visibly"
+    assert not re.search(r"^\s*from \S+ import \*", code, flags=re.M), "no star imports"
+    assert "sys.path" not in code and "pickle" not in code
+    assert "checks.expect_" in code, "a lesson asserts its claims in check cells"
+    assert "widgets." in code, "a lesson has at least one widget"
+    n = len(code_lines(cells))
+    assert n <= MAX_CODE_LINES, f"{n} lines of code; the cap is {MAX_CODE_LINES}"
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
+def test_lesson_has_2_to_4_exercises_each_with_check_and_solution(source):
+    cells = cells_of(source)
+    exercises, solutions = tagged(cells, "exercise"), tagged(cells, "solution")
+    assert 2 <= len(exercises) <= 4, f"{len(exercises)} exercises"
+    assert len(solutions) == len(exercises)
+    for cell in exercises + solutions:
+        assert "checks.exercise_" in cell.source, f"no self-check call in:\n{cell.source}"
+    for cell in exercises:
+        assert "YOUR CODE HERE" in cell.source
+
+
+def test_exercise_plugin_rules():
+    assert exercise_problem(["exercise"], "❌ Not yet: x. hint") is None
+    assert exercise_problem(["exercise"], "✅ PASS: x") is not None
+    assert exercise_problem(["solution"], "✅ PASS: x") is None
+    assert exercise_problem(["solution"], "❌ Not yet: x") is not None
+    assert exercise_problem(["solution"], "✅ PASS: a\n❌ Not yet: b") is not None
+    assert exercise_problem([], "anything") is None
