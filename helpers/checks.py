@@ -251,3 +251,27 @@ def exercise_vanishing_bound(bound: float) -> bool:
                 "per layer"
             )
     return verdict(name, problem)
+
+
+# ------------------------------------------------------------ 00: what deep learning is, tensors
+# (lesson 00 exercise checks go here)
+
+
+# ------------------------------------------------------------ 02: a network from scratch
+# (lesson 02 exercise checks go here)
+
+
+# ------------------------------------------------------------ 03: MNIST multilayer perceptrons
+# (lesson 03 exercise checks go here)
+
+
+# ------------------------------------------------------------ 04: the 4-pixel camera
+# (lesson 04 exercise checks go here)
+
+
+# ------------------------------------------------------------ 05: gradient descent and optimizers
+# (lesson 05 exercise checks go here)
+
+
+# ------------------------------------------------------------ 06: overfitting and regularization
+# (lesson 06 exercise checks go here)

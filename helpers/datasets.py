@@ -149,3 +149,7 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     """
     with np.load(locate(MNIST), allow_pickle=False) as data:
         return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+
+
+# ------------------------------------------------------------ added for later lessons
+# (new data go here, each with a docstring and input validation)

@@ -278,3 +278,7 @@ def plot_confusion_matrix(
     ax.set(xlabel="predicted", ylabel="true", title=title)
     ax.grid(False)
     return fig
+
+
+# ------------------------------------------------------------ added for later lessons
+# (new plots go here, each with a docstring and input validation)

@@ -145,3 +145,27 @@ def activation_explorer(
     return LiveFigure(
         controls, compute, lambda result: draw_neuron_response(result, result["name"])
     )
+
+
+# ------------------------------------------------------------ 00: what deep learning is, tensors
+# (lesson 00 widgets go here)
+
+
+# ------------------------------------------------------------ 02: a network from scratch
+# (lesson 02 widgets go here)
+
+
+# ------------------------------------------------------------ 03: MNIST multilayer perceptrons
+# (lesson 03 widgets go here)
+
+
+# ------------------------------------------------------------ 04: the 4-pixel camera
+# (lesson 04 widgets go here)
+
+
+# ------------------------------------------------------------ 05: gradient descent and optimizers
+# (lesson 05 widgets go here)
+
+
+# ------------------------------------------------------------ 06: overfitting and regularization
+# (lesson 06 widgets go here)
