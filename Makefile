@@ -20,8 +20,11 @@ $(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+# Extra options for JupyterLab, e.g. make lab LAB_ARGS="--no-browser --port=8890".
+LAB_ARGS ?=
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(ROOT_FLAG) $(LAB_ARGS)
 
 test: lint unit nbval
 
