@@ -46,8 +46,10 @@ nbval: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m helpers.build_notebooks
 
+# make bench BENCH_ARGS="--twice" also reruns each lesson and checks the figures are identical.
+BENCH_ARGS ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run_lessons.py
+	$(BIN)/python benchmarks/run_lessons.py $(BENCH_ARGS)
 
 slides: $(STAMP)
 	$(BIN)/jupyter nbconvert --to slides --execute --output-dir slides notebooks/*.ipynb

@@ -8,6 +8,7 @@ peak memory. The table goes to benchmarks/RESULTS.md (or RESULTS-gpu.md on a GPU
     python benchmarks/run_lessons.py                   # all lessons
     python benchmarks/run_lessons.py 01_activations    # some lessons
     python benchmarks/run_lessons.py --keep-executed /tmp/executed   # also save the outputs
+    python benchmarks/run_lessons.py --twice           # run each lesson twice, compare figures
 """
 
 from __future__ import annotations
@@ -74,15 +75,19 @@ def markdown_table(results: list[dict]) -> str:
         f"{platform.python_version()}, {versions}. Each lesson ran top to bottom in a fresh "
         "kernel, from an empty working directory and an empty HOME.",
         "",
-        "| lesson | wall time (s) | peak kernel memory (MiB) | figures recorded |",
-        "|---|---:|---:|---:|",
+        "| lesson | wall time (s) | peak kernel memory (MiB) | figures recorded | "
+        "same figures on a second run |",
+        "|---|---:|---:|---:|---|",
     ]
     for r in results:
+        repeat = r.get("repeatable", "not run")
+        if isinstance(repeat, bool):
+            repeat = "yes" if repeat else "NO: " + ", ".join(r["differences"])
         lines.append(
             f"| {r['lesson']} | {r['seconds']:.0f} | {r['peak_memory_mib']:.0f} | "
-            f"{len(r['figures'])} |"
+            f"{len(r['figures'])} | {repeat} |"
         )
-    lines += [f"| **all lessons** | **{total:.0f}** | | |", ""]
+    lines += [f"| **all lessons** | **{total:.0f}** | | | |", ""]
     for r in results:
         lines += [f"## {r['lesson']}", ""]
         lines += [f"- {name}: {value:.4g}" for name, value in r["figures"].items()]
@@ -95,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("lessons", nargs="*", help="lesson names (default: all)")
     parser.add_argument("--output", type=Path, help="where to write the table")
     parser.add_argument("--keep-executed", type=Path, help="folder for the executed notebooks")
+    parser.add_argument(
+        "--twice", action="store_true", help="run each lesson a second time and compare figures"
+    )
     args = parser.parse_args(argv)
 
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -108,6 +116,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {path.name} ...", flush=True)
         result = run_lesson(path, args.keep_executed)
         print(f"  {result['seconds']:.0f} s, {result['peak_memory_mib']:.0f} MiB", flush=True)
+        if args.twice:
+            again = run_lesson(path)["figures"]
+            result["differences"] = [
+                name for name in result["figures"] | again
+                if result["figures"].get(name) != again.get(name)
+            ]  # fmt: skip
+            result["repeatable"] = not result["differences"]
+            print(f"  second run: {'same figures' if result['repeatable'] else 'DIFFERENT'}")
         results.append(result)
     output = args.output or ROOT / "benchmarks" / (
         "RESULTS-gpu.md" if results[0]["gpus"] else "RESULTS.md"
