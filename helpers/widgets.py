@@ -239,7 +239,7 @@ def draw_classified_digit(result: Mapping[str, Any]) -> Figure:
     ax_image, ax_bars = fig.subplots(1, 2, width_ratios=[1, 2.2])
     ax_image.imshow(result["image"], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax_image.set_axis_off()
-    ax_image.set_title(f"test example #{result['index']}, true label {result['true']}")
+    ax_image.set_title(f"example #{result['index']}\ntrue label: {result['true']}")
     probabilities = result["probabilities"]
     colors = ["C0"] * len(probabilities)
     colors[result["predicted"]] = "C3"

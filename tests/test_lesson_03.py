@@ -232,3 +232,23 @@ def test_digit_explorer_rejects_bad_input():
         widgets.digit_explorer(model, x, y)  # 64 values are not a 28 x 28 image
     with pytest.raises(ValueError, match="Keras model"):
         widgets.digit_explorer("model", x, y, image_shape=(8, 8))
+
+
+# ---------------------------------------------------------------- shared: figures in notebooks
+
+
+def test_figures_display_in_a_notebook_before_any_pyplot_figure():
+    """Found while writing lesson 03: a lesson whose first figure came from helpers.plotting
+    (not pyplot) showed '<Figure size ...>' instead of the picture. use_course_style fixes it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    source = (
+        "import numpy as np\nfrom helpers import plotting\nplotting.use_course_style()\n"
+        "plotting.show_images(np.zeros((2, 5, 5)))"
+    )
+    notebook.cells = [nbformat.v4.new_code_cell(source)]
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert any("image/png" in output.get("data", {}) for output in outputs), outputs
