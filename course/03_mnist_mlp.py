@@ -441,12 +441,17 @@ plotting.show_images(
 )
 
 # %% [markdown]
-# And one of them in full: the probabilities of all ten classes (the true class in green,
-# the prediction in red). Often the right answer is the network's second choice.
+# Not every mistake is that confident. How often was the true digit the network's *second*
+# choice? And the closest call of all, with the probabilities of all ten classes (the true
+# class in green, the wrong prediction in red):
 
 # %%
-example = most_confident[0]
-plotting.plot_probabilities(probabilities[example], true_label=int(y_test[example]))
+second_choice = np.argsort(probabilities[wrong], axis=1)[:, -2]
+share_second = np.mean(second_choice == y_test[wrong])
+print(f"the true digit was the second choice in {share_second:.0%} of the {len(wrong)} mistakes")
+checks.expect_at_least("mistakes where the true digit came second", share_second, 0.5)
+closest_call = wrong[np.argmax(probabilities[wrong, y_test[wrong]])]
+plotting.plot_probabilities(probabilities[closest_call], true_label=int(y_test[closest_call]))
 
 # %% [markdown]
 # ## 7. The last layer and the loss, by problem type
