@@ -23,8 +23,8 @@
 # - what a dense network cannot do: recognise a digit moved by a few pixels.
 #
 # **What you need**: lesson 00 (tensors, Keras basics), lesson 01 (activation functions,
-# softmax) and lesson 02 (backpropagation). The lesson runs in about two and a half minutes
-# on a laptop CPU; most of it is training.
+# softmax) and lesson 02 (backpropagation). The lesson runs in about two minutes on a laptop
+# CPU; most of it is training.
 
 # %%
 import itertools
