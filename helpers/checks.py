@@ -264,6 +264,168 @@ def exercise_vanishing_bound(bound: float) -> bool:
 # ------------------------------------------------------------ 03: MNIST multilayer perceptrons
 # (lesson 03 exercise checks go here)
 
+ONE_HIDDEN_LAYER_TARGET = 0.97  # test accuracy exercise 03.2 asks for, within 3 epochs
+ONE_HIDDEN_LAYER_EPOCHS = 3
+SPARSE_LABELS_TARGET = 0.95  # test accuracy exercise 03.3 asks for
+
+
+def exercise_count_parameters(count_parameters: Callable) -> bool:
+    """Exercise 03.1: parameters of a stack of Dense layers, ``[n_in, n_1, ..., n_out]``."""
+    name = "count the parameters of a stack of Dense layers"
+    cases = [
+        [784, 512, 512, 10],
+        [784, 2500, 2000, 1500, 1000, 500, 10],
+        [4, 4, 4, 8, 4],
+        [3, 1],
+    ]
+    for sizes in cases:
+        pairs = list(itertools.pairwise(sizes))
+        expected = sum(n_in * n_out + n_out for n_in, n_out in pairs)
+        got, problem = attempt(count_parameters, list(sizes))
+        if problem:
+            return verdict(name, problem)
+        try:
+            got = int(got)
+        except (TypeError, ValueError):
+            return verdict(name, f"count_parameters({sizes}) returned {got!r}, expected a number")
+        if got == expected:
+            continue
+        weights_only = sum(n_in * n_out for n_in, n_out in pairs)
+        if got == weights_only:
+            hint = "you counted the weights but not the biases: each unit has one bias too"
+        elif got == weights_only + sum(sizes):
+            hint = "the input has no biases: only the units of each layer get one"
+        else:
+            hint = (
+                "a Dense layer from n_in to n_out units has an n_in x n_out kernel and n_out "
+                "biases; add that up over consecutive pairs of sizes"
+            )
+        return verdict(
+            name, f"count_parameters({sizes}) gave {got:,}, expected {expected:,}: {hint}"
+        )
+    return verdict(name, None)
+
+
+def _loss_name(loss) -> str:
+    """The name of a compiled loss: a string, a Keras Loss object or a loss function."""
+    if isinstance(loss, str):
+        return loss
+    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or loss)
+
+
+def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | None:
+    """A hint if ``model`` is not a compiled, trained Keras classifier with this ``history``."""
+    import keras
+
+    if model is None:
+        return "no model yet (model is None): build, compile and fit a keras.Sequential model"
+    if not isinstance(model, keras.Model):
+        return f"expected a Keras model, got {type(model).__name__}"
+    last = model.layers[-1] if model.layers else None
+    if not isinstance(last, keras.layers.Dense) or last.units != num_classes:
+        return f"the last layer should be Dense({num_classes}), one unit per digit"
+    if getattr(last.activation, "__name__", "") != "softmax":
+        return "the last layer should turn scores into probabilities: activation='softmax'"
+    if getattr(model, "optimizer", None) is None:
+        return "the model is not compiled yet: call model.compile(...) and model.fit(...)"
+    if (
+        not isinstance(history, keras.callbacks.History)
+        or getattr(history, "model", None) is not model
+    ):
+        return "pass the History that model.fit(...) returned for this model as `history`"
+    if not history.epoch:
+        return "the history shows no training: call model.fit(...) with epochs >= 1"
+    return None
+
+
+def _test_accuracy(model, x_test, y_test) -> float:
+    """Accuracy of ``model`` on the test set (integer or one-hot labels), by inference only."""
+    y_test = np.asarray(y_test)
+    labels = y_test.argmax(axis=1) if y_test.ndim == 2 else y_test
+    predicted = np.argmax(model.predict(x_test, verbose=0), axis=1)
+    return float(np.mean(predicted == labels))
+
+
+def exercise_one_hidden_layer(model, history, x_test, y_test) -> bool:
+    """Exercise 03.2: one hidden layer, at most 3 epochs, test accuracy >= 0.97.
+
+    Trains nothing: inspects the model and the History its ``fit`` returned, and measures the
+    accuracy on the test set by inference.
+    """
+    import keras
+
+    name = (
+        f"one hidden layer, >= {ONE_HIDDEN_LAYER_TARGET:.0%} test accuracy "
+        f"within {ONE_HIDDEN_LAYER_EPOCHS} epochs"
+    )
+    problem = _trained_classifier_problem(model, history)
+    if problem:
+        return verdict(name, problem)
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) != 2:
+        return verdict(
+            name,
+            f"the model has {len(dense) - 1} hidden Dense layers; the task is exactly one "
+            "hidden Dense layer followed by the Dense(10, softmax) output layer",
+        )
+    epochs = len(history.epoch)
+    steps = history.params.get("steps")
+    iterations = int(model.optimizer.iterations)
+    if epochs > ONE_HIDDEN_LAYER_EPOCHS:
+        return verdict(name, f"it trained for {epochs} epochs; the budget is 3")
+    if steps and iterations > steps * epochs:
+        return verdict(
+            name,
+            f"the optimizer took {iterations} steps but this history accounts for only "
+            f"{steps * epochs}: build a fresh model and call fit once, with epochs <= 3",
+        )
+    try:
+        accuracy = _test_accuracy(model, x_test, y_test)
+    except Exception as error:  # the student's model may not accept the data
+        return verdict(name, f"predicting the test set raised {type(error).__name__}: {error}")
+    if accuracy < ONE_HIDDEN_LAYER_TARGET:
+        return verdict(
+            name,
+            f"test accuracy {accuracy:.4f} < {ONE_HIDDEN_LAYER_TARGET}. Try a wider hidden layer "
+            "(e.g. 512 relu units), RMSprop, all 60,000 training images and batches of 128",
+        )
+    return verdict(name, None)
+
+
+def exercise_sparse_labels(model, history, x_test, y_test) -> bool:
+    """Exercise 03.3: the same kind of classifier trained on integer labels, no one-hot.
+
+    Checks the compiled loss, that the History belongs to the model, and the test accuracy
+    (inference only; ``y_test`` are the integer labels).
+    """
+    name = "train on integer labels with sparse_categorical_crossentropy"
+    problem = _trained_classifier_problem(model, history)
+    if problem:
+        return verdict(name, problem)
+    loss = _loss_name(model.loss)
+    if loss in ("categorical_crossentropy", "CategoricalCrossentropy"):
+        return verdict(
+            name,
+            "the model is compiled with categorical_crossentropy, which wants one-hot labels; "
+            "use loss='sparse_categorical_crossentropy' and fit on the integer labels y_train",
+        )
+    if loss not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
+        return verdict(name, f"the loss is {loss!r}; use 'sparse_categorical_crossentropy'")
+    y_test = np.asarray(y_test)
+    if y_test.ndim != 1:
+        return verdict(name, f"pass the integer test labels, shape (n,), got shape {y_test.shape}")
+    try:
+        accuracy = _test_accuracy(model, x_test, y_test)
+    except Exception as error:
+        return verdict(name, f"predicting the test set raised {type(error).__name__}: {error}")
+    if accuracy < SPARSE_LABELS_TARGET:
+        return verdict(
+            name,
+            f"test accuracy {accuracy:.4f} < {SPARSE_LABELS_TARGET}: train a little longer or "
+            "on more images (the 60,000 integer labels in y_train)",
+        )
+    return verdict(name, None)
+
 
 # ------------------------------------------------------------ 04: the 4-pixel camera
 # (lesson 04 exercise checks go here)

@@ -30,7 +30,14 @@ COURSE_STYLE = {
 
 
 def use_course_style() -> None:
-    """Apply the course's matplotlib style (grid, no top/right spines, readable sizes)."""
+    """Apply the course's matplotlib style (grid, no top/right spines, readable sizes).
+
+    It also loads pyplot's backend: in Jupyter that registers the inline display of figures,
+    so the Figures this module returns show even before any pyplot figure has been made.
+    """
+    import matplotlib.pyplot as plt
+
+    plt.switch_backend(mpl.get_backend())
     mpl.rcParams.update(COURSE_STYLE)
 
 

@@ -159,6 +159,160 @@ def activation_explorer(
 # (lesson 03 widgets go here)
 
 
+def shift_image(image: np.ndarray, right: int = 0, down: int = 0) -> np.ndarray:
+    """Move a 2-D image ``right`` and ``down`` pixels (negative: left / up), filling with 0.
+
+    Unlike ``np.roll`` nothing wraps around: what leaves the frame is lost.
+    """
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(
+            f"shift_image expects one image of shape (height, width), got {image.shape}"
+        )
+    height, width = image.shape
+    shifted = np.zeros_like(image)
+    if abs(down) >= height or abs(right) >= width:
+        return shifted
+    rows_to = slice(max(down, 0), height + min(down, 0))
+    rows_from = slice(max(-down, 0), height - max(down, 0))
+    cols_to = slice(max(right, 0), width + min(right, 0))
+    cols_from = slice(max(-right, 0), width - max(right, 0))
+    shifted[rows_to, cols_to] = image[rows_from, cols_from]
+    return shifted
+
+
+def perturb_image(
+    image: np.ndarray, noise: float = 0.0, right: int = 0, down: int = 0, seed: int = 0
+) -> np.ndarray:
+    """Shift an image with pixel values in [0, 1], then add Gaussian noise of std ``noise``.
+
+    The noise pattern depends only on ``seed`` (its size on ``noise``), so moving the noise
+    slider turns the same pattern up or down. The result is clipped to [0, 1].
+    """
+    if noise < 0:
+        raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
+    shifted = shift_image(np.asarray(image, dtype=np.float32), right, down)
+    pattern = np.random.default_rng(seed).standard_normal(shifted.shape).astype(np.float32)
+    return np.clip(shifted + noise * pattern, 0.0, 1.0)
+
+
+def classify_perturbed_digit(
+    model: Callable,
+    x: np.ndarray,
+    y: np.ndarray,
+    index: int,
+    noise: float = 0.0,
+    right: int = 0,
+    down: int = 0,
+    image_shape: tuple[int, int] = (28, 28),
+) -> dict[str, Any]:
+    """Perturb example ``x[index]`` and classify it with one call of the Keras ``model``.
+
+    ``x`` holds the examples in the shape the model eats (e.g. (n, 784)) with values in [0, 1];
+    ``image_shape`` is how to see one of them as an image. Returns the perturbed ``image``,
+    the ``probabilities`` the model gives, the ``true`` and ``predicted`` labels and ``index``.
+    """
+    if not 0 <= index < len(x):
+        raise ValueError(f"index must be in 0..{len(x) - 1}, got {index}")
+    image = np.asarray(x[index], dtype=np.float32).reshape(image_shape)
+    perturbed = perturb_image(image, noise, right, down, seed=index)
+    batch = perturbed.reshape((1, *np.shape(x[index])))
+    probabilities = np.asarray(model(batch, training=False), dtype=float)
+    if probabilities.ndim != 2 or probabilities.shape[0] != 1:
+        raise ValueError(
+            "the model must return one row of class probabilities per example, "
+            f"got shape {probabilities.shape}"
+        )
+    probabilities = probabilities[0]
+    return {
+        "index": int(index),
+        "image": perturbed,
+        "probabilities": probabilities,
+        "true": int(y[index]),
+        "predicted": int(np.argmax(probabilities)),
+    }
+
+
+def draw_classified_digit(result: Mapping[str, Any]) -> Figure:
+    """The perturbed digit beside its probability bars (true class green, a wrong guess red)."""
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    ax_image, ax_bars = fig.subplots(1, 2, width_ratios=[1, 2.2])
+    ax_image.imshow(result["image"], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax_image.set_axis_off()
+    ax_image.set_title(f"example #{result['index']}\ntrue label: {result['true']}")
+    probabilities = result["probabilities"]
+    colors = ["C0"] * len(probabilities)
+    colors[result["predicted"]] = "C3"
+    colors[result["true"]] = "C2"
+    ax_bars.bar(range(len(probabilities)), probabilities, color=colors)
+    ax_bars.set_xticks(range(len(probabilities)))
+    ax_bars.set_ylim(0, 1)
+    ax_bars.set(xlabel="class", ylabel="probability")
+    verdict_text = "right" if result["predicted"] == result["true"] else "wrong"
+    ax_bars.set_title(
+        f"predicted {result['predicted']} with probability "
+        f"{probabilities[result['predicted']]:.2f} ({verdict_text})"
+    )
+    return fig
+
+
+def digit_explorer(
+    model: Callable,
+    x: np.ndarray,
+    y: np.ndarray,
+    image_shape: tuple[int, int] = (28, 28),
+    max_shift: int = 8,
+) -> LiveFigure:
+    """Browse test digits (all, or only those the model gets wrong), add noise or shift them,
+    and watch the model's probabilities change. Inference only: one model call per change.
+
+    ``model``: a trained Keras classifier; ``x``: examples in the shape it eats, values in
+    [0, 1]; ``y``: their integer labels.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    if not callable(model):
+        raise ValueError(
+            f"digit_explorer expects a trained Keras model, got {type(model).__name__}"
+        )
+    if len(x) == 0 or len(x) != len(y) or y.ndim != 1:
+        raise ValueError(
+            "digit_explorer expects examples x and integer labels y of shape (n,) with the same "
+            f"n > 0, got x {x.shape} and y {y.shape}; for one-hot labels pass y.argmax(axis=1)"
+        )
+    if int(np.prod(image_shape)) != int(np.prod(x.shape[1:])):
+        raise ValueError(f"examples of shape {x.shape[1:]} cannot be shown as {image_shape}")
+    predicted = np.argmax(model.predict(x, verbose=0), axis=1)
+    chosen = {
+        "all test examples": np.arange(len(x)),
+        "misclassified only": np.flatnonzero(predicted != y),
+    }
+    controls = {
+        "show": widgets.Dropdown(options=list(chosen), description="show"),
+        "position": widgets.IntSlider(value=0, min=0, max=len(x) - 1, description="example"),
+        "noise": widgets.FloatSlider(value=0.0, min=0, max=1, step=0.05, description="noise"),
+        "right": widgets.IntSlider(
+            value=0, min=-max_shift, max=max_shift, description="shift right"
+        ),
+        "down": widgets.IntSlider(value=0, min=-max_shift, max=max_shift, description="shift down"),
+    }
+
+    def on_show(change: Any) -> None:  # the slider walks through the chosen list
+        controls["position"].value = 0
+        controls["position"].max = max(len(chosen[change["new"]]) - 1, 0)
+
+    controls["show"].observe(on_show, names="value")
+
+    def compute(show: str, position: int, noise: float, right: int, down: int) -> dict:
+        indices = chosen[show]
+        if len(indices) == 0:  # nothing misclassified: fall back to all examples
+            indices = chosen["all test examples"]
+        index = int(indices[min(position, len(indices) - 1)])
+        result = classify_perturbed_digit(model, x, y, index, noise, right, down, image_shape)
+        return {**result, "misclassified_count": len(chosen["misclassified only"])}
+
+    return LiveFigure(controls, compute, draw_classified_digit)
+
+
 # ------------------------------------------------------------ 04: the 4-pixel camera
 # (lesson 04 widgets go here)
 

@@ -1,0 +1,254 @@
+"""Lesson 03 (MNIST multilayer perceptrons): its exercise checks and its widget.
+
+The checks and the widget are tested on tiny hand-set Keras models, so nothing here trains for
+more than one step with a zero learning rate: the tests are fast and exact.
+"""
+
+import itertools
+
+import keras
+import numpy as np
+import pytest
+
+from helpers import checks, widgets
+
+# ---------------------------------------------------------------- exercise checks
+
+
+def count_correctly(sizes):
+    return sum(a * b + b for a, b in itertools.pairwise(sizes))
+
+
+def test_count_parameters_passes_a_correct_answer(capsys):
+    assert checks.exercise_count_parameters(count_correctly) is True
+    assert "PASS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        (lambda s: sum(a * b for a, b in itertools.pairwise(s)), "biases"),
+        (lambda s: count_correctly(s) + s[0], "input has no biases"),
+        (lambda s: 669_706, "expected 11,972,510"),
+        (lambda s: None, "expected a number"),
+    ],
+)
+def test_count_parameters_rejects_wrong_answers(answer, hint, capsys):
+    assert checks.exercise_count_parameters(answer) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out
+
+
+def test_count_parameters_rejects_the_blank_starter(capsys):
+    def starter(sizes):
+        raise NotImplementedError
+
+    assert checks.exercise_count_parameters(starter) is False
+    assert "NotImplementedError" in capsys.readouterr().out
+
+
+# A separable toy problem: 20 features, the class is the largest of the first 10.
+RNG = np.random.default_rng(0)
+X = RNG.uniform(0, 1, size=(200, 20)).astype("float32")
+Y = X[:, :10].argmax(axis=1)
+
+
+def classifier(hidden_layers=1, output_activation="softmax", hand_set=True):
+    """Dense relu layers passing the first 10 features through, then a sharp softmax."""
+    keras.utils.set_random_seed(0)
+    layers = [keras.Input(shape=(20,))]
+    layers += [keras.layers.Dense(10, activation="relu") for _ in range(hidden_layers)]
+    layers += [keras.layers.Dense(10, activation=output_activation)]
+    model = keras.Sequential(layers)
+    if hand_set:
+        dense = model.layers
+        dense[0].set_weights([np.vstack([np.eye(10), np.zeros((10, 10))]), np.zeros(10)])
+        for layer in dense[1:-1]:
+            layer.set_weights([np.eye(10), np.zeros(10)])
+        dense[-1].set_weights([20 * np.eye(10), np.zeros(10)])
+    return model
+
+
+def trained(model, loss="categorical_crossentropy", epochs=1, labels=None):
+    """Compile with a zero learning rate (the weights stay) and fit: returns the History."""
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.0), loss=loss)
+    if labels is None:
+        labels = Y if "sparse" in str(loss).lower() else keras.utils.to_categorical(Y, 10)
+    return model.fit(X, labels, batch_size=50, epochs=epochs, verbose=0)
+
+
+def test_one_hidden_layer_passes_a_good_model(capsys):
+    model = classifier()
+    history = trained(model, epochs=3)
+    assert checks.exercise_one_hidden_layer(model, history, X, Y) is True
+    assert checks.exercise_one_hidden_layer(model, history, X, keras.utils.to_categorical(Y))
+    assert "Not yet" not in capsys.readouterr().out
+
+
+def test_one_hidden_layer_rejects_wrong_answers(capsys):
+    def hint_for(model, history):
+        assert checks.exercise_one_hidden_layer(model, history, X, Y) is False
+        out = capsys.readouterr().out
+        assert "Not yet" in out
+        return out
+
+    assert "model is None" in hint_for(None, None)
+    assert "Keras model" in hint_for("a model", None)
+    deeper = classifier(hidden_layers=2)
+    assert "2 hidden Dense layers" in hint_for(deeper, trained(deeper))
+    sigmoid_out = classifier(output_activation="sigmoid")
+    assert "softmax" in hint_for(sigmoid_out, trained(sigmoid_out))
+    assert "not compiled" in hint_for(classifier(), None)
+    too_long = classifier()
+    assert "4 epochs" in hint_for(too_long, trained(too_long, epochs=4))
+    twice = classifier()
+    trained(twice, epochs=2)
+    twice_history = twice.fit(X, keras.utils.to_categorical(Y, 10), batch_size=50, verbose=0)
+    assert "optimizer took 12 steps" in hint_for(twice, twice_history)
+    other = classifier()
+    trained(other)
+    assert "History" in hint_for(other, trained(classifier()))
+    untrained = classifier(hand_set=False)
+    assert "test accuracy" in hint_for(untrained, trained(untrained))
+
+
+def test_sparse_labels_passes_integer_training(capsys):
+    model = classifier()
+    history = trained(model, loss="sparse_categorical_crossentropy")
+    assert checks.exercise_sparse_labels(model, history, X, Y) is True
+    model = classifier()
+    history = trained(model, loss=keras.losses.SparseCategoricalCrossentropy())
+    assert checks.exercise_sparse_labels(model, history, X, Y) is True
+    assert "Not yet" not in capsys.readouterr().out
+
+
+def test_sparse_labels_rejects_wrong_answers(capsys):
+    def hint_for(model, history, y=Y):
+        assert checks.exercise_sparse_labels(model, history, X, y) is False
+        out = capsys.readouterr().out
+        assert "Not yet" in out
+        return out
+
+    assert "model is None" in hint_for(None, None)
+    one_hot = classifier()
+    assert "one-hot" in hint_for(one_hot, trained(one_hot))
+    mse = classifier()
+    assert "'mse'" in hint_for(mse, trained(mse, loss="mse"))
+    good = classifier()
+    history = trained(good, loss="sparse_categorical_crossentropy")
+    assert "integer test labels" in hint_for(good, history, keras.utils.to_categorical(Y, 10))
+    untrained = classifier(hand_set=False)
+    history = trained(untrained, loss="sparse_categorical_crossentropy")
+    assert "test accuracy" in hint_for(untrained, history)
+
+
+# ---------------------------------------------------------------- widget
+
+
+def test_shift_image_moves_without_wrapping():
+    image = np.arange(1, 10, dtype=float).reshape(3, 3)
+    np.testing.assert_array_equal(
+        widgets.shift_image(image, right=1), [[0, 1, 2], [0, 4, 5], [0, 7, 8]]
+    )
+    np.testing.assert_array_equal(
+        widgets.shift_image(image, down=-1, right=-1), [[5, 6, 0], [8, 9, 0], [0, 0, 0]]
+    )
+    np.testing.assert_array_equal(widgets.shift_image(image), image)
+    assert not widgets.shift_image(image, right=3).any()
+    with pytest.raises(ValueError, match=r"\(height, width\)"):
+        widgets.shift_image(np.zeros(9))
+
+
+def test_perturb_image_is_deterministic_and_stays_in_range():
+    image = np.full((6, 6), 0.5, dtype="float32")
+    np.testing.assert_array_equal(widgets.perturb_image(image), image)
+    a = widgets.perturb_image(image, noise=0.3, seed=4)
+    b = widgets.perturb_image(image, noise=0.3, seed=4)
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, widgets.perturb_image(image, noise=0.3, seed=5))
+    loud = widgets.perturb_image(image, noise=5.0, seed=4)
+    assert loud.min() == 0.0 and loud.max() == 1.0
+    with pytest.raises(ValueError, match=">= 0"):
+        widgets.perturb_image(image, noise=-0.1)
+
+
+def bar_images():
+    """8x8 images of one vertical bar; the toy model says 0 for a bar left, 1 for right."""
+    columns, labels = [1, 6, 2, 5], [0, 1, 0, 0]  # the last one is labelled wrongly
+    images = np.zeros((4, 8, 8), dtype="float32")
+    for image, column in zip(images, columns, strict=True):
+        image[1:7, column] = 1.0
+    side = np.where(np.arange(64) % 8 < 4, 1.0, -1.0)
+    model = keras.Sequential(
+        [keras.Input(shape=(64,)), keras.layers.Dense(2, activation="softmax")]
+    )
+    model.layers[0].set_weights([np.stack([side, -side], axis=1), np.zeros(2)])
+    return model, images.reshape(4, 64), np.array(labels)
+
+
+def test_classify_perturbed_digit_follows_the_shift():
+    model, x, y = bar_images()
+    result = widgets.classify_perturbed_digit(model, x, y, 0, image_shape=(8, 8))
+    assert result["predicted"] == 0 == result["true"]
+    assert result["probabilities"].shape == (2,)
+    assert result["probabilities"].sum() == pytest.approx(1.0, abs=1e-5)
+    moved = widgets.classify_perturbed_digit(model, x, y, 0, right=4, image_shape=(8, 8))
+    assert moved["predicted"] == 1
+    assert moved["image"][:, 5].sum() == 6 and moved["image"][:, 1].sum() == 0
+    with pytest.raises(ValueError, match="index"):
+        widgets.classify_perturbed_digit(model, x, y, 4, image_shape=(8, 8))
+
+
+def test_digit_explorer_responds_to_its_controls():
+    model, x, y = bar_images()
+    explorer = widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=4)
+    assert explorer.result["index"] == 0 and explorer.result["predicted"] == 0
+    assert explorer.result["misclassified_count"] == 1
+    assert len(explorer.figure.axes) == 2
+
+    explorer.controls["right"].value = 4
+    assert explorer.result["predicted"] == 1
+    explorer.controls["right"].value = 0
+    explorer.controls["position"].value = 2
+    assert explorer.result["index"] == 2
+
+    explorer.controls["noise"].value = 0.5
+    assert not np.array_equal(explorer.result["image"].ravel(), x[2])
+
+    explorer.controls["show"].value = "misclassified only"
+    assert explorer.controls["position"].max == 0
+    assert explorer.result["index"] == 3
+    assert explorer.result["predicted"] != explorer.result["true"]
+
+    explorer.controls["show"].value = "all test examples"
+    assert explorer.controls["position"].max == 3
+
+
+def test_digit_explorer_rejects_bad_input():
+    model, x, y = bar_images()
+    with pytest.raises(ValueError, match="integer labels"):
+        widgets.digit_explorer(model, x, keras.utils.to_categorical(y, 2), image_shape=(8, 8))
+    with pytest.raises(ValueError, match="cannot be shown"):
+        widgets.digit_explorer(model, x, y)  # 64 values are not a 28 x 28 image
+    with pytest.raises(ValueError, match="Keras model"):
+        widgets.digit_explorer("model", x, y, image_shape=(8, 8))
+
+
+# ---------------------------------------------------------------- shared: figures in notebooks
+
+
+def test_figures_display_in_a_notebook_before_any_pyplot_figure():
+    """Found while writing lesson 03: a lesson whose first figure came from helpers.plotting
+    (not pyplot) showed '<Figure size ...>' instead of the picture. use_course_style fixes it."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook()
+    source = (
+        "import numpy as np\nfrom helpers import plotting\nplotting.use_course_style()\n"
+        "plotting.show_images(np.zeros((2, 5, 5)))"
+    )
+    notebook.cells = [nbformat.v4.new_code_cell(source)]
+    NotebookClient(notebook, timeout=120, kernel_name="python3").execute()
+    outputs = notebook.cells[0].outputs
+    assert any("image/png" in output.get("data", {}) for output in outputs), outputs
