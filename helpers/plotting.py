@@ -248,7 +248,7 @@ def plot_probabilities(
     ax.bar(range(num_classes), probabilities, color=colors)
     ax.set_xticks(range(num_classes), names)
     ax.set_ylim(0, 1)
-    ax.set_ylabel("probability")
+    ax.set(xlabel="class", ylabel="probability")
     ax.set_title(title or f"predicted: {names[predicted]} ({probabilities[predicted]:.2f})")
     return fig
 
@@ -272,14 +272,21 @@ def plot_confusion_matrix(
 
     fig = Figure(figsize=(0.55 * num_classes + 2.0, 0.55 * num_classes + 1.5), layout="constrained")
     ax = fig.subplots()
-    # Off-diagonal errors are what matter: scale colours on them, not on the large diagonal.
-    off_diagonal = matrix[~np.eye(num_classes, dtype=bool)]
+    # The errors are what matter: colour the off-diagonal cells on their own scale, and draw the
+    # (much larger) diagonal of correct answers on a neutral grey.
+    diagonal = np.eye(num_classes, dtype=bool)
+    off_diagonal = matrix[~diagonal]
     top = max(float(off_diagonal.max()) if off_diagonal.size else 1.0, 1.0)
-    ax.imshow(matrix, cmap="Reds", vmin=0, vmax=top)
+    cmap = mpl.colormaps["Reds"].with_extremes(bad="#dddddd")
+    ax.imshow(np.ma.masked_array(matrix, mask=diagonal), cmap=cmap, vmin=0, vmax=top)
     for i in range(num_classes):
         for j in range(num_classes):
-            color = "black" if i == j or matrix[i, j] < 0.6 * top else "white"
-            ax.text(j, i, f"{matrix[i, j]:g}", ha="center", va="center", fontsize=8, color=color)
+            color = "white" if i != j and matrix[i, j] > 0.6 * top else "black"
+            weight = "bold" if i == j else "normal"
+            ax.text(
+                j, i, f"{matrix[i, j]:g}", ha="center", va="center", fontsize=8, color=color,
+                fontweight=weight,
+            )  # fmt: skip
     ax.set_xticks(range(num_classes), names)
     ax.set_yticks(range(num_classes), names)
     ax.set(xlabel="predicted", ylabel="true", title=title)
