@@ -451,11 +451,11 @@ plotting.show_images(
 
 # %% [markdown]
 # The 0 is a red ring around a blue centre: ink in the middle counts against a 0. The 1 is a
-# red vertical bar with blue on both sides. The 7 is red along the top and blue low on the
-# left, where a 7 has no ink. The 6 is red where its lower loop sits. Each template is trained
-# to tell its class apart from the other nine, so it mixes "ink here means my class" with "ink
-# here means another class", which is why some are hard to read. Still, each template fits its
-# own class best on average: the average image of each class is classified as that class.
+# red vertical bar with blue on both sides. The 7 is red along the top, where its bar is; the
+# 6 is red at the lower left, where its loop sits. Each template is trained to tell its class
+# apart from the other nine, so it mixes "ink here means my class" with "ink here means another
+# class", which is why some are hard to read. Still, each template fits its own class best on
+# average: the average image of each class is classified as that class.
 
 # %%
 average_digits = np.stack([x_train_vectors[y_train == c].mean(axis=0) for c in range(num_classes)])
