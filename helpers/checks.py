@@ -257,6 +257,186 @@ def exercise_vanishing_bound(bound: float) -> bool:
 # (lesson 00 exercise checks go here)
 
 
+def exercise_video_tensor(answer: dict) -> bool:
+    """Exercise 00.1: ndim, shape and dtype of a batch of 16 colour video clips.
+
+    The clips: 10 frames each, frames 48 pixels high and 64 wide, RGB, channels last, stored
+    as 8-bit unsigned integers.
+    """
+    name = "rank, shape and dtype of the video batch"
+    expected_shape = (16, 10, 48, 64, 3)
+    if not isinstance(answer, dict) or set(answer) != {"ndim", "shape", "dtype"}:
+        return verdict(name, 'answer must be a dict with the keys "ndim", "shape" and "dtype"')
+    if any(value is None for value in answer.values()):
+        missing = [key for key, value in answer.items() if value is None]
+        return verdict(name, f"fill in {', '.join(missing)} (still None)")
+    ndim, shape, dtype = answer["ndim"], answer["shape"], answer["dtype"]
+    try:
+        if not isinstance(shape, tuple | list):
+            raise TypeError
+        shape = tuple(int(n) for n in shape)
+    except (TypeError, ValueError):
+        return verdict(name, f"shape must be a tuple of whole numbers, got {shape!r}")
+    problem = None
+    if ndim != len(shape):
+        problem = f"ndim is the number of axes, so it must equal len(shape) = {len(shape)}"
+    elif ndim != 5:
+        problem = f"ndim {ndim} is not it: count the axes (clips, frames, height, width, channels)"
+    elif shape != expected_shape:
+        if sorted(shape) == sorted(expected_shape):
+            problem = (
+                f"{shape} has the right sizes in the wrong order: Keras puts the samples "
+                "first, then frames, then height, width and channels"
+            )
+        else:
+            problem = f"shape {shape} is not it: read the sizes from the description again"
+    else:
+        try:
+            dtype = np.dtype(getattr(dtype, "as_numpy_dtype", dtype))
+        except TypeError:
+            dtype = None
+        if dtype != np.uint8:
+            problem = (
+                f"dtype {answer['dtype']!r} is not it: 8-bit unsigned integers (0 to 255) "
+                "are called uint8"
+            )
+    return verdict(name, problem)
+
+
+def exercise_normalise_images(normalise: Callable) -> bool:
+    """Exercise 00.2: give each image of a batch (n, height, width) mean 0 and std 1."""
+    name = "normalise each image by broadcasting"
+    rng = np.random.default_rng(0)
+    batches = [
+        rng.uniform(0, 1, size=(5, 28, 28)) * rng.uniform(0.2, 1, size=(5, 1, 1)),
+        rng.normal(3, 2, size=(3, 4, 6)),
+    ]
+    for images in batches:
+        mean = images.mean(axis=(1, 2), keepdims=True)
+        expected = (images - mean) / images.std(axis=(1, 2), keepdims=True)
+        given = images.copy()
+        got, problem = attempt(normalise, given)
+        if problem:
+            return verdict(name, problem)
+        if not np.array_equal(given, images):
+            return verdict(name, "normalise changed its input: return a new array instead")
+        problem = _compare(f"normalise(images of shape {images.shape})", got, expected)
+        if problem is None:
+            continue
+        got = np.asarray(got, dtype=float)
+        if got.shape == expected.shape and np.allclose(
+            got, (images - images.mean()) / images.std()
+        ):
+            hint = (
+                "you normalised the whole batch at once; take the mean and std of each "
+                "image: .mean(axis=(1, 2), keepdims=True)"
+            )
+        elif got.shape == expected.shape and np.allclose(
+            got, (images - images.mean(axis=0)) / images.std(axis=0)
+        ):
+            hint = "axis=0 averages each pixel over the images; average over axes 1 and 2"
+        else:
+            hint = (
+                "subtract each image's mean and divide by its std; keepdims=True keeps the "
+                "result of shape (n, 1, 1) so that it broadcasts against (n, height, width)"
+            )
+        return verdict(name, f"{problem}. Hint: {hint}")
+    return verdict(name, None)
+
+
+def exercise_scores_by_hand(scores, probabilities, model, images: np.ndarray) -> bool:
+    """Exercise 00.3: the linear classifier's scores ``x @ W + b`` and softmax, by hand.
+
+    ``images``: the flattened inputs (n, 784) the student used; ``model``: the trained
+    one-layer Keras model. Compares with the layer's weights and with ``model.predict``.
+    """
+    name = "class scores and probabilities by hand"
+    if scores is None or probabilities is None:
+        return verdict(name, "compute scores and probabilities (still None)")
+    kernel, bias = (np.asarray(w, dtype=float) for w in model.layers[0].get_weights())
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 2 or images.shape[1] != kernel.shape[0]:
+        return verdict(
+            name,
+            f"pass the flattened images you used, shape (n, {kernel.shape[0]}); "
+            f"got shape {images.shape}",
+        )
+    expected_scores = images @ kernel + bias
+    problem = _compare("scores", scores, expected_scores, rtol=1e-4, atol=1e-4)
+    if problem:
+        got = np.asarray(scores, dtype=float)
+        if got.shape == expected_scores.shape and np.allclose(
+            got, images @ kernel, rtol=1e-4, atol=1e-4
+        ):
+            problem += ". Hint: you forgot to add the bias b"
+        elif got.shape == expected_scores.shape and np.all((got >= 0) & (got <= 1)):
+            problem += ". Hint: scores are x @ W + b, before softmax"
+        return verdict(name, problem)
+    expected = model.predict(images.astype(np.float32), verbose=0)
+    problem = _compare("probabilities", probabilities, expected, rtol=1e-3, atol=1e-5)
+    if problem:
+        problem += (
+            ". Hint: softmax(s) = exp(s) / sum(exp(s)) for each row: "
+            "np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)"
+        )
+    return verdict(name, problem)
+
+
+def exercise_smallest_shift(
+    answer: int,
+    model,
+    images: np.ndarray,
+    labels: np.ndarray,
+    level: float = 0.5,
+) -> bool:
+    """Exercise 00.4: the smallest downward shift (whole pixels) that takes the model's
+    accuracy below ``level``. The check measures it itself, by inference only."""
+    from scipy import ndimage
+
+    name = f"smallest downward shift that takes accuracy below {level:g}"
+    if answer is None:
+        return verdict(name, "set answer to a whole number of pixels (still None)")
+    if not isinstance(answer, int | np.integer) or isinstance(answer, bool) or answer < 0:
+        return verdict(name, f"expected a whole number of pixels >= 0, got {answer!r}")
+    images = np.asarray(images, dtype=np.float32)
+    labels = np.asarray(labels)
+    if images.ndim != 3 or labels.shape != (len(images),):
+        raise ValueError(
+            "exercise_smallest_shift expects images of shape (n, height, width) and n labels, "
+            f"got {images.shape} and {labels.shape}"
+        )
+    if not 0 < level <= 1:
+        raise ValueError(f"level is an accuracy, between 0 and 1; got {level}")
+
+    def accuracy(pixels: int) -> float:
+        shifted = ndimage.shift(images, (0, pixels, 0), order=1)
+        predicted = model.predict(shifted.reshape(len(images), -1), verbose=0).argmax(axis=1)
+        return float(np.mean(predicted == labels))
+
+    accuracies = []
+    for pixels in range(images.shape[1]):
+        accuracies.append(accuracy(pixels))
+        if accuracies[-1] < level:
+            break
+    else:
+        return verdict(name, f"no shift takes this model's accuracy below {level:g}")
+    correct = len(accuracies) - 1
+    answer = int(answer)
+    if answer == correct:
+        return verdict(name, None)
+    if answer < correct:
+        return verdict(
+            name,
+            f"after {answer} pixel(s) the accuracy is still {accuracies[answer]:.3f}, "
+            f"not below {level:g}: shift further",
+        )
+    return verdict(
+        name,
+        f"{correct} pixel(s) already give {accuracies[correct]:.3f} < {level:g}; "
+        "look for the smallest shift (try 0, 1, 2, ... in order)",
+    )
+
+
 # ------------------------------------------------------------ 02: a network from scratch
 # (lesson 02 exercise checks go here)
 

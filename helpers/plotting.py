@@ -296,3 +296,58 @@ def plot_confusion_matrix(
 
 # ------------------------------------------------------------ added for later lessons
 # (new plots go here, each with a docstring and input validation)
+
+
+def plot_nested_sets(
+    sets: Sequence[tuple[str, str]],
+    title: str | None = None,
+) -> Figure:
+    """Nested fields as boxes inside boxes, the first one outermost (e.g. AI > ML > DL).
+
+    ``sets``: ``(name, caption)`` pairs, from the widest field to the narrowest; the caption
+    may hold line breaks (``"\\n"``). Each box shows its name in bold with the caption below.
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    if isinstance(sets, str | bytes) or not isinstance(sets, Sequence) or not sets:
+        raise ValueError(
+            "plot_nested_sets expects a non-empty list of (name, caption) pairs, "
+            f"widest first; got {sets!r}"
+        )
+    for item in sets:
+        if not (
+            isinstance(item, tuple) and len(item) == 2 and all(isinstance(t, str) for t in item)
+        ):
+            raise ValueError(
+                f"plot_nested_sets expects each set as a pair of strings (name, caption), "
+                f"got {item!r}"
+            )
+    n = len(sets)
+    band = 1.7  # height of the strip at the top of each box that holds its text
+    inset = 0.55  # horizontal margin between a box and the next one inside it
+    width, height = 10.0, band * n + 0.6
+    fills = ["#dbe9f6", "#fde7cf", "#d9f0d3", "#eadcf2", "#f6d5d5"]
+    fig = Figure(figsize=(7.5, 0.75 * height + (0.45 if title else 0.1)), layout="constrained")
+    ax = fig.subplots()
+    for level, (name, caption) in enumerate(sets):
+        left, bottom = level * inset, level * 0.2
+        box_width, box_height = width - 2 * left, height - level * (band + 0.2)
+        ax.add_patch(
+            FancyBboxPatch(
+                (left, bottom),
+                box_width,
+                box_height,
+                boxstyle="round,pad=0,rounding_size=0.35",
+                facecolor=fills[level % len(fills)],
+                edgecolor=f"C{level % 10}",
+                linewidth=1.5,
+            )
+        )
+        top = bottom + box_height
+        ax.text(width / 2, top - 0.35, name, ha="center", va="top", fontsize=13, weight="bold")
+        ax.text(width / 2, top - 0.8, caption, ha="center", va="top", fontsize=9.5)
+    ax.set(xlim=(-0.1, width + 0.1), ylim=(-0.1, height + 0.1), aspect="equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return fig

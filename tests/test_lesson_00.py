@@ -1,0 +1,285 @@
+"""Lesson 00's helpers: the nested-sets figure, the linear-classifier explorer, exercise checks."""
+
+import keras
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch
+from scipy import ndimage
+
+from helpers import checks, datasets, plotting, widgets
+
+
+@pytest.fixture(scope="module")
+def digits():
+    """2,000 training digits for templates and 500 test digits, scaled to [0, 1]."""
+    (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
+    return (
+        x_train[:2000].astype("float32") / 255,
+        y_train[:2000],
+        x_test[:500].astype("float32") / 255,
+        y_test[:500],
+    )
+
+
+@pytest.fixture(scope="module")
+def template_weights(digits):
+    """A linear classifier set by hand (no training): centred class means as the kernel."""
+    x_train, y_train, _, _ = digits
+    means = np.stack([x_train[y_train == c].reshape(-1, 784).mean(axis=0) for c in range(10)])
+    kernel = (means - means.mean(axis=0)).T * 10  # (784, 10)
+    bias = np.zeros(10)
+    return kernel.astype("float32"), bias.astype("float32")
+
+
+@pytest.fixture(scope="module")
+def template_model(template_weights):
+    model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
+    model.layers[0].set_weights(list(template_weights))
+    return model
+
+
+# ------------------------------------------------------------------------ plot_nested_sets
+
+
+def test_plot_nested_sets_draws_one_box_per_field_with_its_texts():
+    sets = [("AI", "broad"), ("ML", "learned"), ("DL", "layers")]
+    fig = plotting.plot_nested_sets(sets, title="nested")
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 3
+    widths = [box.get_width() for box in boxes]
+    assert widths == sorted(widths, reverse=True)  # each box inside the previous one
+    texts = [t.get_text() for t in ax.texts]
+    for name, caption in sets:
+        assert name in texts and caption in texts
+    assert ax.get_title() == "nested"
+
+
+@pytest.mark.parametrize(
+    "bad", [[], "AI", [("AI",)], [("AI", "x", "y")], [("AI", 3)], [["AI", "x"]], None]
+)
+def test_plot_nested_sets_rejects_bad_input(bad):
+    with pytest.raises(ValueError, match="name, caption"):
+        plotting.plot_nested_sets(bad)
+
+
+# ------------------------------------------------------------------ transform and response
+
+
+def test_transform_digit_shifts_and_rotates():
+    image = np.zeros((9, 9))
+    image[4, 2] = 1.0  # one bright pixel left of the centre
+    shifted = widgets.transform_digit(image, shift_right=3, shift_down=1)
+    assert shifted[5, 5] == pytest.approx(1.0) and shifted.sum() == pytest.approx(1.0)
+    rotated = widgets.transform_digit(image, angle=90)  # anticlockwise: left -> bottom
+    assert np.unravel_index(np.argmax(rotated), rotated.shape) == (6, 4)
+    assert np.array_equal(widgets.transform_digit(image), image)
+    with pytest.raises(ValueError, match=r"\(height, width\)"):
+        widgets.transform_digit(np.zeros(784))
+
+
+def test_linear_classifier_response_numbers():
+    image = np.zeros((2, 2))
+    image[0, 1] = 1.0
+    kernel = np.arange(12, dtype=float).reshape(4, 3)  # pixel 1 has weights 3, 4, 5
+    result = widgets.linear_classifier_response(image, kernel, np.array([0.0, 0.0, 10.0]))
+    np.testing.assert_allclose(result["scores"], [3, 4, 15])
+    assert result["predicted"] == 2
+    assert result["probabilities"].sum() == pytest.approx(1.0)
+    assert result["templates"].shape == (3, 2, 2)
+    np.testing.assert_array_equal(result["templates"][1].ravel(), kernel[:, 1])
+    with pytest.raises(ValueError, match="kernel of shape"):
+        widgets.linear_classifier_response(image, kernel.T, np.zeros(3))
+    with pytest.raises(ValueError, match="bias of shape"):
+        widgets.linear_classifier_response(image, kernel, np.zeros(4))
+
+
+# ------------------------------------------------------------------------------ the widget
+
+
+def test_linear_classifier_explorer_responds_to_its_controls(digits, template_weights):
+    _, _, x_test, y_test = digits
+    explorer = widgets.linear_classifier_explorer(x_test, y_test, *template_weights)
+    assert explorer.result["label"] == y_test[0]
+    np.testing.assert_allclose(explorer.result["image"], x_test[0], atol=1e-6)
+    expected_scores = x_test[0].reshape(-1) @ template_weights[0]
+    np.testing.assert_allclose(explorer.result["scores"], expected_scores, rtol=1e-5)
+    assert len(explorer.figure.axes) == 4
+
+    explorer.controls["index"].value = 3
+    columns = np.arange(28)
+    centre_before = (explorer.result["image"].sum(axis=0) * columns).sum()
+    centre_before /= explorer.result["image"].sum()
+    explorer.controls["shift_right"].value = 3
+    image = explorer.result["image"]
+    centre_after = (image.sum(axis=0) * columns).sum() / image.sum()
+    assert centre_after - centre_before == pytest.approx(3, abs=0.05)
+    assert explorer.result["label"] == y_test[3]
+
+    explorer.controls["angle"].value = 30
+    explorer.controls["shift_down"].value = -2
+    assert "(3, -2) px, rotated 30°" in explorer.result["title"]
+    assert 0 <= explorer.result["image"].min() and explorer.result["image"].max() <= 1
+
+
+def test_linear_classifier_explorer_shows_the_right_second_template(digits, template_weights):
+    _, _, x_test, y_test = digits
+    predicted = (x_test.reshape(-1, 784) @ template_weights[0]).argmax(axis=1)
+    right, wrong = np.flatnonzero(predicted == y_test)[0], np.flatnonzero(predicted != y_test)[0]
+    explorer = widgets.linear_classifier_explorer(x_test, y_test, *template_weights)
+    explorer.controls["index"].value = int(right)
+    assert explorer.figure.axes[3].get_title().startswith("runner-up template")
+    explorer.controls["index"].value = int(wrong)
+    assert explorer.result["predicted"] != explorer.result["label"]
+    assert explorer.figure.axes[3].get_title() == f"true class template: {y_test[wrong]}"
+
+
+def test_linear_classifier_explorer_rejects_bad_input(digits, template_weights):
+    _, _, x_test, y_test = digits
+    with pytest.raises(ValueError, match="divide uint8 images by 255"):
+        widgets.linear_classifier_explorer(x_test * 255, y_test, *template_weights)
+    with pytest.raises(ValueError, match="one per image"):
+        widgets.linear_classifier_explorer(x_test, y_test[:10], *template_weights)
+    with pytest.raises(ValueError, match=r"\(n, height, width\)"):
+        widgets.linear_classifier_explorer(x_test.reshape(-1, 784), y_test, *template_weights)
+    with pytest.raises(ValueError, match="kernel of shape"):
+        widgets.linear_classifier_explorer(x_test, y_test, template_weights[0].T, np.zeros(784))
+
+
+# ------------------------------------------------------------------------- exercise checks
+
+
+def test_exercise_video_tensor(capsys):
+    assert checks.exercise_video_tensor({"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "uint8"})
+    assert checks.exercise_video_tensor(
+        {"ndim": 5, "shape": [16, 10, 48, 64, 3], "dtype": np.uint8}
+    )
+    import tensorflow as tf
+
+    assert checks.exercise_video_tensor(
+        {"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": tf.uint8}
+    )
+    capsys.readouterr()
+    wrong = [
+        ({"ndim": None, "shape": None, "dtype": None}, "still None"),
+        ({"ndim": 4, "shape": (16, 10, 48, 64), "dtype": "uint8"}, "count the axes"),
+        ({"ndim": 4, "shape": (16, 10, 48, 64, 3), "dtype": "uint8"}, "len(shape) = 5"),
+        ({"ndim": 5, "shape": (16, 10, 64, 48, 3), "dtype": "uint8"}, "wrong order"),
+        ({"ndim": 5, "shape": (16, 10, 48, 64, 1), "dtype": "uint8"}, "read the sizes"),
+        ({"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "int8"}, "uint8"),
+        ({"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "float32"}, "uint8"),
+        ({"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "bytes?"}, "uint8"),
+        ({"ndim": 5, "shape": "16x10x48x64x3", "dtype": "uint8"}, "tuple of whole numbers"),
+        ({"shape": (16, 10, 48, 64, 3)}, "keys"),
+        ((5, (16, 10, 48, 64, 3), "uint8"), "keys"),
+    ]
+    for answer, hint in wrong:
+        assert not checks.exercise_video_tensor(answer), answer
+        assert hint in capsys.readouterr().out, (answer, hint)
+
+
+def test_exercise_normalise_images(capsys):
+    def per_image(images):
+        mean = images.mean(axis=(1, 2), keepdims=True)
+        return (images - mean) / images.std(axis=(1, 2), keepdims=True)
+
+    def whole_batch(images):
+        return (images - images.mean()) / images.std()
+
+    def per_pixel(images):
+        return (images - images.mean(axis=0)) / images.std(axis=0)
+
+    def centred_only(images):
+        return images - images.mean(axis=(1, 2), keepdims=True)
+
+    def in_place(images):
+        images -= images.mean(axis=(1, 2), keepdims=True)
+        images /= images.std(axis=(1, 2), keepdims=True)
+        return images
+
+    def no_keepdims(images):
+        return (images - images.mean(axis=(1, 2))) / images.std(axis=(1, 2))
+
+    def unfinished(images):
+        raise NotImplementedError
+
+    assert checks.exercise_normalise_images(per_image)
+    capsys.readouterr()
+    for wrong, hint in [
+        (whole_batch, "whole batch"),
+        (per_pixel, "axis=0"),
+        (centred_only, "divide by its std"),
+        (in_place, "changed its input"),
+        (no_keepdims, "raised ValueError"),
+        (unfinished, "NotImplementedError"),
+        (lambda images: None, "return"),
+    ]:
+        assert not checks.exercise_normalise_images(wrong)
+        assert hint in capsys.readouterr().out, hint
+
+
+def test_exercise_scores_by_hand(capsys, digits, template_model, template_weights):
+    _, _, x_test, _ = digits
+    x_batch = x_test[:8].reshape(8, 784)
+    kernel, bias = template_weights
+    scores = x_batch @ kernel + bias
+    exponentials = np.exp(scores - scores.max(axis=1, keepdims=True))
+    probabilities = exponentials / exponentials.sum(axis=1, keepdims=True)
+    assert checks.exercise_scores_by_hand(scores, probabilities, template_model, x_batch)
+    capsys.readouterr()
+
+    bias_model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
+    bias_model.layers[0].set_weights([kernel, np.linspace(-2, 2, 10).astype("float32")])
+    shifted_scores = x_batch @ kernel + np.linspace(-2, 2, 10)
+    naive = np.exp(shifted_scores) / np.exp(shifted_scores).sum(axis=1, keepdims=True)
+    assert checks.exercise_scores_by_hand(shifted_scores, naive, bias_model, x_batch)
+    capsys.readouterr()
+    for args, hint in [
+        ((None, None, template_model, x_batch), "still None"),
+        ((x_batch @ kernel, naive, bias_model, x_batch), "forgot to add the bias"),
+        ((naive, naive, bias_model, x_batch), "before softmax"),
+        ((shifted_scores, shifted_scores, bias_model, x_batch), "softmax(s)"),
+        ((shifted_scores, naive[:, ::-1], bias_model, x_batch), "softmax(s)"),
+        ((shifted_scores.T, naive, bias_model, x_batch), "shape"),
+        ((scores, probabilities, template_model, x_test[:8]), "flattened images"),
+    ]:
+        assert not checks.exercise_scores_by_hand(*args)
+        assert hint in capsys.readouterr().out, hint
+
+
+def test_exercise_smallest_shift(capsys, digits, template_model):
+    _, _, x_test, y_test = digits
+
+    def accuracy(pixels):
+        shifted = ndimage.shift(x_test, (0, pixels, 0), order=1).reshape(-1, 784)
+        predicted = template_model.predict(shifted, verbose=0).argmax(axis=1)
+        return np.mean(predicted == y_test)
+
+    level = 0.5
+    answer = next(p for p in range(28) if accuracy(p) < level)
+    assert answer >= 1, "the test needs a model that starts above the level"
+    assert checks.exercise_smallest_shift(answer, template_model, x_test, y_test, level)
+    assert checks.exercise_smallest_shift(np.int64(answer), template_model, x_test, y_test)
+    capsys.readouterr()
+    for wrong, hint in [
+        (None, "still None"),
+        (answer - 1, "shift further"),
+        (answer + 1, "look for the smallest shift"),
+        (-1, "whole number"),
+        (float(answer) + 0.5, "whole number"),
+        ("3", "whole number"),
+        (True, "whole number"),
+    ]:
+        assert not checks.exercise_smallest_shift(wrong, template_model, x_test, y_test, level)
+        assert hint in capsys.readouterr().out, hint
+    constant = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
+    constant.layers[0].set_weights([np.zeros((784, 10)), np.eye(10)[0]])  # always says 0
+    share_of_zeros = np.mean(y_test == 0)
+    assert not checks.exercise_smallest_shift(0, constant, x_test, y_test, share_of_zeros / 2)
+    assert "no shift" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="images of shape"):
+        checks.exercise_smallest_shift(1, template_model, x_test.reshape(-1, 784), y_test)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        checks.exercise_smallest_shift(1, template_model, x_test, y_test, level=50)
