@@ -26,7 +26,6 @@
 # It runs in under a minute on a laptop CPU.
 
 # %%
-# %matplotlib inline
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
