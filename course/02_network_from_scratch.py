@@ -118,7 +118,7 @@ def gradient_descent(w, learning_rate, steps):
 # \partial C/\partial w$.)
 
 # %%
-learning_rates = {"too small": 2.0, "about right": 20.0, "too large": 150.0}
+learning_rates = {"too small": 1.0, "about right": 20.0, "too large": 150.0}
 paths = {name: gradient_descent(-1.0, rate, steps=30) for name, rate in learning_rates.items()}
 w_grid = np.linspace(-3, 16, 400)
 fig, axes = plt.subplots(1, 3, figsize=(13, 3.6), sharey=True)
@@ -133,7 +133,7 @@ plt.show()
 
 # %%
 end = {name: path[-1] for name, path in paths.items()}
-checks.expect_at_least("eta = 2: |w - 1| after 30 steps", abs(end["too small"] - 1), 0.05)
+checks.expect_at_least("eta = 1: |w - 1| after 30 steps", abs(end["too small"] - 1), 0.1)
 checks.expect_at_most("eta = 20: |w - 1| after 30 steps", abs(end["about right"] - 1), 1e-4)
 checks.expect_at_least("eta = 150: |w - 1| after 30 steps", abs(end["too large"] - 1), 5)
 checks.expect_at_most(
@@ -213,8 +213,9 @@ checks.expect_equal("output shape for one mini-batch", activations[-1].shape, (B
 # the network's 79,510 weights and biases. Backpropagation gets them all in one sweep from the
 # output back to the input. Its central quantity is the **error** of neuron $j$ in layer $l$,
 # $\delta^l_j = \partial C / \partial z^l_j$: how much the cost changes when that neuron's
-# weighted input changes. For one example, with column vectors, $L$ the output layer and
-# $\odot$ the elementwise product:
+# weighted input changes. For one example, with column vectors ($w^l_{jk}$ connects neuron
+# $k$ of layer $l-1$ to neuron $j$ of layer $l$, so this $W^l$ is the transpose of a Keras
+# kernel), $L$ the output layer and $\odot$ the elementwise product:
 #
 # | | equation | read it as |
 # |---|---|---|
@@ -281,7 +282,11 @@ def update(params, gradients, learning_rate):
 # The definition of a derivative gives an independent estimate: nudge one weight by $\pm h$
 # and watch the cost, $\partial C/\partial w \approx \big(C(w+h) - C(w-h)\big)/2h$. It needs
 # two forward passes *per parameter*, so we check 20 random weights of each matrix and
-# vector (among those this batch touches).
+# vector, and report the largest *relative* error $|n - b| / (|n| + |b|)$ between the
+# numerical estimate $n$ and backprop's value $b$. We skip gradients smaller than $10^{-5}$
+# (about half of $W^1$'s are exactly 0: pixels blank in all 16 digits): the difference
+# $C(w+h) - C(w-h)$ carries a rounding error near $10^{-16}\,C$, about $10^{-12}$ once
+# divided by $2h$, harmless for a gradient of $10^{-3}$ but not for one of $10^{-9}$.
 
 # %%
 params64 = init_network([784, HIDDEN_UNITS, num_classes], SEED, dtype="float64")
@@ -298,14 +303,14 @@ def cost_and_gradients(params, output, cost):
     return value, backward(params, zs, activations, delta)
 
 
-def finite_difference_check(params, output, cost, per_array=20, h=1e-5):
+def finite_difference_check(params, output, cost, per_array=20, h=1e-4):
     """Largest relative error of backprop against central differences on random parameters."""
     gradients = flat(cost_and_gradients(params, output, cost)[1])
     rng = np.random.default_rng(SEED)
     errors = []
     for array, gradient in zip(flat(params), gradients, strict=True):
-        touched = np.flatnonzero(gradient)  # parameters this batch affects
-        for index in rng.choice(touched, min(per_array, touched.size), replace=False):
+        resolvable = np.flatnonzero(np.abs(gradient) > 1e-5)
+        for index in rng.choice(resolvable, min(per_array, resolvable.size), replace=False):
             original, costs = array.flat[index], []
             for nudged in (original + h, original - h):
                 array.flat[index] = nudged
@@ -428,8 +433,9 @@ checks.expect_close("widget's gradients vs backward()", shown_gradients, gradien
 
 # %% [markdown]
 # Not every start succeeds: with 2 hidden units, XOR has starting points from which gradient
-# descent settles in a *local* minimum and gets one or two examples wrong. Two of ten seeds
-# we tried did (change `SEED` in `init_network([2, 2, 1], SEED, ...)` and see). Bigger
+# descent settles in a *local* minimum, answering 0.5 for two of the four examples. Three of
+# the twenty seeds we tried (6, 13 and 18) end there: put 6 in place of `SEED` in
+# `init_network([2, 2, 1], SEED, ...)` and look at the errors $\delta$ in the widget. Bigger
 # networks have this problem far less.
 
 # %% [markdown]
@@ -467,9 +473,8 @@ start = time.perf_counter()
 mse_params, mse_costs, mse_accuracy = train(initial_params, sigmoid, mse, MSE_LEARNING_RATE)
 seconds = {"NumPy, quadratic cost": time.perf_counter() - start}
 steps_per_epoch = int(np.ceil(len(x_train) / BATCH_SIZE))
-plotting.plot_batch_costs(
-    {"quadratic cost": mse_costs}, steps_per_epoch, {"quadratic cost": mse_accuracy}
-)
+costs, accuracies = {"quadratic cost": mse_costs}, {"quadratic cost": mse_accuracy}
+plotting.plot_batch_costs(costs, steps_per_epoch, accuracies)
 
 # %%
 checks.expect_at_least("NumPy network, quadratic cost: test accuracy", mse_accuracy[-1], 0.97)
@@ -535,14 +540,16 @@ checks.expect_at_most("quadratic cost: |delta| at a = 0.01", abs(delta_mse[wrong
 checks.expect_at_least("cross-entropy: |delta| at a = 0.01", abs(delta_ce[wrong]), 0.98)
 
 # %% [markdown]
-# The same two checks as before confirm the new BP1 (the tape uses Keras's own
-# `CategoricalCrossentropy`):
+# The same two checks as before confirm the new BP1. The tape differentiates Keras's own
+# `CategoricalCrossentropy`, told to compute in 64-bit floats (Keras losses use 32-bit floats
+# unless told otherwise, which would limit the agreement to about 7 digits).
 
 # %%
 error = finite_difference_check(params64, softmax, cross_entropy)
 checks.expect_at_most("cross-entropy: backprop vs finite differences, relative error", error, 1e-6)
 ours = all_numbers(flat(cost_and_gradients(params64, softmax, cross_entropy)[1]))
-theirs = all_numbers(tape_gradients(params64, "softmax", keras.losses.CategoricalCrossentropy()))
+tf_cross_entropy = keras.losses.CategoricalCrossentropy(dtype="float64")  # default: float32
+theirs = all_numbers(tape_gradients(params64, "softmax", tf_cross_entropy))
 checks.expect_close("cross-entropy: backprop vs GradientTape", ours, theirs, rtol=1e-7, atol=1e-13)
 
 # %% [markdown]
@@ -553,10 +560,8 @@ CE_LEARNING_RATE = 1.0
 start = time.perf_counter()
 ce_params, ce_costs, ce_accuracy = train(initial_params, softmax, cross_entropy, CE_LEARNING_RATE)
 seconds["NumPy, cross-entropy"] = time.perf_counter() - start
-costs = {"quadratic cost": mse_costs, "cross-entropy": ce_costs}
-plotting.plot_batch_costs(
-    costs, steps_per_epoch, {"quadratic cost": mse_accuracy, "cross-entropy": ce_accuracy}
-)
+costs["cross-entropy"], accuracies["cross-entropy"] = ce_costs, ce_accuracy
+plotting.plot_batch_costs(costs, steps_per_epoch, accuracies)
 
 # %%
 checks.expect_at_least("NumPy network, cross-entropy: test accuracy", ce_accuracy[-1], 0.97)
@@ -564,19 +569,25 @@ checks.expect_at_least("NumPy network, cross-entropy: test accuracy", ce_accurac
 # %% [markdown]
 # (The two costs are in different units, so compare their shapes, not their heights.) With
 # well-scaled starting weights and a tuned learning rate, both reach similar accuracy here;
-# cross-entropy came out a little ahead on each of the three seeds we tried. The difference
-# shows when outputs saturate. A too-large learning rate does exactly that: the first steps
+# cross-entropy came out ahead by 0.1 to 0.4 points on each of the three seeds we tried, and
+# it has no shoulder at the very start, where the quadratic cost pauses while its first steps
+# push all ten outputs towards 0 (nine of the ten targets are 0). The difference is larger
+# when outputs saturate. A too-large learning rate does exactly that: the first steps
 # push every output far out. One epoch at learning rate 10, with each cost:
 
 # %%
-_, _, broken_mse = train(initial_params, sigmoid, mse, learning_rate=10.0, epochs=1)
+broken_params, _, broken_mse = train(initial_params, sigmoid, mse, learning_rate=10.0, epochs=1)
 _, _, broken_ce = train(initial_params, softmax, cross_entropy, learning_rate=10.0, epochs=1)
 checks.expect_at_most("learning rate 10, quadratic cost: test accuracy", broken_mse[0], 0.2)
 checks.expect_at_least("learning rate 10, cross-entropy: test accuracy", broken_ce[0], 0.7)
+output_slopes = sigmoid_prime(forward(broken_params, x_test)[0][-1])  # sigma'(z^L)
+saturated = np.mean(output_slopes < 0.01)  # fraction of all 10 x 10,000 test outputs
+checks.expect_at_least("rate 10, quadratic cost: outputs with sigma' < 0.01", saturated, 0.9)
 
 # %% [markdown]
-# With the quadratic cost the network is stuck at chance (about 10%): every output neuron has
-# been driven to 0, where $\sigma' \approx 0$ and BP1 returns almost nothing, so no gradient
+# With the quadratic cost the network is stuck at chance (about 10%): the first steps drove
+# the output neurons so far that, on the test digits, nearly all of them sit where
+# $\sigma' < 0.01$ (last check), so BP1 returns almost nothing, so no gradient
 # reaches any weight, like the ball on the plateau in section 2. With cross-entropy the errors
 # $a - y$ stay large and the network keeps learning. This is why classifiers end in softmax
 # and cross-entropy (in Keras: `activation="softmax"` with `loss="categorical_crossentropy"`,
@@ -603,8 +614,8 @@ model.set_weights(flat(initial_params))
 optimizer = keras.optimizers.SGD(CE_LEARNING_RATE)  # plain SGD, no momentum
 model.compile(optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
 start = time.perf_counter()
-fit = dict(batch_size=BATCH_SIZE, epochs=EPOCHS, validation_data=(x_test, y_test_onehot))
-history = model.fit(x_train, y_train_onehot, **fit, verbose=0)
+settings = dict(batch_size=BATCH_SIZE, epochs=EPOCHS, validation_data=(x_test, y_test_onehot))
+history = model.fit(x_train, y_train_onehot, **settings, verbose=0)
 seconds["Keras, cross-entropy"] = time.perf_counter() - start
 keras_accuracy = history.history["val_accuracy"]
 

@@ -281,7 +281,8 @@ def exercise_softmax_cross_entropy(softmax_cross_entropy: Callable) -> bool:
         z = tf.constant(logits)
         with tf.GradientTape() as tape:
             tape.watch(z)
-            cost = keras.losses.SparseCategoricalCrossentropy(from_logits=True)(labels, z)
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")
+            cost = loss(labels, z)
         want_cost, want_gradient = float(cost), tape.gradient(cost, z).numpy()
         answer, problem = attempt(softmax_cross_entropy, logits.copy(), labels.copy())
         if problem:

@@ -257,7 +257,10 @@ def xor_backprop(
 
 def _backprop_text(r: Mapping[str, Any], stage: int) -> list[str]:
     """The formula of one stage with its numbers, as lines of matplotlib text."""
-    v = lambda a: "(" + ", ".join(f"{e:+.4f}" for e in np.ravel(a)) + ")"  # noqa: E731
+
+    def v(values: np.ndarray) -> str:
+        return "(" + ", ".join(f"{value:+.4g}" for value in np.ravel(values)) + ")"
+
     lines = {
         0: [f"input x = ({r['x'][0]:g}, {r['x'][1]:g})", f"target y = {r['y']:g}"],
         1: [
@@ -269,15 +272,15 @@ def _backprop_text(r: Mapping[str, Any], stage: int) -> list[str]:
         2: [
             r"$z^{(2)} = a^{(1)}W^{(2)} + b^{(2)}$" + f" = {r['z2'][0]:+.4f}",
             r"$a^{(2)} = \sigma(z^{(2)})$" + f" = {r['a2'][0]:.4f}",
-            r"$C = \frac{1}{2}(y - a^{(2)})^2$" + f" = {r['cost']:.5f}",
+            r"$C = \frac{1}{2}(y - a^{(2)})^2$" + f" = {r['cost']:.4g}",
         ],
         3: [
             r"$\delta^{(2)} = (a^{(2)} - y)\,\sigma'(z^{(2)})$",
             f"    = ({r['a2'][0]:.4f} - {r['y']:g}) x {r['a2'][0] * (1 - r['a2'][0]):.4f}",
-            f"    = {r['delta2'][0]:+.5f}",
+            f"    = {r['delta2'][0]:+.4g}",
         ],
         4: [
-            r"$\partial C/\partial b^{(2)} = \delta^{(2)}$" + f" = {r['db2'][0]:+.5f}",
+            r"$\partial C/\partial b^{(2)} = \delta^{(2)}$" + f" = {r['db2'][0]:+.4g}",
             r"$\partial C/\partial W^{(2)} = (a^{(1)})^T \delta^{(2)}$",
             f"    = {v(r['dW2'])}",
         ],
@@ -296,7 +299,7 @@ def _backprop_text(r: Mapping[str, Any], stage: int) -> list[str]:
             r"$b \leftarrow b - \eta\,\partial C/\partial b$",
             f"    with learning rate {r['learning_rate']:g}",
             f"output {r['a2'][0]:.4f} -> {r['a2_new'][0]:.4f}",
-            f"cost {r['cost']:.5f} -> {r['cost_new']:.5f}",
+            f"cost {r['cost']:.4g} -> {r['cost_new']:.4g}",
         ],
     }
     return lines[stage]
@@ -328,7 +331,7 @@ def draw_backprop_step(result: Mapping[str, Any]) -> Figure:
         )
         px = start[0] + fraction * (end[0] - start[0])
         py = start[1] + fraction * (end[1] - start[1])
-        label = f"w={weight}" + ("" if gradient is None else f"\n∂C/∂w={gradient:+.4f}")
+        label = f"w={weight}" + ("" if gradient is None else f"\n∂C/∂w={gradient:+.3g}")
         ax_net.text(
             px,
             py,
@@ -391,13 +394,13 @@ def draw_backprop_step(result: Mapping[str, Any]) -> Figure:
     for j, center in enumerate(hidden):
         below = [(f"b={value('b1', j)}", "black")]
         below += [(f"z={r['z1'][j]:+.3f}", "black")] if stage >= 1 else []
-        below += [(f"δ={r['delta1'][j]:+.4f}", red)] if stage >= 5 else []
+        below += [(f"δ={r['delta1'][j]:+.3g}", red)] if stage >= 5 else []
         node(center, f"hidden h{j + 1}", r["a1"][j] if stage >= 1 else None, below, stage in (1, 5))
     below = [(f"b={value('b2', 0)}", "black")]
     below += (
         [(f"z={r['z2'][0]:+.3f}", "black"), (f"C={r['cost']:.4f}", "black")] if stage >= 2 else []
     )
-    below += [(f"δ={r['delta2'][0]:+.4f}", red)] if stage >= 3 else []
+    below += [(f"δ={r['delta2'][0]:+.3g}", red)] if stage >= 3 else []
     node(
         output,
         f"output (target {r['y']:g})",
