@@ -412,9 +412,12 @@ checks.expect_equal("XOR outputs, rounded", xor_output.round(), xor_y)
 # error (BP1), the output layer's gradients (BP3, BP4), the hidden errors (BP2) and the hidden
 # layer's gradients; the last step applies the update and shows each weight's old and new value.
 #
-# Try: with $x = (0, 1)$, why are the gradients of both weights leaving $x_1$ exactly zero
-# (BP4)? Compare the size of the errors $\delta$ in the untrained network and after 3000 steps.
-# Does one SGD step on one example always lower that example's cost?
+# Try:
+# - with $x = (0, 1)$: why are the gradients of both weights leaving $x_1$ exactly zero (BP4)?
+# - the output for each of the four examples, untrained, after 300 steps and after 3000 steps:
+#   what has the network learned by step 300, and what only later?
+# - the SGD step (step 7) uses this one example only: how far does its output move towards the
+#   target? Training used the average gradient over all four examples; why is that gentler?
 
 # %%
 stepper = widgets.backprop_stepper(snapshots, XOR_LEARNING_RATE)

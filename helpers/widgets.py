@@ -217,7 +217,7 @@ def xor_backprop(
     ``learning_rate`` (``W1_new``, ``b1_new``, ``W2_new``, ``b2_new``, ``a2_new``, ``cost_new``).
     """
     W1, b1, W2, b2 = _xor_params(params)
-    if example not in range(4):
+    if not isinstance(example, int | np.integer) or not 0 <= example < 4:
         raise ValueError(f"example must be 0, 1, 2 or 3 (a row of XOR_INPUTS), got {example!r}")
     x, y = XOR_INPUTS[example], XOR_TARGETS[example]
     z1 = x @ W1 + b1

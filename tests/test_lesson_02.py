@@ -76,6 +76,8 @@ def test_xor_backprop_rejects_bad_input():
         widgets.xor_backprop([np.zeros((2, 2))], 0, 1.0)
     with pytest.raises(ValueError, match="example must be"):
         widgets.xor_backprop(xor_params(), 4, 1.0)
+    with pytest.raises(ValueError, match="example must be"):
+        widgets.xor_backprop(xor_params(), 1.0, 1.0)
 
 
 def test_backprop_stepper_steps_with_the_next_button():
@@ -216,6 +218,9 @@ def test_exercise_softmax_cross_entropy(capsys):
     assert "mean" in capsys.readouterr().out
     assert not checks.exercise_softmax_cross_entropy(lambda z, y: softmax_cross_entropy(z, y)[1])
     assert "pair" in capsys.readouterr().out
+    text_cost = lambda z, y: ("low", softmax_cross_entropy(z, y)[1])  # noqa: E731
+    assert not checks.exercise_softmax_cross_entropy(text_cost)
+    assert "the cost returned str" in capsys.readouterr().out
 
 
 def softmax(z):
@@ -313,6 +318,8 @@ def test_exercise_critical_learning_rate(capsys):
     assert not checks.exercise_critical_learning_rate(150.0, X_POINTS, Y_POINTS)
     assert "lower" in capsys.readouterr().out
     assert not checks.exercise_critical_learning_rate("fast", X_POINTS, Y_POINTS)
+    assert not checks.exercise_critical_learning_rate(-70.0, X_POINTS, Y_POINTS)
+    assert "positive" in capsys.readouterr().out
     assert not checks.exercise_critical_learning_rate(70.0, X_POINTS, Y_POINTS[:3])
     assert "1-D" in capsys.readouterr().out
     # the check finds the minimum itself: other data, another limit
