@@ -639,7 +639,7 @@ checks.expect_at_most("|Keras - NumPy| test accuracy, same network and start", g
 #   hand in sections 3-7 (forward, both costs, the four equations, the update, the loop) is
 #   inside. Changing the activation, the cost or the architecture costs one word in Keras, and
 #   a new derivation in NumPy.
-# - **Speed.** See the table. On a 2-core CPU our NumPy loop was about four times *faster*
+# - **Speed.** See the table. On a 2-core CPU our NumPy loop was several times *faster*
 #   for this tiny network: each Keras step carries a fixed overhead (calling a compiled
 #   TensorFlow graph, updating the metrics) that dominates when a step is only a few small
 #   matrix products. With larger
