@@ -441,6 +441,197 @@ def exercise_smallest_shift(
 # (lesson 02 exercise checks go here)
 
 
+def exercise_softmax_cross_entropy(softmax_cross_entropy: Callable) -> bool:
+    """Exercise 02.1: ``(cost, gradient)`` of the mean cross-entropy of softmax(logits)."""
+    import keras
+    import tensorflow as tf
+
+    name = "softmax + cross-entropy: cost and gradient with respect to the logits"
+    rng = np.random.default_rng(2)
+    cases = [
+        ("small logits", rng.normal(size=(5, 4)), rng.integers(0, 4, size=5)),
+        ("10 classes", rng.normal(scale=3.0, size=(8, 10)), rng.integers(0, 10, size=8)),
+        (
+            "logits near +-1000",
+            np.array([[1000.0, 0.0, -1000.0], [0.0, 999.0, 1000.0]]),
+            np.array([0, 1]),
+        ),
+    ]
+    for case, logits, labels in cases:
+        z = tf.constant(logits)
+        with tf.GradientTape() as tape:
+            tape.watch(z)
+            loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, dtype="float64")
+            cost = loss(labels, z)
+        want_cost, want_gradient = float(cost), tape.gradient(cost, z).numpy()
+        answer, problem = attempt(softmax_cross_entropy, logits.copy(), labels.copy())
+        if problem:
+            return verdict(name, problem)
+        if not isinstance(answer, tuple | list) or len(answer) != 2:
+            return verdict(name, "return a pair (cost, gradient)")
+        got_cost, got_gradient = answer
+        where = f"for {case} (shape {logits.shape})"
+        problem = _compare("the gradient", got_gradient, want_gradient, rtol=1e-6, atol=1e-9)
+        if problem:
+            got = np.asarray(got_gradient, dtype=float)
+            if got.shape == want_gradient.shape and np.allclose(got, len(labels) * want_gradient):
+                problem = "the gradient is n times too large: the cost is a mean over the batch"
+            elif got.shape == want_gradient.shape and np.allclose(got, -want_gradient):
+                problem = "the gradient has the wrong sign: it is a - y, not y - a"
+            elif not np.all(np.isfinite(got)):
+                problem += (
+                    ". Hint: subtract each row's maximum from the logits before np.exp, and "
+                    "compute log(softmax) as shifted - log(sum(exp(shifted)))"
+                )
+            return verdict(name, f"{where}, {problem}")
+        problem = _compare("the cost", got_cost, want_cost, rtol=1e-6, atol=1e-9)
+        if problem:
+            try:
+                summed = math.isclose(float(got_cost), len(labels) * want_cost, rel_tol=1e-6)
+            except (TypeError, ValueError):
+                summed = False
+            if summed:
+                problem = "the cost is the sum over the batch; take the mean instead"
+            return verdict(name, f"{where}, {problem}")
+    return verdict(name, None)
+
+
+def _reference_sgd_step(
+    params: list[tuple[np.ndarray, np.ndarray]],
+    x: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    hidden: Callable,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """TensorFlow's SGD step for a softmax/cross-entropy network; returns (new, gradients)."""
+    import tensorflow as tf
+
+    variables = [tf.Variable(array) for pair in params for array in pair]
+    with tf.GradientTape() as tape:
+        signal = tf.constant(x)
+        for index in range(0, len(variables), 2):
+            signal = signal @ variables[index] + variables[index + 1]
+            if index < len(variables) - 2:
+                signal = hidden(signal)
+        cost = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(y, signal))
+    gradients = [g.numpy() for g in tape.gradient(cost, variables)]
+    arrays = [array for pair in params for array in pair]
+    return [a - learning_rate * g for a, g in zip(arrays, gradients, strict=True)], gradients
+
+
+def exercise_relu_sgd_step(relu_sgd_step: Callable) -> bool:
+    """Exercise 02.2: one SGD step of a ReLU network with softmax + cross-entropy output."""
+    import tensorflow as tf
+
+    name = "one SGD step of a ReLU network"
+    rng = np.random.default_rng(3)
+    for sizes in [(5, 8, 4), (6, 7, 5, 3)]:
+        params = [
+            (rng.normal(size=(n_in, n_out)) / np.sqrt(n_in), rng.normal(scale=0.1, size=n_out))
+            for n_in, n_out in itertools.pairwise(sizes)
+        ]
+        x = rng.normal(size=(9, sizes[0]))
+        y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], size=9)]
+        learning_rate = 0.5
+        want, gradients = _reference_sgd_step(params, x, y, learning_rate, tf.nn.relu)
+        copies = [(W.copy(), b.copy()) for W, b in params]
+        answer, problem = attempt(relu_sgd_step, copies, x.copy(), y.copy(), learning_rate)
+        if problem:
+            return verdict(name, problem)
+        try:
+            got = [np.asarray(array, dtype=float) for pair in answer for array in pair]
+        except (TypeError, ValueError):
+            got = None
+        shapes = [a.shape for a in want]
+        if got is None or [a.shape for a in got] != shapes:
+            return verdict(
+                name,
+                f"for layer sizes {sizes} expected a list of (W, b) pairs with shapes {shapes}; "
+                "return the updated params, e.g. update(params, gradients, learning_rate)",
+            )
+        if all(np.allclose(g, w, rtol=1e-6, atol=1e-9) for g, w in zip(got, want, strict=True)):
+            continue
+        arrays = [array for pair in params for array in pair]
+
+        def matches(candidate: list[np.ndarray], answer: list[np.ndarray] = got) -> bool:
+            pairs = zip(answer, candidate, strict=True)
+            return all(np.allclose(g, c, rtol=1e-6, atol=1e-9) for g, c in pairs)
+
+        sigmoid_step, _ = _reference_sgd_step(params, x, y, learning_rate, tf.sigmoid)
+        if matches(arrays):
+            problem = "the weights did not change: return the params after the update"
+        elif matches([a + learning_rate * g for a, g in zip(arrays, gradients, strict=True)]):
+            problem = "the step goes uphill: subtract learning_rate * gradient"
+        elif matches(
+            [a - len(x) * learning_rate * g for a, g in zip(arrays, gradients, strict=True)]
+        ):
+            problem = "the step is n times too large: BP1 is (a - y) / n for a mean cost"
+        elif matches(sigmoid_step):
+            problem = "that is the step of a sigmoid network; the hidden layers here use ReLU"
+        else:
+            wrong = next(
+                i
+                for i, (g, w) in enumerate(zip(got, want, strict=True))
+                if not np.allclose(g, w, rtol=1e-6, atol=1e-9)
+            )
+            problem = (
+                f"for layer sizes {sizes}, {('W', 'b')[wrong % 2]} of layer {wrong // 2 + 1} is off"
+                ". Hint: BP1 is (a - y) / n; in BP2 ReLU's derivative is 1 where z > 0, else 0"
+            )
+        return verdict(name, problem)
+    return verdict(name, None)
+
+
+def exercise_critical_learning_rate(learning_rate: float, x: np.ndarray, y: np.ndarray) -> bool:
+    """Exercise 02.3: the learning rate above which gradient descent no longer settles."""
+    from scipy.optimize import minimize_scalar
+
+    name = "the largest learning rate at which gradient descent still settles"
+    if learning_rate is None:
+        return verdict(name, "no answer yet (None)")
+    try:
+        value = float(learning_rate)
+    except (TypeError, ValueError):
+        return verdict(name, f"expected a number, got {learning_rate!r}")
+    if not value > 0:
+        return verdict(name, f"a learning rate is a positive number, got {value:g}")
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    if x.ndim != 1 or x.shape != y.shape:
+        return verdict(name, "pass the lesson's x_points and y_points, two 1-D arrays")
+
+    def sigmoid(z: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-z))
+
+    def cost(w: float) -> float:
+        return float(np.sum((y - sigmoid(w * x)) ** 2) / (2 * len(x)))
+
+    def slope(w: float) -> float:
+        a = sigmoid(w * x)
+        return float(np.sum((a - y) * a * (1 - a) * x) / len(x))
+
+    grid = np.linspace(-20, 20, 4001)
+    best = grid[np.argmin([cost(w) for w in grid])]
+    w_min = minimize_scalar(cost, bounds=(best - 0.02, best + 0.02), method="bounded").x
+    h = 1e-4
+    curvature = (slope(w_min + h) - slope(w_min - h)) / (2 * h)
+    critical = 2 / curvature
+    if math.isclose(value, critical, rel_tol=0.02):
+        return verdict(name, None)
+    if math.isclose(value, critical / 2, rel_tol=0.05):
+        problem = (
+            f"at {value:.4g} one step lands (almost) exactly on the bottom, but larger rates "
+            "still settle: they overshoot and zig-zag in"
+        )
+    elif value < critical:
+        problem = (
+            f"gradient descent still settles at learning rate {value:.4g}; the limit is higher. "
+            "Near the limit it converges slowly: run a few thousand steps"
+        )
+    else:
+        problem = f"at learning rate {value:.4g} gradient descent no longer settles; go lower"
+    return verdict(name, problem)
+
+
 # ------------------------------------------------------------ 03: MNIST multilayer perceptrons
 # (lesson 03 exercise checks go here)
 

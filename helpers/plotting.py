@@ -351,3 +351,68 @@ def plot_nested_sets(
     if title:
         ax.set_title(title)
     return fig
+
+
+def plot_batch_costs(
+    costs: Mapping[str, Sequence[float]],
+    steps_per_epoch: int,
+    accuracy: Mapping[str, Sequence[float]] | None = None,
+    window: int = 100,
+) -> Figure:
+    """Mini-batch SGD runs: the cost of every batch and its moving average, one panel per run.
+
+    ``costs`` maps a run's label to the cost of each mini-batch, in training order;
+    ``steps_per_epoch`` converts steps to epochs on the x axis. The faint line is every batch,
+    the solid one the mean of the last ``window`` batches. ``accuracy`` (optional) maps labels
+    to one value per epoch, drawn in a last panel shared by all runs.
+    """
+    if not isinstance(costs, Mapping) or not costs:
+        raise ValueError(
+            "plot_batch_costs expects a non-empty dict {label: cost of every mini-batch}, "
+            f"got {type(costs).__name__}"
+        )
+    if not isinstance(steps_per_epoch, int | np.integer) or steps_per_epoch < 1:
+        raise ValueError(f"steps_per_epoch must be a positive integer, got {steps_per_epoch!r}")
+    if not isinstance(window, int | np.integer) or window < 1:
+        raise ValueError(f"window must be a positive integer, got {window!r}")
+    series = {}
+    for label, values in costs.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or values.size < window:
+            raise ValueError(
+                f"costs[{label!r}] must be a 1-D sequence of at least window={window} batch "
+                f"costs, got shape {values.shape}"
+            )
+        series[label] = values
+    accuracy = dict(accuracy or {})
+    panels = len(series) + bool(accuracy)
+    fig = Figure(figsize=(4.2 * panels, 3.5), layout="constrained")
+    axes = fig.subplots(1, panels, squeeze=False)[0]
+    for index, (ax, (label, values)) in enumerate(zip(axes, series.items(), strict=False)):
+        epochs = np.arange(1, values.size + 1) / steps_per_epoch
+        moving_mean = np.convolve(values, np.ones(window) / window, mode="valid")
+        color = f"C{index % 10}"
+        ax.plot(epochs, values, color=color, alpha=0.25, linewidth=0.5, label="each batch")
+        ax.plot(epochs[window - 1 :], moving_mean, color=color, label=f"mean of {window}")
+        ax.set(xlabel="epoch", ylabel="cost", title=f"{label}: cost per mini-batch")
+        ax.set_ylim(0, np.quantile(values, 0.995) * 1.05)
+        ax.legend(fontsize=8)
+    if accuracy:
+        ax = axes[-1]
+        labels = list(series) + [label for label in accuracy if label not in series]
+        for label, values in accuracy.items():
+            values = np.asarray(values, dtype=float)
+            if values.ndim != 1 or values.size == 0:
+                raise ValueError(f"accuracy[{label!r}] must be one value per epoch")
+            ax.plot(
+                np.arange(1, values.size + 1),
+                values,
+                "-o",
+                ms=3,
+                label=label,
+                color=f"C{labels.index(label) % 10}",
+            )
+        ax.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy after each epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(fontsize=8)
+    return fig

@@ -8,13 +8,14 @@ and the figure in ``.figure``, so tests drive a widget headlessly by setting
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
+from matplotlib.patches import Circle
 
 
 class LiveFigure(widgets.VBox):
@@ -22,6 +23,8 @@ class LiveFigure(widgets.VBox):
 
     ``compute(**values)`` gets the current value of every control (by name) and returns the
     numbers to show; ``draw(result)`` turns them into a Figure. Both are plain functions.
+    ``buttons`` (optional) maps a label to ``action(live_figure)``, run on each click; tests
+    press one with ``widget.buttons[label].click()``.
     """
 
     def __init__(
@@ -29,6 +32,7 @@ class LiveFigure(widgets.VBox):
         controls: Mapping[str, widgets.ValueWidget],
         compute: Callable[..., Any],
         draw: Callable[[Any], Figure],
+        buttons: Mapping[str, Callable[[LiveFigure], None]] | None = None,
     ) -> None:
         self.controls = dict(controls)
         self.output = widgets.Output()
@@ -36,8 +40,18 @@ class LiveFigure(widgets.VBox):
         self.figure: Figure | None = None
         self._compute = compute
         self._draw = draw
+        # Optional buttons, shown after the controls: ``{label: action}``; a click calls
+        # ``action(self)``, which typically changes a control (and so redraws).
+        self.buttons: dict[str, widgets.Button] = {}
+        for label, action in (buttons or {}).items():
+            if not callable(action):
+                raise ValueError(f"LiveFigure button {label!r} needs a function, got {action!r}")
+            button = widgets.Button(description=label)
+            button.on_click(lambda _button, action=action: action(self))
+            self.buttons[label] = button
         row = widgets.HBox(
-            list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")
+            [*self.controls.values(), *self.buttons.values()],
+            layout=widgets.Layout(flex_flow="row wrap"),
         )
         super().__init__([row, self.output])
         for control in self.controls.values():
@@ -300,6 +314,298 @@ def linear_classifier_explorer(
 
 # ------------------------------------------------------------ 02: a network from scratch
 # (lesson 02 widgets go here)
+
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])
+BACKPROP_STAGES = (
+    "forward 1: the input",
+    "forward 2: the hidden layer",
+    "forward 3: the output and the cost",
+    "backward 1 (BP1): the output error",
+    "backward 2 (BP3, BP4): output-layer gradients",
+    "backward 3 (BP2): the hidden error",
+    "backward 4 (BP3, BP4): hidden-layer gradients",
+    "SGD step: new weights and biases",
+)
+_XOR_SHAPES = ((2, 2), (2,), (2, 1), (1,))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+def _xor_params(params: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
+    """Validate [(W1, b1), (W2, b2)] of a 2-2-1 network; return [W1, b1, W2, b2] as floats."""
+    try:
+        arrays = [np.asarray(a, dtype=float) for pair in params for a in pair]
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            "expected the weights of a 2-2-1 network as [(W1, b1), (W2, b2)] of numbers"
+        ) from error
+    shapes = tuple(a.shape for a in arrays)
+    if shapes != _XOR_SHAPES:
+        raise ValueError(
+            "expected the weights of a 2-2-1 network as [(W1, b1), (W2, b2)] with shapes "
+            f"{list(_XOR_SHAPES)} (Keras layout: a layer computes a @ W + b), got {list(shapes)}"
+        )
+    return arrays
+
+
+def xor_backprop(
+    params: Sequence[Sequence[np.ndarray]], example: int, learning_rate: float
+) -> dict[str, Any]:
+    """Every forward and backward quantity of a 2-2-1 sigmoid network on one XOR example.
+
+    ``params`` is ``[(W1, b1), (W2, b2)]``, shapes (2, 2), (2,), (2, 1), (1,), in Keras's
+    layout (a layer computes ``sigmoid(a @ W + b)``). ``example`` (0..3) picks a row of
+    ``XOR_INPUTS``; the cost is ``C = (y - a2)**2 / 2``. Returns the forward pass (``x``, ``y``,
+    ``z1``, ``a1``, ``z2``, ``a2``, ``cost``), the four equations (``delta2`` BP1, ``db2`` and
+    ``dW2`` BP3-BP4, ``delta1`` BP2, ``db1`` and ``dW1``) and one SGD step with
+    ``learning_rate`` (``W1_new``, ``b1_new``, ``W2_new``, ``b2_new``, ``a2_new``, ``cost_new``).
+    """
+    W1, b1, W2, b2 = _xor_params(params)
+    if not isinstance(example, int | np.integer) or not 0 <= example < 4:
+        raise ValueError(f"example must be 0, 1, 2 or 3 (a row of XOR_INPUTS), got {example!r}")
+    x, y = XOR_INPUTS[example], XOR_TARGETS[example]
+    z1 = x @ W1 + b1
+    a1 = _sigmoid(z1)
+    z2 = a1 @ W2 + b2
+    a2 = _sigmoid(z2)
+    delta2 = (a2 - y) * a2 * (1 - a2)  # BP1
+    delta1 = (delta2 @ W2.T) * a1 * (1 - a1)  # BP2
+    gradients = {"dW1": np.outer(x, delta1), "db1": delta1}  # BP4, BP3
+    gradients |= {"dW2": np.outer(a1, delta2), "db2": delta2}
+    new = {
+        f"{name}_new": value - learning_rate * gradients[f"d{name}"]
+        for name, value in {"W1": W1, "b1": b1, "W2": W2, "b2": b2}.items()
+    }
+    a2_new = _sigmoid(_sigmoid(x @ new["W1_new"] + new["b1_new"]) @ new["W2_new"] + new["b2_new"])
+    return {
+        "x": x,
+        "y": y,
+        "W1": W1,
+        "b1": b1,
+        "W2": W2,
+        "b2": b2,
+        "z1": z1,
+        "a1": a1,
+        "z2": z2,
+        "a2": a2,
+        "cost": float((y - a2[0]) ** 2 / 2),
+        "delta2": delta2,
+        "delta1": delta1,
+        **gradients,
+        **new,
+        "a2_new": a2_new,
+        "cost_new": float((y - a2_new[0]) ** 2 / 2),
+        "learning_rate": learning_rate,
+    }
+
+
+def _backprop_text(r: Mapping[str, Any], stage: int) -> list[str]:
+    """The formula of one stage with its numbers, as lines of matplotlib text."""
+
+    def v(values: np.ndarray) -> str:
+        return "(" + ", ".join(f"{value:+.4g}" for value in np.ravel(values)) + ")"
+
+    lines = {
+        0: [f"input x = ({r['x'][0]:g}, {r['x'][1]:g})", f"target y = {r['y']:g}"],
+        1: [
+            r"$z^{(1)} = x\,W^{(1)} + b^{(1)}$",
+            f"    = {v(r['z1'])}",
+            r"$a^{(1)} = \sigma(z^{(1)})$",
+            f"    = {v(r['a1'])}",
+        ],
+        2: [
+            r"$z^{(2)} = a^{(1)}W^{(2)} + b^{(2)}$" + f" = {r['z2'][0]:+.4f}",
+            r"$a^{(2)} = \sigma(z^{(2)})$" + f" = {r['a2'][0]:.4f}",
+            r"$C = \frac{1}{2}(y - a^{(2)})^2$" + f" = {r['cost']:.4g}",
+        ],
+        3: [
+            r"$\delta^{(2)} = (a^{(2)} - y)\,\sigma'(z^{(2)})$",
+            f"    = ({r['a2'][0]:.4f} - {r['y']:g}) x {r['a2'][0] * (1 - r['a2'][0]):.4f}",
+            f"    = {r['delta2'][0]:+.4g}",
+        ],
+        4: [
+            r"$\partial C/\partial b^{(2)} = \delta^{(2)}$" + f" = {r['db2'][0]:+.4g}",
+            r"$\partial C/\partial W^{(2)} = (a^{(1)})^T \delta^{(2)}$",
+            f"    = {v(r['dW2'])}",
+        ],
+        5: [
+            r"$\delta^{(1)} = (\delta^{(2)} (W^{(2)})^T) \odot \sigma'(z^{(1)})$",
+            f"    = {v(r['delta1'])}",
+        ],
+        6: [
+            r"$\partial C/\partial b^{(1)} = \delta^{(1)}$" + f" = {v(r['db1'])}",
+            r"$\partial C/\partial W^{(1)} = x^T \delta^{(1)}$:",
+            f"    from x1: {v(r['dW1'][0])}",
+            f"    from x2: {v(r['dW1'][1])}",
+        ],
+        7: [
+            r"$W \leftarrow W - \eta\,\partial C/\partial W$,  "
+            r"$b \leftarrow b - \eta\,\partial C/\partial b$",
+            f"    with learning rate {r['learning_rate']:g}",
+            f"output {r['a2'][0]:.4f} -> {r['a2_new'][0]:.4f}",
+            f"cost {r['cost']:.4g} -> {r['cost_new']:.4g}",
+        ],
+    }
+    return lines[stage]
+
+
+def draw_backprop_step(result: Mapping[str, Any]) -> Figure:
+    """Draw a 2-2-1 network with what :func:`xor_backprop` computed up to ``result["stage"]``.
+
+    Forward values are black, errors and gradients red, the current stage orange.
+    """
+    r, stage = result, int(result["stage"])
+    fig = Figure(figsize=(12, 4.4), layout="constrained")
+    ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1.9, 1])
+    inputs, hidden, output = [(0, 0.9), (0, -0.9)], [(2.6, 0.9), (2.6, -0.9)], (5.0, 0.0)
+    now, red = "C1", "C3"
+
+    def value(name, index):  # a weight or bias; after the SGD step "old -> new"
+        if stage < 7:
+            return f"{r[name][index]:+.2f}"
+        return f"{r[name][index]:.2f} → {r[name + '_new'][index]:.2f}"
+
+    def edge(start, end, weight, gradient, fraction, active):
+        ax_net.plot(
+            [start[0], end[0]],
+            [start[1], end[1]],
+            color=now if active else "0.6",
+            lw=2.5 if active else 1.2,
+            zorder=1,
+        )
+        px = start[0] + fraction * (end[0] - start[0])
+        py = start[1] + fraction * (end[1] - start[1])
+        label = f"w={weight}" + ("" if gradient is None else f"\n∂C/∂w={gradient:+.3g}")
+        ax_net.text(
+            px,
+            py,
+            label,
+            ha="center",
+            va="center",
+            fontsize=8,
+            zorder=3,
+            color="black" if gradient is None else red,
+            bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9},
+        )
+
+    for k, start in enumerate(inputs):
+        for j, end in enumerate(hidden):
+            edge(
+                start,
+                end,
+                value("W1", (k, j)),
+                r["dW1"][k, j] if stage >= 6 else None,
+                0.3,
+                stage == 6,
+            )
+    for j, start in enumerate(hidden):
+        edge(
+            start,
+            output,
+            value("W2", (j, 0)),
+            r["dW2"][j, 0] if stage >= 4 else None,
+            0.5,
+            stage == 4,
+        )
+
+    def node(center, name, value, below, active):
+        ax_net.add_patch(
+            Circle(
+                center,
+                0.3,
+                fc="#fff3e0" if active else "white",
+                ec=now if active else "black",
+                lw=2.5 if active else 1.2,
+                zorder=2,
+            )
+        )
+        ax_net.text(center[0], center[1] + 0.38, name, ha="center", va="bottom", fontsize=10)
+        if value is not None:
+            ax_net.text(*center, f"{value:.3f}", ha="center", va="center", fontsize=9, zorder=3)
+        for offset, (text, color) in enumerate(below):
+            ax_net.text(
+                center[0],
+                center[1] - 0.38 - 0.2 * offset,
+                text,
+                ha="center",
+                va="top",
+                fontsize=8,
+                color=color,
+            )
+
+    for k, center in enumerate(inputs):
+        node(center, f"input x{k + 1}", r["x"][k], [], stage == 0)
+    for j, center in enumerate(hidden):
+        below = [(f"b={value('b1', j)}", "black")]
+        below += [(f"z={r['z1'][j]:+.3f}", "black")] if stage >= 1 else []
+        below += [(f"δ={r['delta1'][j]:+.3g}", red)] if stage >= 5 else []
+        node(center, f"hidden h{j + 1}", r["a1"][j] if stage >= 1 else None, below, stage in (1, 5))
+    below = [(f"b={value('b2', 0)}", "black")]
+    below += (
+        [(f"z={r['z2'][0]:+.3f}", "black"), (f"C={r['cost']:.4f}", "black")] if stage >= 2 else []
+    )
+    below += [(f"δ={r['delta2'][0]:+.3g}", red)] if stage >= 3 else []
+    node(
+        output,
+        f"output (target {r['y']:g})",
+        r["a2"][0] if stage >= 2 else None,
+        below,
+        stage in (2, 3),
+    )
+    ax_net.set(xlim=(-0.5, 5.6), ylim=(-1.9, 1.75), aspect="equal")
+    ax_net.axis("off")
+    ax_text.axis("off")
+    fig.suptitle(
+        f"step {stage} of {len(BACKPROP_STAGES) - 1}: {BACKPROP_STAGES[stage]}"
+        + (": old → new" if stage == 7 else "")
+    )
+    for row, line in enumerate(_backprop_text(r, stage)):
+        ax_text.text(
+            0.0, 0.92 - 0.12 * row, line, fontsize=10, transform=ax_text.transAxes, va="top"
+        )
+    return fig
+
+
+def backprop_stepper(
+    snapshots: Mapping[str, Sequence[Sequence[np.ndarray]]], learning_rate: float
+) -> LiveFigure:
+    """Step through the forward and backward pass of a 2-2-1 XOR network, one click at a time.
+
+    ``snapshots`` maps a label ("untrained", "after 2000 steps") to the network's weights
+    ``[(W1, b1), (W2, b2)]``; ``learning_rate`` is used for the final SGD step. Controls: the
+    weights, the XOR example and the ``stage`` (0..7, see ``BACKPROP_STAGES``); the "next"
+    button moves to the next stage (after the last, back to the first).
+    """
+    if not isinstance(snapshots, Mapping) or not snapshots:
+        raise ValueError(
+            "backprop_stepper expects a dict {label: [(W1, b1), (W2, b2)]} with at least one entry"
+        )
+    snapshots = {str(label): _xor_params(params) for label, params in snapshots.items()}
+    if not np.isfinite(learning_rate) or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    examples = [
+        (f"x = ({a:g}, {b:g}), y = {y:g}", i)
+        for i, ((a, b), y) in enumerate(zip(XOR_INPUTS, XOR_TARGETS, strict=True))
+    ]
+    last = len(BACKPROP_STAGES) - 1
+    controls = {
+        "weights": widgets.Dropdown(options=list(snapshots), description="weights"),
+        "example": widgets.Dropdown(options=examples, value=1, description="example"),
+        "stage": widgets.IntSlider(value=0, min=0, max=last, description="step"),
+    }
+
+    def compute(weights: str, example: int, stage: int) -> dict:
+        W1, b1, W2, b2 = snapshots[weights]
+        return {**xor_backprop([(W1, b1), (W2, b2)], example, learning_rate), "stage": stage}
+
+    def next_stage(live: LiveFigure) -> None:
+        stage = live.controls["stage"]
+        stage.value = 0 if stage.value == last else stage.value + 1
+
+    return LiveFigure(controls, compute, draw_backprop_step, buttons={"next ▶": next_stage})
 
 
 # ------------------------------------------------------------ 03: MNIST multilayer perceptrons
