@@ -503,7 +503,7 @@ checks.expect_at_least("Adagrad from 0 vs Keras: largest gap", largest_gap, 1e-4
 #
 # - the **valley** with GD, Momentum and Adam (the default): GD crawls along the valley,
 #   momentum overshoots and oscillates but arrives first, Adam walks almost straight at about
-#   one learning rate per step; then raise the learning rate to 0.2: GD blows up, Adam does not;
+#   one learning rate per step; then raise the learning rate to 0.22: GD blows up, Adam does not;
 # - the **saddle** with all nine: who escapes first? Then set the learning rate to 0.01;
 # - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97: Nesterov's brake;
 # - Adagrad on any surface for 500 steps: its steps shrink for ever. Adadelta's first steps are

@@ -237,7 +237,7 @@ def draw_race(result: Mapping[str, Any]) -> Figure:
         result["surface"],
         result["paths"],
         title=f"learning rate {result['learning_rate']:.3g}, "
-        f"momentum / beta_1 {result['momentum']:.2f}",
+        f"momentum / β₁ {result['momentum']:.2f}",
     )
 
 
