@@ -25,8 +25,7 @@
 #   initialisation keep the signal alive through 20 layers.
 #
 # **What you need**: lessons 00-04, above all lesson 02 (gradients by backpropagation) and
-# lesson 03 (MNIST networks in Keras). The lesson runs in about two and a half minutes on a
-# laptop CPU.
+# lesson 03 (MNIST networks in Keras). The lesson runs in about a minute on a laptop CPU.
 
 # %%
 # %matplotlib inline
@@ -75,9 +74,10 @@ RACE_EPOCHS = 5  # epochs for each optimizer in the race
 #
 # To see every step, we write the training loop in NumPy for the simplest network there is:
 # one `Dense(10)` layer with softmax (784 -> 10, *softmax regression*), trained with
-# cross-entropy on `GD_SAMPLES` MNIST digits. As lesson 02 derived, the gradients of the mean
-# loss of a batch are $\nabla_W = X^\top (P - Y)/n$ and $\nabla_b = \text{mean}(P - Y)$, where
-# $P$ holds the predicted probabilities and $Y$ the one-hot labels.
+# cross-entropy on `GD_SAMPLES` MNIST digits. Backpropagation through this one layer (lesson
+# 02) gives the gradients of the mean loss of a batch of $n$ digits:
+# $\nabla_W = X^\top (P - Y)/n$ and $\nabla_b = \text{mean}(P - Y)$, where $X$ holds the
+# digits, $P$ the predicted probabilities and $Y$ the one-hot labels.
 
 # %%
 (x_train, y_train), _ = datasets.load_mnist()
@@ -211,7 +211,7 @@ plotting.plot_optimizer_paths(valley, valley_paths, title="The valley: curvature
 # steps overshoot more each time and the run diverges. At 0.19, just under the limit, $y$
 # zig-zags across the valley while $x$ creeps along it. At 0.05 there is no zig-zag, but after
 # 200 steps $x$ has covered only two thirds of its way ($0.995^{200} \approx 0.37$ of the
-# distance is left).
+# distance is left) while $y$ reached its minimum long ago: one learning rate cannot suit both.
 
 # %%
 x_end, y_end = valley_paths["GD, rate 0.05"][-1]
@@ -240,6 +240,7 @@ plotting.plot_optimizer_paths(saddle, saddle_path, title="The saddle: a plateau,
 banana_path = {"GD, rate 0.05": widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)}
 plotting.plot_optimizer_paths(rosenbrock, banana_path, title="Rosenbrock's banana")
 
+# %% [markdown]
 # ## 3. Eight descendants of gradient descent
 #
 # Every optimizer below changes the plain step in one or both of two ways: **momentum**
@@ -370,12 +371,13 @@ def adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7):
 # $$ \alpha_t = \alpha\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}, \qquad
 #    \theta \leftarrow \theta - \alpha_t\,\frac{m_t}{\sqrt{v_t} + \epsilon}, $$
 #
-# which is the same except that its $\epsilon$ acts like $\epsilon\sqrt{1-\beta_2^t}$ in the
-# textbook form: a difference only when gradients are as small as $\epsilon = 10^{-7}$.
+# which is the same except for $\epsilon$: Keras's $\epsilon$ plays the part of
+# $\epsilon/\sqrt{1-\beta_2^t}$ in the textbook form (the Adam paper mentions this variant),
+# a difference that matters only when gradients are about as small as $\epsilon = 10^{-7}$.
 # Defaults: $\alpha = 0.001$, $\beta_1 = 0.9$, $\beta_2 = 0.999$.
 #
-# **AMSGrad** divides by the largest $v$ seen so far, $\hat v^{\max}_t = \max(\hat
-# v^{\max}_{t-1}, v_t)$, so that a step size can never grow back after large gradients; this
+# **AMSGrad** divides by the largest $v$ seen so far, $v^{\max}_t = \max(v^{\max}_{t-1}, v_t)$,
+# so that a step size can never grow back after large gradients; this
 # repairs a flaw in Adam's convergence proof. The paper's version has no bias correction; Keras
 # keeps Adam's $\alpha_t$ and takes the maximum of the uncorrected $v$.
 
@@ -480,9 +482,9 @@ for surface in [rosenbrock, saddle]:
 
 # %% [markdown]
 # The largest differences are about $10^{-8}$: they come from the learning rate, which Keras
-# keeps in a float32 variable. The comparison is sharp enough to catch any of the details
-# above. For example, Adagrad with the accumulator starting at 0 (the textbook) instead of 0.1
-# (Keras) leaves Keras's path by a thousand times the tolerance:
+# keeps in a float32 variable. The comparison is sharp enough to catch the details that
+# differ between textbooks and Keras. For example, Adagrad with the accumulator starting at 0
+# (the textbook) instead of 0.1 (Keras) leaves Keras's path by a thousand times the tolerance:
 
 # %%
 from_zero = widgets.optimizer_path(adagrad(0.1, initial_accumulator_value=0.0), rosenbrock, 50)
@@ -502,12 +504,14 @@ checks.expect_at_least("Adagrad from 0 vs Keras: largest gap", largest_gap, 1e-4
 # Things to try:
 #
 # - the **valley** with GD, Momentum and Adam (the default): GD crawls along the valley,
-#   momentum overshoots and oscillates but arrives first, Adam walks almost straight at about
-#   one learning rate per step; then raise the learning rate to 0.22: GD blows up, Adam does not;
+#   momentum overshoots and oscillates but arrives first, Adam's steps are about one learning
+#   rate long in each coordinate, whatever the gradient (so it sets off diagonally); then raise
+#   the learning rate to 0.22: GD blows up, Adam does not;
 # - the **saddle** with all nine: who escapes first? Then set the learning rate to 0.01;
 # - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97: Nesterov's brake;
 # - Adagrad on any surface for 500 steps: its steps shrink for ever. Adadelta's first steps are
-#   tiny ($\sqrt{\epsilon}$-sized) and grow only as its own past steps grow.
+#   tiny (about $\sqrt{\epsilon/(1-\rho)} \approx 0.0014$) and grow only as its own past
+#   steps grow.
 
 # %%
 racers = {  # name: a function (learning_rate, momentum) -> a fresh step function
@@ -587,7 +591,7 @@ print(race_table.sort_values("accuracy", ascending=False).round(3).to_string())
 # plain SGD after all of them. Momentum is a big step up from plain SGD. Adagrad's
 # ever-shrinking steps make it slow at its default learning rate, and Keras's default Adadelta
 # has barely started, while the paper's Adadelta ($\alpha = 1$) is among the best. The seconds
-# are close: an update rule costs little next to the network's own arithmetic. Defaults are
+# differ little: an update rule costs little next to the network's own arithmetic. Defaults are
 # not the last word: each optimizer does better with a tuned learning rate, the subject of the
 # next section.
 
@@ -644,8 +648,8 @@ print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).rou
 # At $10^{-5}$ the network is still far from trained after all epochs; at $10^{-1}$ the
 # training loss stalls high, because each step throws the weights past the good region. From
 # the same start, $10^{-2}$, the cosine schedule ends with about half the training loss of the
-# constant rate and a better validation accuracy: its last, small steps settle the weights into
-# the minimum instead of bouncing around it. On a GPU, try `RACE_EPOCHS = 20`: the gaps
+# constant rate (compare their validation accuracy too): its last, small steps settle the
+# weights into the minimum instead of bouncing around it. On a GPU, try `RACE_EPOCHS = 20`: the gaps
 # change, the pattern stays.
 
 # %% [markdown]
@@ -663,8 +667,7 @@ print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).rou
 # copies for ever, and a layer of 32 units is no better than one unit. All zeros is worse
 # still: with tanh (or ReLU) the hidden outputs are 0, no gradient reaches any weight, and only
 # the output biases learn. We train a 784 -> 32 tanh -> 10 network for one epoch with all
-# weights 0 and with all weights 0.001 (Keras's default random weights reach about 90% in the
-# same epoch).
+# weights 0 and with all weights 0.001, and look at the hidden layer's weights afterwards.
 
 # %%
 largest_weight, unit_gap, symmetric_accuracy = {}, {}, {}
@@ -743,13 +746,13 @@ checks.expect_between("tanh, Glorot: spread layer 20 / 1", spread["tanh", "Gloro
 
 # %% [markdown]
 # With tiny weights the signal dies within a few layers (for both activations); with standard
-# normal weights ReLU outputs explode by 15 orders of magnitude and tanh units are pinned at
-# $\pm1$, where their derivative is zero. Glorot suits tanh (the spread decays only slowly);
+# normal weights ReLU outputs explode by more than ten orders of magnitude and tanh units are
+# pinned at $\pm1$, where their derivative is zero. Glorot suits tanh (the spread decays only slowly);
 # with ReLU it loses half the signal's power per layer, a factor of about 1000 in spread over
 # 20 layers. He keeps the ReLU signal at the same scale all the way. Lesson 01 showed what a
-# vanished signal does to training: a network that starts like this does not learn. Lesson 06
-# adds another remedy, batch normalisation, which rescales the signal at every layer during
-# training.
+# fading signal does to training (its 10-layer sigmoid and GELU networks did not learn).
+# Lesson 06 adds another remedy, batch normalisation, which rescales the signal at every layer
+# during training.
 
 # %% [markdown]
 # ## Summary
@@ -827,7 +830,7 @@ checks.exercise_adamax(my_adamax)
 # learning rate at which plain gradient descent still converges? Find it by experiment (run
 # `widgets.optimizer_path(sgd(rate), tilted_bowl, 1000)` for several rates and see whether the
 # loss goes down; bisect), or by theory (section 2: what is the steepest curvature of this
-# bowl?). Set `largest_rate` to your answer, within 1%.
+# bowl?). Set `largest_rate` to your answer (the check accepts 3% below to 1% above the limit).
 
 # %% tags=["exercise"]
 tilted_bowl = datasets.quadratic_surface([[3.0, 2.0], [2.0, 6.0]], start=(1.0, 1.0))
