@@ -748,11 +748,11 @@ checks.expect_between("tanh, Glorot: spread layer 20 / 1", spread["tanh", "Gloro
 # With tiny weights the signal dies within a few layers (for both activations); with standard
 # normal weights ReLU outputs explode by more than ten orders of magnitude and tanh units are
 # pinned at $\pm1$, where their derivative is zero. Glorot suits tanh (the spread decays only
-# slowly); with ReLU it loses half the signal's power per layer, a factor of about 1000 in
-# spread over 20 layers. He keeps the ReLU signal at the same scale all the way. Lesson 01 showed what a
-# fading signal does to training (its 10-layer sigmoid and GELU networks did not learn).
-# Lesson 06 adds another remedy, batch normalisation, which rescales the signal at every layer
-# during training.
+# slowly); with ReLU it loses half the signal's power per layer, a factor of about 1000 in spread
+# over 20 layers. He keeps the ReLU signal at the same scale all the way. Lesson 01 showed what a
+# fading signal does to training (its 10-layer sigmoid and GELU networks did not learn). Lesson 06
+# adds another remedy, batch normalisation, which rescales the signal at every layer during
+# training.
 
 # %% [markdown]
 # ## Summary
