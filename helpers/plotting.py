@@ -286,6 +286,11 @@ def plot_confusion_matrix(
 
 # ---- 05: labelled curves; optimizer paths on a loss surface
 
+import typing
+
+if typing.TYPE_CHECKING:  # for the type hint only; plotting needs nothing else from datasets
+    from helpers.datasets import LossSurface
+
 
 def plot_curves(
     curves: Mapping[str, tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray]],
@@ -339,7 +344,7 @@ def plot_curves(
 
 
 def plot_optimizer_paths(
-    surface, paths: Mapping[str, np.ndarray], title: str | None = None
+    surface: LossSurface, paths: Mapping[str, np.ndarray], title: str | None = None
 ) -> Figure:
     """Optimizer trajectories on a two-parameter loss surface, and their loss step by step.
 

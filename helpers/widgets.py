@@ -16,8 +16,6 @@ import numpy as np
 from IPython.display import display
 from matplotlib.figure import Figure
 
-from helpers import datasets, plotting
-
 
 class LiveFigure(widgets.VBox):
     """Controls on top, a matplotlib figure below, redrawn on every change.
@@ -168,6 +166,8 @@ def activation_explorer(
 # ------------------------------------------------------------ 05: gradient descent and optimizers
 # (lesson 05 widgets go here)
 
+from helpers import datasets, plotting  # the loss surfaces and the drawing of a race
+
 Step = Callable[[np.ndarray, np.ndarray], np.ndarray]  # step(theta, gradient) -> new theta
 DIVERGED = 1e6  # a path that gets this far from the origin has diverged
 
@@ -213,6 +213,7 @@ def race_optimizers(
     Returns the surface, the settings, ``paths`` ({name: points}) and ``final_gap``
     ({name: loss above the minimum after the last step, inf if the run diverged}).
     """
+    _check_makers(makers, allow_empty=True)  # a race with no racers draws just the surface
     paths = {
         name: optimizer_path(make(learning_rate, momentum), surface, steps)
         for name, make in makers.items()
@@ -229,6 +230,14 @@ def race_optimizers(
         "paths": paths,
         "final_gap": final_gap,
     }
+
+
+def _check_makers(makers, allow_empty: bool = False) -> None:
+    if not isinstance(makers, Mapping) or not (makers or allow_empty):
+        raise ValueError("expected a dict {name: make(learning_rate, momentum)} of optimizers")
+    for name, make in makers.items():
+        if not callable(make):
+            raise ValueError(f"makers[{name!r}] must be a function (learning_rate, momentum)")
 
 
 def draw_race(result: Mapping[str, Any]) -> Figure:
@@ -254,11 +263,7 @@ def optimizer_race(
     function ``step(theta, gradient) -> new theta`` (the lesson's NumPy optimizers). Every
     change reruns the chosen optimizers from the start: a few hundred NumPy steps.
     """
-    if not isinstance(makers, Mapping) or not makers:
-        raise ValueError("optimizer_race expects a dict {name: make(learning_rate, momentum)}")
-    for name, make in makers.items():
-        if not callable(make):
-            raise ValueError(f"makers[{name!r}] must be a function (learning_rate, momentum)")
+    _check_makers(makers)
     unknown = [name for name in racers if name not in makers]
     if unknown:
         raise ValueError(f"racers {unknown} are not among the optimizers {list(makers)}")

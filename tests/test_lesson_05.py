@@ -143,6 +143,11 @@ def test_optimizer_race_responds_to_its_controls():
 
 
 def test_optimizer_race_rejects_bad_input():
+    valley = datasets.loss_surface("valley")
+    with pytest.raises(ValueError, match="dict"):
+        widgets.race_optimizers([gd], valley, 0.1, 0.9, 10)
+    with pytest.raises(ValueError, match="must be a function"):
+        widgets.race_optimizers({"GD": "gd"}, valley, 0.1, 0.9, 10)
     with pytest.raises(ValueError, match="dict"):
         widgets.optimizer_race({})
     with pytest.raises(ValueError, match="must be a function"):
