@@ -806,5 +806,94 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> bool:
 # (lesson 05 exercise checks go here)
 
 
+def exercise_adamax(make_adamax: Callable) -> bool:
+    """Exercise 05.1: NumPy Adamax matched step for step to ``keras.optimizers.Adamax``.
+
+    ``make_adamax(learning_rate, beta_1, beta_2, epsilon)`` returns a fresh step function
+    ``step(theta, gradient) -> new theta``. Both run 30 steps on two surfaces, in float64.
+    """
+    import keras
+
+    from helpers import datasets
+
+    name = "Adamax in NumPy, step for step like keras.optimizers.Adamax"
+    cases = [
+        ("rosenbrock", {"learning_rate": 0.05, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}),
+        ("saddle", {"learning_rate": 0.02, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-3}),
+    ]
+    for surface_name, hyper in cases:
+        surface = datasets.loss_surface(surface_name)
+        step, problem = attempt(make_adamax, **hyper)
+        if problem is None and not callable(step):
+            problem = f"make_adamax must return a step function, got {type(step).__name__}"
+        if problem:
+            return verdict(name, problem)
+        # float64 hyperparameters: Keras would otherwise round Python floats to float32
+        optimizer = keras.optimizers.Adamax(**{k: np.float64(v) for k, v in hyper.items()})
+        variable = keras.Variable(np.array(surface.start), dtype="float64")
+        theta = np.array(surface.start)
+        for t in range(1, 31):
+            new_theta, problem = attempt(step, theta.copy(), surface.gradient(theta))
+            optimizer.apply([surface.gradient(variable.numpy())], [variable])
+            where = f"theta after step {t} on the {surface_name} surface ({hyper})"
+            problem = problem or _compare(where, new_theta, variable.numpy(), rtol=1e-6, atol=1e-9)
+            if problem and t == 1:
+                problem += (
+                    ". Hint: at step t = 1, m = (1 - beta_1) g and u = |g|; Keras moves theta "
+                    "by learning_rate * m / ((1 - beta_1**t) * (u + epsilon)), with t counting "
+                    "from 1"
+                )
+            elif problem:
+                problem += (
+                    ". Hint: the first step is right, so look at what is kept between calls: "
+                    "m = beta_1 m + (1 - beta_1) g, u = max(beta_2 u, |g|), and t += 1 "
+                    "(use nonlocal in the step function)"
+                )
+            if problem:
+                return verdict(name, problem)
+            theta = np.asarray(new_theta, dtype=float)
+    return verdict(name, None)
+
+
+LARGEST_RATE_MATRIX = ((3.0, 2.0), (2.0, 6.0))  # the bowl of exercise 05.2
+
+
+def exercise_largest_learning_rate(learning_rate: float) -> bool:
+    """Exercise 05.2: the largest learning rate at which plain gradient descent still converges
+    on the bowl ``f = 1/2 theta^T A theta`` with ``A = LARGEST_RATE_MATRIX``."""
+    name = "largest learning rate for plain gradient descent on the tilted bowl"
+    matrix = np.array(LARGEST_RATE_MATRIX)
+    limit = 2 / np.linalg.eigvalsh(matrix).max()
+    if learning_rate is None:
+        return verdict(name, "no answer yet (None)")
+    try:
+        value = float(learning_rate)
+    except (TypeError, ValueError):
+        return verdict(name, f"expected a number, got {learning_rate!r}")
+    if 0.97 * limit <= value <= 1.01 * limit:
+        return verdict(name, None)
+    if value <= 0 or not math.isfinite(value):
+        return verdict(name, f"a learning rate is a positive number, got {value}")
+    diagonal = [2 / matrix[1, 1], 2 / matrix[0, 0]]
+    if any(math.isclose(value, d, rel_tol=0.02) for d in diagonal):
+        problem = (
+            f"{value:.4g} would be right if the bowl were aligned with the axes. The diagonal "
+            "entries are the curvatures along x and y, but this bowl is tilted: its steepest "
+            "curvature lies along an eigenvector of A (np.linalg.eigvalsh), or simply "
+            "find the limit by running gradient descent"
+        )
+    elif value > limit:
+        problem = (
+            f"at learning rate {value:.4g} plain gradient descent diverges on this bowl: the "
+            "loss grows step after step. Try smaller rates"
+        )
+    else:
+        problem = (
+            f"gradient descent still converges at rates above {value:.4g}: keep raising it "
+            "until the loss stops going down (bisection helps)"
+        )
+    return verdict(name, problem)
+
+
 # ------------------------------------------------------------ 06: overfitting and regularization
 # (lesson 06 exercise checks go here)

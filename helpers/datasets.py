@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,3 +154,126 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
 
 # ------------------------------------------------------------ added for later lessons
 # (new data go here, each with a docstring and input validation)
+
+
+# ---- 05: loss surfaces, two-parameter test problems for optimizers
+
+
+@dataclass(frozen=True)
+class LossSurface:
+    """A loss of two parameters ``theta = (x, y)`` to watch optimizers on.
+
+    ``surface(theta)`` is the loss at one point, ``surface.gradient(theta)`` its gradient (an
+    array of shape (2,)), and ``surface.loss(x, y)`` works on whole grids (for contour plots).
+    ``start`` is where optimizers set off, ``xlim``/``ylim`` the region worth drawing,
+    ``minima`` the lowest points and ``minimum_value`` the loss there.
+    """
+
+    name: str
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    partials: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    start: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    minima: tuple[tuple[float, float], ...]
+    minimum_value: float = 0.0
+
+    def __call__(self, theta) -> float:
+        return float(self.loss(*_point(theta, self.name)))
+
+    def gradient(self, theta) -> np.ndarray:
+        """The gradient (df/dx, df/dy) at ``theta``, as a float64 array of shape (2,)."""
+        return np.array(self.partials(*_point(theta, self.name)), dtype=np.float64)
+
+
+def _point(theta, name: str) -> tuple[float, float]:
+    point = np.asarray(theta, dtype=np.float64)
+    if point.shape != (2,):
+        raise ValueError(
+            f"the {name} surface expects a point theta = (x, y) of shape (2,), got shape "
+            f"{point.shape}"
+        )
+    return point[0], point[1]
+
+
+def quadratic_surface(
+    matrix,
+    start: tuple[float, float] = (-4.5, 1.0),
+    xlim: tuple[float, float] = (-5.0, 5.0),
+    ylim: tuple[float, float] = (-1.6, 1.6),
+    name: str = "quadratic",
+) -> LossSurface:
+    """The bowl ``f(theta) = 1/2 theta^T A theta`` for a symmetric positive-definite 2x2 ``A``.
+
+    Its curvatures are the eigenvalues of ``A``; the minimum is 0, at the origin.
+    """
+    a = np.asarray(matrix, dtype=np.float64)
+    if a.shape != (2, 2) or not np.allclose(a, a.T) or np.any(np.linalg.eigvalsh(a) <= 0):
+        raise ValueError(
+            "quadratic_surface expects a symmetric positive-definite 2x2 matrix such as "
+            f"[[1, 0], [0, 10]], got {np.asarray(matrix).tolist()}"
+        )
+    (a11, a12), (_, a22) = a
+    return LossSurface(
+        name=name,
+        loss=lambda x, y: 0.5 * (a11 * x * x + 2 * a12 * x * y + a22 * y * y),
+        partials=lambda x, y: (a11 * x + a12 * y, a12 * x + a22 * y),
+        start=start,
+        xlim=xlim,
+        ylim=ylim,
+        minima=((0.0, 0.0),),
+    )
+
+
+def _rosenbrock(x, y):
+    return ((1 - x) ** 2 + 100 * (y - x * x) ** 2) / 50
+
+
+def _rosenbrock_partials(x, y):
+    return (-2 * (1 - x) - 400 * x * (y - x * x)) / 50, 200 * (y - x * x) / 50
+
+
+def _saddle(x, y):
+    return x * x / 2 + y**4 / 4 - y * y / 2
+
+
+def _saddle_partials(x, y):
+    return x, y**3 - y
+
+
+LOSS_SURFACES = ("valley", "rosenbrock", "saddle")
+
+
+def loss_surface(name: str) -> LossSurface:
+    """One of the course's test surfaces, by name (see ``LOSS_SURFACES``).
+
+    - ``"valley"``: an elongated bowl ``(0.1 x^2 + 10 y^2) / 2``; its curvatures differ 100-fold.
+    - ``"rosenbrock"``: Rosenbrock's banana ``(1 - x)^2 + 100 (y - x^2)^2``, divided by 50 so that
+      one learning rate suits all three surfaces; minimum 0 at (1, 1), start (-1.2, 1).
+    - ``"saddle"``: ``x^2/2 + y^4/4 - y^2/2``, a saddle point at the origin between two minima
+      (0, +-1) of value -1/4; the start lies almost on the ridge (y = 0.001).
+    """
+    if name == "valley":
+        return quadratic_surface([[0.1, 0.0], [0.0, 10.0]], name="valley")
+    if name == "rosenbrock":
+        return LossSurface(
+            "rosenbrock",
+            _rosenbrock,
+            _rosenbrock_partials,
+            start=(-1.2, 1.0),
+            xlim=(-2.0, 2.0),
+            ylim=(-1.0, 3.0),
+            minima=((1.0, 1.0),),
+        )
+    if name == "saddle":
+        return LossSurface(
+            "saddle",
+            _saddle,
+            _saddle_partials,
+            start=(-1.5, 0.001),
+            xlim=(-2.0, 2.0),
+            ylim=(-1.6, 1.6),
+            minima=((0.0, -1.0), (0.0, 1.0)),
+            minimum_value=-0.25,
+        )
+    raise ValueError(f"loss_surface knows {list(LOSS_SURFACES)}, got {name!r}")

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+if TYPE_CHECKING:  # for type hints only; plotting needs nothing else from datasets
+    from helpers.datasets import LossSurface
 
 COURSE_STYLE = {
     "figure.figsize": (8.0, 4.0),
@@ -415,4 +419,120 @@ def plot_batch_costs(
         ax.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy after each epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.legend(fontsize=8)
+    return fig
+
+
+# ---- 05: labelled curves; optimizer paths on a loss surface
+
+
+def plot_curves(
+    curves: Mapping[str, tuple[Sequence[float] | np.ndarray, Sequence[float] | np.ndarray]],
+    xlabel: str,
+    ylabel: str,
+    title: str,
+    log_x: bool = False,
+    log_y: bool = False,
+    markers: bool = False,
+    legend_columns: int = 1,
+) -> Figure:
+    """Several labelled curves on one pair of axes: ``curves = {label: (x, y)}``.
+
+    ``log_x``/``log_y`` use logarithmic axes (non-positive values are left out of the line);
+    ``markers`` marks every point, which helps when curves have few points (one per epoch).
+    """
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError(
+            f"plot_curves expects a non-empty dict {{label: (x, y)}}, got {type(curves).__name__}"
+        )
+    fig = Figure(figsize=(6.5 if len(curves) <= 5 else 8.0, 3.8), layout="constrained")
+    ax = fig.subplots()
+    whole_x = True
+    for label, pair in curves.items():
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise ValueError(f"curves[{label!r}] must be a pair (x, y)")
+        x, y = (np.asarray(values, dtype=float) for values in pair)
+        if x.ndim != 1 or x.shape != y.shape:
+            raise ValueError(
+                f"curves[{label!r}] needs x and y of the same shape (n,), got {x.shape} and "
+                f"{y.shape}"
+            )
+        whole_x = whole_x and bool(np.all(x == np.round(x)))
+        if log_x:
+            x = np.where(x > 0, x, np.nan)
+        if log_y:
+            y = np.where(y > 0, y, np.nan)
+        ax.plot(x, y, "-o" if markers else "-", ms=3, label=str(label))
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    if log_x:
+        ax.set_xscale("log")
+    if log_y:
+        ax.set_yscale("log")
+    if whole_x and not log_x:  # epochs, layers: no ticks between whole numbers
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    if len(curves) <= 5:
+        ax.legend(fontsize=8, ncols=legend_columns)
+    else:  # many curves: the legend goes beside the axes, not over the lines
+        ax.legend(fontsize=8, ncols=legend_columns, loc="center left", bbox_to_anchor=(1, 0.5))
+    return fig
+
+
+def plot_optimizer_paths(
+    surface: LossSurface, paths: Mapping[str, np.ndarray], title: str | None = None
+) -> Figure:
+    """Optimizer trajectories on a two-parameter loss surface, and their loss step by step.
+
+    ``surface``: a :class:`helpers.datasets.LossSurface` (``datasets.loss_surface("valley")``).
+    ``paths``: ``{label: points}``, each of shape (steps + 1, 2): the points an optimizer
+    visited, NaN after it diverged. Left: contour lines of the loss, the paths, the start
+    (black dot) and the minima (stars). Right: loss minus its minimum, on a log scale; the
+    legend gives each optimizer's final value.
+    """
+    for attribute in ("loss", "xlim", "ylim", "minima", "minimum_value", "start", "name"):
+        if not hasattr(surface, attribute):
+            raise ValueError(
+                "plot_optimizer_paths expects a LossSurface such as "
+                f"datasets.loss_surface('valley'), got {type(surface).__name__}"
+            )
+    if not isinstance(paths, Mapping):
+        raise ValueError(f"paths must be a dict {{label: points}}, got {type(paths).__name__}")
+    paths = {label: np.asarray(points, dtype=float) for label, points in paths.items()}
+    for label, points in paths.items():
+        if points.ndim != 2 or points.shape[1] != 2 or len(points) < 1:
+            raise ValueError(f"path {label!r} must have shape (steps + 1, 2), got {points.shape}")
+
+    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    x = np.linspace(*surface.xlim, 240)
+    y = np.linspace(*surface.ylim, 240)
+    grid_x, grid_y = np.meshgrid(x, y)
+    gap = surface.loss(grid_x, grid_y) - surface.minimum_value
+    levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+    ax_map.contourf(grid_x, grid_y, gap, levels=levels, cmap="Blues_r", norm="log", alpha=0.5)
+    ax_map.contour(grid_x, grid_y, gap, levels=levels, colors="grey", linewidths=0.5)
+    for index, (label, points) in enumerate(paths.items()):
+        color = f"C{index % 10}"
+        on_map = points.copy()  # a path that leaves the view is drawn up to where it leaves
+        outside = (np.abs(on_map[:, 0] - np.mean(surface.xlim)) > np.ptp(surface.xlim) / 2) | (
+            np.abs(on_map[:, 1] - np.mean(surface.ylim)) > np.ptp(surface.ylim) / 2
+        )
+        if outside.any():
+            on_map[int(np.argmax(outside)) + 1 :] = np.nan
+        ax_map.plot(on_map[:, 0], on_map[:, 1], "-o", color=color, ms=2, lw=1.2, label=label)
+        losses = surface.loss(points[:, 0], points[:, 1]) - surface.minimum_value
+        finite = losses[np.isfinite(losses)]
+        final = "diverged" if len(finite) < len(losses) else f"{finite[-1]:.1e}"
+        steps = np.arange(len(points))
+        ax_loss.plot(steps, np.maximum(losses, 1e-16), color=color, label=f"{label}: {final}")
+    ax_map.plot(*surface.start, "ko", ms=6)
+    for minimum in surface.minima:
+        ax_map.plot(*minimum, "*", color="gold", mec="black", ms=14)
+    ax_map.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="parameter x", ylabel="parameter y")
+    ax_map.set_title(f"{surface.name}: paths from the black dot")
+    ax_map.grid(False)
+    ax_loss.set_yscale("log")
+    ax_loss.set(xlabel="step", ylabel="loss - minimum (log scale)", title="loss above the minimum")
+    if paths:  # one legend, beside the loss curves, with each path's final loss
+        ax_loss.legend(fontsize=8, title="after the last step", title_fontsize=8)
+    if title:
+        fig.suptitle(title)
     return fig

@@ -17,6 +17,8 @@ from IPython.display import display
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
+from helpers import datasets, plotting
+
 
 class LiveFigure(widgets.VBox):
     """Controls on top, a matplotlib figure below, redrawn on every change.
@@ -772,6 +774,137 @@ def digit_explorer(
 
 # ------------------------------------------------------------ 05: gradient descent and optimizers
 # (lesson 05 widgets go here)
+
+
+Step = Callable[[np.ndarray, np.ndarray], np.ndarray]  # step(theta, gradient) -> new theta
+DIVERGED = 1e6  # a path that gets this far from the origin has diverged
+
+
+def optimizer_path(step: Step, surface: datasets.LossSurface, steps: int, start=None) -> np.ndarray:
+    """Run an optimizer on a loss surface; return the points it visits, shape (steps + 1, 2).
+
+    ``step(theta, gradient)`` returns the next point; it keeps whatever state it needs
+    (velocities, averages) between calls, so pass a fresh one for every run. The path starts
+    at ``start`` (default ``surface.start``). Once a point is not finite or lies beyond
+    ``DIVERGED``, the run stops and the rest of the path is NaN.
+    """
+    if not callable(step):
+        raise ValueError(f"optimizer_path expects a step function, got {type(step).__name__}")
+    if not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+    theta = np.array(surface.start if start is None else start, dtype=np.float64)
+    if theta.shape != (2,):
+        raise ValueError(f"start must be a point (x, y), got shape {theta.shape}")
+    path = np.full((steps + 1, 2), np.nan)
+    path[0] = theta
+    for index in range(1, steps + 1):
+        theta = np.asarray(step(theta, surface.gradient(theta)), dtype=np.float64)
+        if theta.shape != (2,):
+            raise ValueError(
+                f"a step function must return the new point, shape (2,), got {theta.shape}"
+            )
+        if not np.all(np.isfinite(theta)) or np.abs(theta).max() > DIVERGED:
+            break
+        path[index] = theta
+    return path
+
+
+def race_optimizers(
+    makers: Mapping[str, Callable[[float, float], Step]],
+    surface: datasets.LossSurface,
+    learning_rate: float,
+    momentum: float,
+    steps: int,
+) -> dict[str, Any]:
+    """Run each ``makers[name](learning_rate, momentum)`` on ``surface`` for ``steps`` steps.
+
+    Returns the surface, the settings, ``paths`` ({name: points}) and ``final_gap``
+    ({name: loss above the minimum after the last step, inf if the run diverged}).
+    """
+    _check_makers(makers, allow_empty=True)  # a race with no racers draws just the surface
+    paths = {
+        name: optimizer_path(make(learning_rate, momentum), surface, steps)
+        for name, make in makers.items()
+    }
+    final_gap = {}
+    for name, path in paths.items():
+        last = path[-1]
+        gap = surface(last) - surface.minimum_value if np.all(np.isfinite(last)) else np.inf
+        final_gap[name] = float(gap)
+    return {
+        "surface": surface,
+        "learning_rate": learning_rate,
+        "momentum": momentum,
+        "paths": paths,
+        "final_gap": final_gap,
+    }
+
+
+def _check_makers(makers, allow_empty: bool = False) -> None:
+    if not isinstance(makers, Mapping) or not (makers or allow_empty):
+        raise ValueError("expected a dict {name: make(learning_rate, momentum)} of optimizers")
+    for name, make in makers.items():
+        if not callable(make):
+            raise ValueError(f"makers[{name!r}] must be a function (learning_rate, momentum)")
+
+
+def draw_race(result: Mapping[str, Any]) -> Figure:
+    """Draw a :func:`race_optimizers` result: paths on the contour map, loss per step."""
+    return plotting.plot_optimizer_paths(
+        result["surface"],
+        result["paths"],
+        title=f"learning rate {result['learning_rate']:.3g}, "
+        f"momentum / β₁ {result['momentum']:.2f}",
+    )
+
+
+def optimizer_race(
+    makers: Mapping[str, Callable[[float, float], Step]],
+    racers: tuple[str, ...] = ("GD", "Momentum", "Adam"),
+    learning_rate: float = 0.05,
+    momentum: float = 0.9,
+    steps: int = 200,
+) -> LiveFigure:
+    """Race optimizers on a loss surface: pick the surface, the racers and their settings.
+
+    ``makers`` maps a name to ``make(learning_rate, momentum)``, which returns a fresh step
+    function ``step(theta, gradient) -> new theta`` (the lesson's NumPy optimizers). Every
+    change reruns the chosen optimizers from the start: a few hundred NumPy steps.
+    """
+    _check_makers(makers)
+    unknown = [name for name in racers if name not in makers]
+    if unknown:
+        raise ValueError(f"racers {unknown} are not among the optimizers {list(makers)}")
+    controls = {
+        "surface": widgets.Dropdown(options=list(datasets.LOSS_SURFACES), description="surface"),
+        "racers": widgets.SelectMultiple(
+            options=list(makers),
+            value=tuple(racers),
+            rows=min(len(makers), 9),
+            description="optimizers",
+        ),
+        "learning_rate": widgets.FloatLogSlider(
+            value=learning_rate,
+            base=10,
+            min=-3,
+            max=0,
+            step=0.05,
+            description="learning rate",
+            readout_format=".3g",
+        ),
+        "momentum": widgets.FloatSlider(
+            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum/β₁"
+        ),
+        "steps": widgets.IntSlider(value=steps, min=10, max=500, step=10, description="steps"),
+    }
+
+    def compute(surface, racers, learning_rate, momentum, steps):
+        chosen = {name: makers[name] for name in racers}
+        return race_optimizers(
+            chosen, datasets.loss_surface(surface), learning_rate, momentum, steps
+        )
+
+    return LiveFigure(controls, compute, draw_race)
 
 
 # ------------------------------------------------------------ 06: overfitting and regularization

@@ -1,0 +1,845 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Gradient descent and its descendants: from SGD to Adam
+#
+# **What you will learn**
+#
+# - batch, stochastic and mini-batch gradient descent, run on real digits: how much progress
+#   each makes per epoch, what an epoch costs, and how noisy its steps are;
+# - why plain gradient descent struggles: ravines, saddle points and one learning rate for all
+#   parameters, watched on three loss surfaces of two parameters;
+# - the update rules of Momentum, Nesterov, Adagrad, Adadelta, RMSprop, Adam, Nadam and AMSGrad,
+#   each written out and coded in a few lines of NumPy, then checked step for step against the
+#   Keras optimizer of the same name; where Keras differs from the textbook formula;
+# - a race of optimizers on the loss surfaces that you control;
+# - all these optimizers training the same network on MNIST; a learning rate too small, too
+#   large, and one that changes during training;
+# - weight initialisation: why all-zero weights cannot learn, and how Glorot and He
+#   initialisation keep the signal alive through 20 layers.
+#
+# **What you need**: lessons 00-04, above all lesson 02 (gradients by backpropagation) and
+# lesson 03 (MNIST networks in Keras). The lesson runs in about a minute on a laptop CPU.
+
+# %%
+import time
+
+import keras
+import numpy as np
+import pandas as pd
+
+from helpers import checks, datasets, plotting, widgets
+
+plotting.use_course_style()
+SEED = 5
+keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
+
+# Settings that cost time. On a GPU try RACE_SAMPLES = 50_000 and RACE_EPOCHS = 20.
+GD_SAMPLES = 5_000  # digits for the batch / mini-batch / stochastic comparison (NumPy)
+GD_EPOCHS = 5  # epochs for each batch size in that comparison
+RACE_SAMPLES = 20_000  # training digits for the Keras optimizer race and the learning rates
+RACE_EPOCHS = 5  # epochs for each optimizer in the race
+
+# %% [markdown]
+# ## 1. Gradient descent, three ways
+#
+# Training minimises a loss that is an average over the $N$ training examples,
+# $J(\theta) = \frac{1}{N}\sum_{i=1}^{N} L_i(\theta)$, where $\theta$ stands for all the weights.
+# Gradient descent repeats one step: move the weights a little against the gradient,
+#
+# $$ \theta \leftarrow \theta - \alpha\, \nabla_\theta J, $$
+#
+# with the **learning rate** $\alpha$ setting the step size. The three classic variants differ
+# only in how many examples they average the gradient over before each step:
+#
+# | variant | gradient from | steps per epoch | character |
+# |---|---|---|---|
+# | batch GD | all $N$ examples | 1 | exact gradient, but one step per pass over the data; cannot learn from new data on the fly |
+# | stochastic GD (SGD) | one example $i$ | $N$ | many cheap, very noisy steps; can learn online; the noise can shake it out of poor spots, and out of good ones |
+# | mini-batch GD | $n$ examples (typically 32-256) | $N/n$ | the compromise everyone uses: less noise, and vectorised arithmetic makes a batch almost as fast as one example |
+#
+# Keras's `fit(batch_size=...)` is mini-batch gradient descent; `batch_size=1` makes it
+# stochastic and `batch_size=len(x)` makes it batch gradient descent. In practice the name
+# "SGD" is used for all three.
+
+# %% [markdown]
+# ### On real digits
+#
+# To see every step, we write the training loop in NumPy for the simplest network there is:
+# one `Dense(10)` layer with softmax (784 -> 10, *softmax regression*), trained with
+# cross-entropy on `GD_SAMPLES` MNIST digits. Backpropagation through this one layer (lesson
+# 02) gives the gradients of the mean loss of a batch of $n$ digits:
+# $\nabla_W = X^\top (P - Y)/n$ and $\nabla_b = \text{mean}(P - Y)$, where $X$ holds the
+# digits, $P$ the predicted probabilities and $Y$ the one-hot labels.
+
+# %%
+(x_train, y_train), _ = datasets.load_mnist()
+x_train = x_train.reshape(-1, 28 * 28).astype("float32") / 255
+x_val, y_val = x_train[50_000:], y_train[50_000:]  # 10,000 digits never used for training
+x_gd, targets_gd = x_train[:GD_SAMPLES].astype("float64"), np.eye(10)[y_train[:GD_SAMPLES]]
+
+
+def loss_and_gradients(weights, bias, x, targets):  # mean cross-entropy of softmax(x W + b)
+    logits = x @ weights + bias
+    logits -= logits.max(axis=1, keepdims=True)  # softmax does not change; exp cannot overflow
+    log_probabilities = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    error = (np.exp(log_probabilities) - targets) / len(x)
+    return -np.mean(np.sum(targets * log_probabilities, axis=1)), x.T @ error, error.sum(axis=0)
+
+
+def gradient_descent(batch_size, learning_rate=0.1, epochs=GD_EPOCHS):
+    rng = np.random.default_rng(SEED)
+    weights, bias = np.zeros((784, 10)), np.zeros(10)
+    steps = GD_SAMPLES // batch_size  # per epoch
+    curve, durations = [loss_and_gradients(weights, bias, x_gd, targets_gd)[0]], []
+    for _ in range(epochs):
+        order = rng.permutation(GD_SAMPLES)  # a new shuffle every epoch
+        for step in range(steps):
+            start = time.perf_counter()
+            batch = order[step * batch_size : (step + 1) * batch_size]
+            _, grad_w, grad_b = loss_and_gradients(weights, bias, x_gd[batch], targets_gd[batch])
+            weights, bias = weights - learning_rate * grad_w, bias - learning_rate * grad_b
+            durations.append(time.perf_counter() - start)
+            if (step + 1) % max(1, steps // 20) == 0:  # up to 20 times per epoch
+                curve.append(loss_and_gradients(weights, bias, x_gd, targets_gd)[0])  # all digits
+    return np.array(curve), np.median(durations) * steps, (weights, bias)  # s per epoch
+
+
+# %% [markdown]
+# The same learning rate, 0.1, and the same number of epochs for four batch sizes: one
+# example (stochastic), 10 and 100 (mini-batches) and all 5,000 (batch). The curves show the
+# loss on all the training digits, measured as training goes. The table after the next cell
+# gives the time per epoch, counting only the training steps (the median step time, times the
+# steps per epoch, so that a hiccup of the machine does not distort it).
+
+# %%
+batch_sizes = [1, 10, 100, GD_SAMPLES]
+runs = {batch_size: gradient_descent(batch_size) for batch_size in batch_sizes}
+curves = {f"batch size {b}": run[0] for b, run in runs.items()}  # recorded losses
+curves = {name: (np.linspace(0, GD_EPOCHS, len(loss)), loss) for name, loss in curves.items()}
+plotting.plot_curves(curves, "epoch", "loss on all the training digits", "Progress per epoch")
+
+# %% [markdown]
+# ### How noisy is a mini-batch gradient?
+#
+# A mini-batch gradient is an *estimate* of the full gradient. We measure its error at the
+# weights reached by the batch-size-100 run: for 300 random batches of each size, the
+# distance between the batch gradient and the full one, relative to the full gradient's size.
+# Statistics predicts that the error shrinks like $1/\sqrt{n}$: a 100 times larger batch has
+# a 10 times smaller error, for 100 times the arithmetic. (A batch of all 5,000 has none.)
+
+# %%
+weights, bias = runs[100][2]
+full_gradient = loss_and_gradients(weights, bias, x_gd, targets_gd)[1]
+rng = np.random.default_rng(SEED)
+noise = {GD_SAMPLES: 0.0}  # a batch of all the digits gives the full gradient itself
+for batch_size in batch_sizes[:-1]:
+    errors = []
+    for _ in range(300):
+        batch = rng.choice(GD_SAMPLES, size=batch_size, replace=False)
+        grad_w = loss_and_gradients(weights, bias, x_gd[batch], targets_gd[batch])[1]
+        errors.append(np.sum((grad_w - full_gradient) ** 2) / np.sum(full_gradient**2))
+    noise[batch_size] = np.sqrt(np.mean(errors))  # root-mean-square relative error
+final_loss = {b: run[0][-1] for b, run in runs.items()}
+seconds_per_epoch = {b: run[1] for b, run in runs.items()}
+table = {"final loss": final_loss, "seconds per epoch": seconds_per_epoch, "gradient error": noise}
+print(pd.DataFrame(table).rename_axis("batch size").round(4).to_string())
+
+# %% [markdown]
+# Per epoch, more steps mean more progress: batch gradient descent took five careful steps and
+# is still not far below its starting loss ($\ln 10 \approx 2.30$), while mini-batches of 10
+# finished lowest. Single examples took the most steps, but their steps are so noisy (one
+# example's gradient is further from the true gradient than the gradient is long) that the
+# loss jitters instead of settling. And one example per step wastes the vectorised arithmetic
+# of NumPy (and of GPUs): an epoch costs several times more than with batches of 10 or 100.
+
+# %%
+full_batch_loss = final_loss[GD_SAMPLES]
+checks.expect_at_most("final loss: batch 100 / full batch", final_loss[100] / full_batch_loss, 0.5)
+checks.expect_at_least("final loss: full batch (barely moved)", full_batch_loss, 1.5)
+time_ratio = seconds_per_epoch[1] / seconds_per_epoch[10]
+checks.expect_at_least("seconds per epoch: batch 1 / batch 10", time_ratio, 3)
+checks.expect_between("gradient error: batch 1 / batch 100", noise[1] / noise[100], 8, 12.5)
+checks.expect_at_least("relative gradient error of one example", noise[1], 1)
+
+# %% [markdown]
+# ## 2. Why plain gradient descent struggles
+#
+# Even with exact gradients, the rule $\theta \leftarrow \theta - \alpha\nabla J$ has three
+# weaknesses, all visible with only two parameters:
+#
+# - **Ravines.** Where the loss curves steeply in one direction and gently in another, the
+#   learning rate must be small enough for the steep direction (for a quadratic with curvature
+#   $\lambda$ along it, $\alpha < 2/\lambda$, or the steps overshoot and grow), and then the
+#   gentle direction advances by only a fraction $\alpha\lambda_\text{gentle}$ of its
+#   remaining distance per step.
+# - **Saddle points.** Where the gradient is almost zero but the point is no minimum (downhill in
+#   some directions, uphill in others), steps become tiny and training stalls. In networks with
+#   millions of weights, saddles are far more common than bad local minima.
+# - **One learning rate for all parameters.** Weights whose gradients are large and weights
+#   whose gradients are small (rare input features, different layers) get the same $\alpha$.
+#   (And the loss of a network is not convex, so where it ends up depends on where it starts.)
+#
+# `datasets.loss_surface` gives three test surfaces: an elongated **valley**
+# $(0.1x^2 + 10y^2)/2$ whose curvatures differ 100-fold, **Rosenbrock's banana**
+# $\big((1-x)^2 + 100(y-x^2)^2\big)/50$ with a long curved valley towards the minimum at
+# $(1, 1)$, and a **saddle** $x^2/2 + y^4/4 - y^2/2$ with a saddle point at the origin between
+# two minima. In code, an optimizer is a function `step(theta, gradient)` that returns the next
+# point; `widgets.optimizer_path` runs one for a number of steps and returns the points visited.
+
+# %%
+valley, rosenbrock, saddle = (datasets.loss_surface(name) for name in datasets.LOSS_SURFACES)
+
+
+def plain_gd(learning_rate):
+    return lambda theta, gradient: theta - learning_rate * gradient
+
+
+rates = [0.05, 0.19, 0.21]
+valley_paths = {f"GD, rate {r}": widgets.optimizer_path(plain_gd(r), valley, 200) for r in rates}
+plotting.plot_optimizer_paths(valley, valley_paths, title="The valley: curvatures 10 and 0.1")
+
+# %% [markdown]
+# The steep direction ($y$, curvature 10) sets the limit $\alpha < 2/10 = 0.2$: at 0.21 the
+# steps overshoot more each time and the run diverges. At 0.19, just under the limit, $y$
+# zig-zags across the valley while $x$ creeps along it. At 0.05 there is no zig-zag, but after
+# 200 steps $x$ has covered only two thirds of its way ($0.995^{200} \approx 0.37$ of the
+# distance is left) while $y$ reached its minimum long ago: one learning rate cannot suit both.
+
+# %%
+x_end, y_end = valley_paths["GD, rate 0.05"][-1]
+checks.expect_at_least("valley, rate 0.05: |x| / |y| after 200 steps", abs(x_end / y_end), 1e6)
+loss_at_019 = valley(valley_paths["GD, rate 0.19"][-1])  # after 200 steps
+loss_at_021 = valley(valley_paths["GD, rate 0.21"][100])  # after 100 steps
+checks.expect_at_most("valley, rate 0.19: loss after 200 steps", loss_at_019, 0.01)
+checks.expect_at_least("valley, rate 0.21: loss after 100 steps", loss_at_021, 1e6)
+
+# %% [markdown]
+# On the saddle surface, the start lies almost on the ridge ($y = 0.001$). Plain gradient
+# descent first slides down to the saddle point and then needs many steps to notice that the
+# ground falls away sideways: near $y = 0$ the slope in $y$ is about $-y$, so $y$ grows only by
+# a factor $1 + \alpha$ per step. The loss curve shows the signature of a saddle: a long
+# plateau where the loss barely changes, then a sudden drop.
+
+# %%
+saddle_path = {"GD, rate 0.05": widgets.optimizer_path(plain_gd(0.05), saddle, 300)}
+plotting.plot_optimizer_paths(saddle, saddle_path, title="The saddle: a plateau, then a drop")
+
+# %% [markdown]
+# On the banana, gradient descent quickly reaches the floor of the curved valley and then
+# crawls along it: the direction that leads to the minimum is the gentle one.
+
+# %%
+banana_path = {"GD, rate 0.05": widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)}
+plotting.plot_optimizer_paths(rosenbrock, banana_path, title="Rosenbrock's banana")
+
+# %% [markdown]
+# ## 3. Eight descendants of gradient descent
+#
+# Every optimizer below changes the plain step in one or both of two ways: **momentum**
+# (remember past gradients, so that consistent directions build up speed and zig-zags cancel)
+# and **adaptive learning rates** (divide each parameter's step by a running size of its own
+# gradients, so that steep and gentle directions advance alike). Each is a function that
+# returns a `step(theta, gradient)` with its own memory (`nonlocal` state), and takes the same
+# keyword arguments, with the same defaults, as the Keras class, so that the two can be compared
+# number for number. Below, $g$ is the gradient at the current $\theta$, products and squares
+# are element-wise, and $t = 1, 2, \dots$ counts the steps.
+
+# %% [markdown]
+# ### Momentum and Nesterov (Keras: `SGD(momentum=..., nesterov=...)`)
+#
+# **Momentum** treats $\theta$ as a heavy ball: a velocity accumulates the gradients with decay
+# $\gamma$ (typically 0.9), so the step can reach $1/(1-\gamma) = 10$ times the plain one along a
+# steady slope. Textbook form: $v_t = \gamma v_{t-1} + \alpha g$, $\theta \leftarrow \theta - v_t$.
+# Keras stores the velocity with the opposite sign, $m_t = \gamma m_{t-1} - \alpha g$,
+# $\theta \leftarrow \theta + m_t$: the same numbers, $m = -v$.
+#
+# **Nesterov's accelerated gradient** (NAG) puts a brake on the ball: it takes the gradient
+# where the momentum is about to carry it, $v_t = \gamma v_{t-1} + \alpha\nabla J(\theta -
+# \gamma v_{t-1})$, so it slows down before an uphill stretch. That needs a gradient at a
+# second point. Keras uses an equivalent rewriting that needs only $g$ at the stored point:
+# $m_t = \gamma m_{t-1} - \alpha g$, $\theta \leftarrow \theta + \gamma m_t - \alpha g$. Why
+# equivalent: write the textbook rule for the look-ahead point $\phi = \theta - \gamma v$ and
+# $m = -v$; it becomes $\phi_t = \phi_{t-1} + \gamma m_t - \alpha\nabla J(\phi_{t-1})$, Keras's
+# rule. So the weights Keras stores are the textbook's look-ahead points, and the gradient is
+# always taken where the weights are.
+
+
+# %%
+def sgd(learning_rate=0.01, momentum=0.0, nesterov=False):
+    velocity = 0.0
+
+    def step(theta, gradient):
+        nonlocal velocity
+        velocity = momentum * velocity - learning_rate * gradient
+        if nesterov:
+            return theta + momentum * velocity - learning_rate * gradient
+        return theta + velocity
+
+    return step
+
+
+# %% [markdown]
+# ### Adagrad (Keras: `Adagrad`)
+#
+# **Adagrad** gives each parameter its own learning rate: it adds up the squares of all its
+# past gradients, $G_t = G_{t-1} + g^2$, and steps $\theta \leftarrow \theta - \alpha\, g /
+# \sqrt{G_t + \epsilon}$. Parameters with large or frequent gradients slow down; rare ones
+# (sparse features) keep large steps. The weakness: $G$ only grows, so every step size decays
+# towards zero and learning can stop too early. Keras starts $G$ at
+# `initial_accumulator_value=0.1` (textbooks at 0), puts $\epsilon = 10^{-7}$ inside the square
+# root, and uses $\alpha = 0.001$ by default.
+
+
+# %%
+def adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
+    accumulator = initial_accumulator_value
+
+    def step(theta, gradient):
+        nonlocal accumulator
+        accumulator = accumulator + gradient**2
+        return theta - learning_rate * gradient / np.sqrt(accumulator + epsilon)
+
+    return step
+
+
+# %% [markdown]
+# ### RMSprop and Adadelta (Keras: `RMSprop`, `Adadelta`)
+#
+# Both fix Adagrad's decay by replacing the sum with a *moving average* that forgets old
+# gradients at rate $\rho$.
+#
+# **RMSprop**: $v_t = \rho v_{t-1} + (1-\rho) g^2$, $\theta \leftarrow \theta - \alpha\, g/\sqrt{v_t
+# + \epsilon}$. Keras: $\rho = 0.9$, $\alpha = 0.001$, $\epsilon = 10^{-7}$ inside the root
+# (many texts add it outside, $\sqrt{v_t} + \epsilon$).
+#
+# **Adadelta** also divides by the root of a moving average of $g^2$, and multiplies by the root
+# of a moving average of its own past *steps*, so that the step has the units of $\theta$ and
+# needs no learning rate at all:
+# $\Delta_t = -\frac{\sqrt{D_{t-1} + \epsilon}}{\sqrt{E_t + \epsilon}}\, g$ with
+# $E_t = \rho E_{t-1} + (1-\rho) g^2$ and $D_t = \rho D_{t-1} + (1-\rho)\Delta_t^2$, then
+# $\theta \leftarrow \theta + \Delta_t$. Keras multiplies the step by a learning rate anyway,
+# $\theta \leftarrow \theta + \alpha\Delta_t$, and its default $\alpha = 0.001$ makes Keras's
+# Adadelta a thousand times slower than the paper's (which is $\alpha = 1$). We will see what
+# that does on MNIST.
+
+
+# %%
+def rmsprop(learning_rate=0.001, rho=0.9, epsilon=1e-7):
+    average_square = 0.0
+
+    def step(theta, gradient):
+        nonlocal average_square
+        average_square = rho * average_square + (1 - rho) * gradient**2
+        return theta - learning_rate * gradient / np.sqrt(average_square + epsilon)
+
+    return step
+
+
+def adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7):
+    average_square, average_step = 0.0, 0.0
+
+    def step(theta, gradient):
+        nonlocal average_square, average_step
+        average_square = rho * average_square + (1 - rho) * gradient**2
+        delta = -np.sqrt(average_step + epsilon) / np.sqrt(average_square + epsilon) * gradient
+        average_step = rho * average_step + (1 - rho) * delta**2
+        return theta + learning_rate * delta
+
+    return step
+
+
+# %% [markdown]
+# ### Adam and AMSGrad (Keras: `Adam`, `Adam(amsgrad=True)`)
+#
+# **Adam** (adaptive moment estimation) combines momentum with RMSprop: a moving average of the
+# gradients $m_t = \beta_1 m_{t-1} + (1-\beta_1) g$ (the *first moment*) and of their squares
+# $v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2$ (the *second moment*). Both start at zero, so early
+# on they are too small; dividing by $1 - \beta^t$ corrects that *bias*:
+# $\hat m_t = m_t/(1-\beta_1^t)$, $\hat v_t = v_t/(1-\beta_2^t)$, and the textbook step is
+# $\theta \leftarrow \theta - \alpha\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$. Like a heavy ball
+# with friction, each step is roughly $\alpha$ long whatever the gradient's scale. Keras folds
+# both corrections into the step size,
+#
+# $$ \alpha_t = \alpha\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}, \qquad
+#    \theta \leftarrow \theta - \alpha_t\,\frac{m_t}{\sqrt{v_t} + \epsilon}, $$
+#
+# which is the same except for $\epsilon$: Keras's $\epsilon$ plays the part of
+# $\epsilon/\sqrt{1-\beta_2^t}$ in the textbook form (the Adam paper mentions this variant),
+# a difference that matters only when gradients are about as small as $\epsilon = 10^{-7}$.
+# Defaults: $\alpha = 0.001$, $\beta_1 = 0.9$, $\beta_2 = 0.999$.
+#
+# **AMSGrad** divides by the largest $v$ seen so far, $v^{\max}_t = \max(v^{\max}_{t-1}, v_t)$,
+# so that a step size can never grow back after large gradients; this
+# repairs a flaw in Adam's convergence proof. The paper's version has no bias correction; Keras
+# keeps Adam's $\alpha_t$ and takes the maximum of the uncorrected $v$.
+
+
+# %%
+def adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False):
+    m, v, v_max, t = 0.0, 0.0, 0.0, 0
+
+    def step(theta, gradient):
+        nonlocal m, v, v_max, t
+        t += 1
+        m = beta_1 * m + (1 - beta_1) * gradient
+        v = beta_2 * v + (1 - beta_2) * gradient**2
+        v_max = np.maximum(v_max, v)
+        step_size = learning_rate * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        return theta - step_size * m / (np.sqrt(v_max if amsgrad else v) + epsilon)
+
+    return step
+
+
+# %% [markdown]
+# ### Nadam (Keras: `Nadam`)
+#
+# **Nadam** is Adam with Nesterov's look-ahead: in the step it uses the momentum it is about to
+# have, $\beta_1\hat m_t$, plus the fresh gradient's share, $(1-\beta_1)\, g/(1-\beta_1^t)$:
+# $\theta \leftarrow \theta - \alpha\big(\beta_1 \hat m_t + (1-\beta_1)g/(1-\beta_1^t)\big)
+# /(\sqrt{\hat v_t} + \epsilon)$. Dozat's original, which Keras follows, also warms the
+# momentum up: $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t})$ replaces $\beta_1$, and the bias
+# correction uses the product $\prod_{i \le t}\mu_i$ instead of $\beta_1^t$:
+#
+# $$ \hat m_t = \frac{\mu_{t+1}\, m_t}{1 - \prod_{i\le t+1}\mu_i}
+#    + \frac{(1-\mu_t)\, g}{1 - \prod_{i\le t}\mu_i}, \qquad
+#    \theta \leftarrow \theta - \alpha\,\frac{\hat m_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}. $$
+#
+# (Keras 2 used $0.96^{t/250}$, a warm-up 250 times slower; Keras 3 uses $0.96^t$.)
+
+
+# %%
+def nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m, v, t, mu_product = 0.0, 0.0, 0, 1.0
+
+    def step(theta, gradient):
+        nonlocal m, v, t, mu_product
+        t += 1
+        mu, mu_next = (beta_1 * (1 - 0.5 * 0.96**k) for k in (t, t + 1))
+        mu_product = mu_product * mu
+        m = beta_1 * m + (1 - beta_1) * gradient
+        v = beta_2 * v + (1 - beta_2) * gradient**2
+        m_hat = mu_next * m / (1 - mu_product * mu_next) + (1 - mu) * gradient / (1 - mu_product)
+        return theta - learning_rate * m_hat / (np.sqrt(v / (1 - beta_2**t)) + epsilon)
+
+    return step
+
+
+# %% [markdown]
+# ### Checked against Keras, step for step
+#
+# Now the proof that these few lines are what Keras does. A Keras optimizer updates variables
+# in place: `optimizer.apply(gradients, variables)`. We give Keras a 2-element `keras.Variable`,
+# feed it the surface's gradient at its current value 50 times, and compare its path with our
+# NumPy path, point by point, on two surfaces. Our functions use Keras's defaults, so we only
+# name the settings we change. Two details make the comparison exact: both sides compute in
+# float64, and every hyperparameter of the Keras optimizer (read back with `get_config()`) is
+# handed back as an `np.float64` number; TensorFlow would otherwise round a Python float such as
+# 0.999 to float32 (0.99900001), and the paths would differ by about $10^{-6}$ for that alone.
+
+# %%
+ORACLE = {  # name: (our NumPy optimizer, the Keras class, the settings we change)
+    "SGD": (sgd, keras.optimizers.SGD, dict(learning_rate=0.05)),
+    "Momentum": (sgd, keras.optimizers.SGD, dict(learning_rate=0.05, momentum=0.9)),
+    "Nesterov": (sgd, keras.optimizers.SGD, dict(learning_rate=0.05, momentum=0.9, nesterov=True)),
+    "Adagrad": (adagrad, keras.optimizers.Adagrad, dict(learning_rate=0.1)),
+    "Adadelta": (adadelta, keras.optimizers.Adadelta, dict(learning_rate=1.0)),
+    "RMSprop": (rmsprop, keras.optimizers.RMSprop, dict(learning_rate=0.01)),
+    "Adam": (adam, keras.optimizers.Adam, dict(learning_rate=0.05)),
+    "AMSGrad": (adam, keras.optimizers.Adam, dict(learning_rate=0.05, amsgrad=True)),
+    "Nadam": (nadam, keras.optimizers.Nadam, dict(learning_rate=0.05)),
+}
+
+
+def in_float64(optimizer):  # the same Keras optimizer, with float64 hyperparameters
+    config = {
+        k: np.float64(v) if isinstance(v, float) else v for k, v in optimizer.get_config().items()
+    }
+    return type(optimizer).from_config(config)
+
+
+def keras_path(optimizer, surface, steps=50):
+    theta = keras.Variable(np.array(surface.start), dtype="float64")
+    path = [theta.numpy()]
+    for _ in range(steps):
+        optimizer.apply([surface.gradient(theta.numpy())], [theta])
+        path.append(theta.numpy())
+    return np.array(path)
+
+
+for surface in [rosenbrock, saddle]:
+    for name, (numpy_optimizer, keras_class, settings) in ORACLE.items():
+        theirs = keras_path(in_float64(keras_class(**settings)), surface)
+        ours = widgets.optimizer_path(numpy_optimizer(**settings), surface, 50)
+        checks.expect_close(f"{name} on {surface.name}", ours, theirs, rtol=1e-6, atol=1e-6)
+
+# %% [markdown]
+# The largest differences are about $10^{-8}$: they come from the learning rate, which Keras
+# keeps in a float32 variable. The comparison is sharp enough to catch the details that
+# differ between textbooks and Keras. For example, Adagrad with the accumulator starting at 0
+# (the textbook) instead of 0.1 (Keras) leaves Keras's path by a thousand times the tolerance:
+
+# %%
+from_zero = widgets.optimizer_path(adagrad(0.1, initial_accumulator_value=0.0), rosenbrock, 50)
+keras_adagrad = keras_path(in_float64(keras.optimizers.Adagrad(0.1)), rosenbrock)
+largest_gap = np.abs(from_zero - keras_adagrad).max()
+checks.expect_at_least("Adagrad from 0 vs Keras: largest gap", largest_gap, 1e-4)
+
+# %% [markdown]
+# ## 4. The optimizer race
+#
+# Time to race them. Pick a surface and the optimizers, and set the learning rate and the
+# momentum (it is $\gamma$ for Momentum and Nesterov and $\beta_1$ for the Adam family; the
+# others ignore it). Each optimizer gets the same learning rate, except Adadelta, which keeps the
+# paper's $\alpha = 1$ since its step is already in the units of $\theta$. The right panel shows
+# how far each one still is above the minimum after every step.
+#
+# Things to try:
+#
+# - the **valley** with GD, Momentum and Adam (the default): GD crawls along the valley,
+#   momentum overshoots and oscillates but arrives first, Adam's steps are about one learning
+#   rate long in each coordinate, whatever the gradient (so it sets off diagonally); then raise
+#   the learning rate to 0.22: GD blows up, Adam does not;
+# - the **saddle** with all nine: who escapes first? Then set the learning rate to 0.01;
+# - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97: Nesterov's brake;
+# - Adagrad on any surface for 500 steps: its steps shrink for ever. Adadelta's first steps are
+#   tiny (about $\sqrt{\epsilon/(1-\rho)} \approx 0.0014$) and grow only as its own past
+#   steps grow.
+
+# %%
+racers = {  # name: a function (learning_rate, momentum) -> a fresh step function
+    "GD": lambda learning_rate, momentum: sgd(learning_rate),
+    "Momentum": lambda learning_rate, momentum: sgd(learning_rate, momentum),
+    "Nesterov": lambda learning_rate, momentum: sgd(learning_rate, momentum, nesterov=True),
+    "Adagrad": lambda learning_rate, momentum: adagrad(learning_rate),
+    "Adadelta": lambda learning_rate, momentum: adadelta(learning_rate=1.0),
+    "RMSprop": lambda learning_rate, momentum: rmsprop(learning_rate),
+    "Adam": lambda learning_rate, momentum: adam(learning_rate, beta_1=momentum),
+    "Nadam": lambda learning_rate, momentum: nadam(learning_rate, beta_1=momentum),
+    "AMSGrad": lambda learning_rate, momentum: adam(learning_rate, momentum, amsgrad=True),
+}
+race = widgets.optimizer_race(racers)
+race
+
+# %% [markdown]
+# The widget's numbers are in `race.result`. With the defaults (valley, learning rate 0.05,
+# momentum 0.9, 200 steps), momentum gets within $10^{-6}$ of the minimum and Adam within
+# $10^{-3}$, while plain GD is still more than 0.1 above it.
+
+# %%
+gap = race.result["final_gap"]
+checks.expect_at_least("race on the valley: GD above the minimum", gap["GD"], 0.1)
+checks.expect_at_most("race on the valley: Momentum above the minimum", gap["Momentum"], 1e-6)
+checks.expect_at_most("race on the valley: Adam above the minimum", gap["Adam"], 1e-3)
+
+# %% [markdown]
+# ## 5. The Keras optimizers on MNIST
+#
+# Two-parameter surfaces are a caricature. On a real network, we train the same MLP
+# (784 -> 128 ReLU -> 10 softmax, lesson 03) with every optimizer, at Keras's default settings
+# (with momentum 0.9 where there is one) and from the same initial weights: `RACE_EPOCHS` (5)
+# epochs on the first `RACE_SAMPLES` (20,000) training digits, in mini-batches of 128,
+# validated on the last 10,000 training digits, which are never trained on. Each run takes a
+# few seconds on a laptop CPU. Plain SGD (learning rate 0.01) is
+# the baseline, and Adadelta runs twice: with Keras's default learning rate and with the
+# paper's.
+
+
+# %%
+def mlp():
+    keras.utils.set_random_seed(SEED)  # the same initial weights for every optimizer
+    hidden, output = keras.layers.Dense(128, "relu"), keras.layers.Dense(10, "softmax")
+    return keras.Sequential([keras.Input(shape=(784,)), hidden, output])
+
+
+def train(model, optimizer, epochs=RACE_EPOCHS):
+    model.compile(optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    start = time.perf_counter()
+    x, y, validation = x_train[:RACE_SAMPLES], y_train[:RACE_SAMPLES], (x_val, y_val)
+    history = model.fit(x, y, batch_size=128, epochs=epochs, validation_data=validation, verbose=0)
+    return history.history, time.perf_counter() - start
+
+
+histories, seconds = {}, {}
+for name, (_, keras_class, settings) in ORACLE.items():  # the same nine as in section 3 ...
+    keras_settings = {k: v for k, v in settings.items() if k != "learning_rate"}  # ... Keras's rate
+    histories[name], seconds[name] = train(mlp(), keras_class(**keras_settings))
+adadelta_paper = keras.optimizers.Adadelta(learning_rate=1.0)
+histories["Adadelta (lr 1.0)"], seconds["Adadelta (lr 1.0)"] = train(mlp(), adadelta_paper)
+
+# %%
+epochs = np.arange(1, RACE_EPOCHS + 1)
+errors = {name: (epochs, 1 - np.array(h["val_accuracy"])) for name, h in histories.items()}
+# validation error = 1 - validation accuracy, on a log scale to tell the leaders apart
+plotting.plot_curves(errors, "epoch", "validation error (log)", "MNIST", log_y=True, markers=True)
+
+# %%
+accuracy = {name: h["val_accuracy"][-1] for name, h in histories.items()}
+after_one = {name: h["val_accuracy"][0] for name, h in histories.items()}
+race_table = pd.DataFrame({"accuracy": accuracy, "after epoch 1": after_one, "seconds": seconds})
+print(race_table.sort_values("accuracy", ascending=False).round(3).to_string())
+
+# %% [markdown]
+# With their default settings, the adaptive methods that forget (RMSprop, Adam, Nadam, AMSGrad)
+# lead, and the differences among them are small; Adam after one epoch is already ahead of
+# plain SGD after all of them. Momentum is a big step up from plain SGD. Adagrad's
+# ever-shrinking steps make it slow at its default learning rate, and Keras's default Adadelta
+# has barely started, while the paper's Adadelta ($\alpha = 1$) is among the best. The seconds
+# differ little: an update rule costs little next to the network's own arithmetic. Defaults are
+# not the last word: each optimizer does better with a tuned learning rate, the subject of the
+# next section.
+
+# %%
+checks.expect_at_least("Adam after 1 - SGD after all", after_one["Adam"] - accuracy["SGD"], 0.01)
+checks.expect_at_least("accuracy: Adam - SGD", accuracy["Adam"] - accuracy["SGD"], 0.04)
+checks.expect_at_least("accuracy: Momentum - SGD", accuracy["Momentum"] - accuracy["SGD"], 0.02)
+checks.expect_at_most("validation accuracy: Adadelta, Keras default", accuracy["Adadelta"], 0.5)
+checks.expect_at_least("validation accuracy: Adadelta, lr 1.0", accuracy["Adadelta (lr 1.0)"], 0.93)
+for name in ["RMSprop", "Adam", "Nadam", "AMSGrad"]:
+    checks.expect_at_least(f"validation accuracy: {name}", accuracy[name], 0.94)
+
+# %% [markdown]
+# ## 6. The learning rate
+#
+# The learning rate is the setting that matters most. Too small, and training crawls; too
+# large, and the steps overshoot: the loss jumps around or climbs. We train the same MLP with
+# Adam at $10^{-5}$ and $10^{-1}$, next to the default $10^{-3}$ from the race above.
+#
+# A good rate early in training is often too large later, when the weights need fine
+# adjustments rather than big moves. A **schedule** lowers it as training goes on. Keras has
+# schedules that change the rate at every step, such as `CosineDecay`, which glides from a
+# start value to zero along half a cosine wave; and callbacks that change it between epochs,
+# such as `keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=1)`,
+# which cuts it five-fold whenever the validation loss stops improving. We compare Adam at a
+# constant $10^{-2}$ with Adam starting at $10^{-2}$ and decaying along a cosine to 0.
+
+# %%
+total_steps = RACE_EPOCHS * int(np.ceil(RACE_SAMPLES / 128))
+cosine = keras.optimizers.schedules.CosineDecay(initial_learning_rate=1e-2, decay_steps=total_steps)
+rate_optimizers = {
+    "Adam 1e-5 (too small)": keras.optimizers.Adam(1e-5),
+    "Adam 1e-1 (too large)": keras.optimizers.Adam(1e-1),
+    "Adam 1e-2, constant": keras.optimizers.Adam(1e-2),
+    "Adam 1e-2, cosine decay": keras.optimizers.Adam(cosine),
+}
+rate_histories = {"Adam 1e-3 (default)": histories["Adam"]}
+for name, optimizer in rate_optimizers.items():
+    rate_histories[name] = train(mlp(), optimizer)[0]
+loss_curves = {name: (epochs, h["loss"]) for name, h in rate_histories.items()}
+plotting.plot_curves(loss_curves, "epoch", "training loss (log)", "Adam, five ways", log_y=True)
+
+# %%
+loss = {name: h["loss"][-1] for name, h in rate_histories.items()}
+accuracy = {name: h["val_accuracy"][-1] for name, h in rate_histories.items()}
+checks.expect_at_most("validation accuracy, rate 1e-5", accuracy["Adam 1e-5 (too small)"], 0.85)
+gap = accuracy["Adam 1e-3 (default)"] - accuracy["Adam 1e-1 (too large)"]
+checks.expect_at_least("validation accuracy: rate 1e-3 - rate 1e-1", gap, 0.02)
+cosine_ratio = loss["Adam 1e-2, cosine decay"] / loss["Adam 1e-2, constant"]
+checks.expect_at_most("training loss: cosine decay / constant", cosine_ratio, 0.7)
+print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).round(3).to_string())
+
+# %% [markdown]
+# At $10^{-5}$ the network is still far from trained after all epochs; at $10^{-1}$ the
+# training loss stalls high, because each step throws the weights past the good region. From
+# the same start, $10^{-2}$, the cosine schedule ends with about half the training loss of the
+# constant rate (compare their validation accuracy too): its last, small steps settle the
+# weights into the minimum instead of bouncing around it. On a GPU, try `RACE_EPOCHS = 20`: the gaps
+# change, the pattern stays.
+
+# %% [markdown]
+# ## 7. Where to start: weight initialisation
+#
+# Gradient descent needs a starting point, and in a deep network the starting point decides
+# whether there is any gradient to follow. The usual heuristics: draw the weights at random
+# with mean zero (from a normal or uniform distribution), at a scale chosen for the layer; or
+# start from the weights of a network trained before (transfer learning, later in the course).
+#
+# ### All zeros, or all equal: symmetry
+#
+# If every weight starts at the same value, every hidden unit of a layer computes the same
+# output, receives the same gradient, and makes the same update: the units stay identical
+# copies for ever, and a layer of 32 units is no better than one unit. All zeros is worse
+# still: with tanh (or ReLU) the hidden outputs are 0, no gradient reaches any weight, and only
+# the output biases learn. We train a 784 -> 32 tanh -> 10 network for one epoch with all
+# weights 0 and with all weights 0.001, and look at the hidden layer's weights afterwards.
+
+# %%
+largest_weight, unit_gap, symmetric_accuracy = {}, {}, {}
+for value in [0.0, 0.001]:
+    keras.utils.set_random_seed(SEED)
+    same = keras.initializers.Constant(value)
+    hidden = keras.layers.Dense(32, "tanh", kernel_initializer=same)
+    output = keras.layers.Dense(10, "softmax", kernel_initializer=same)
+    model = keras.Sequential([keras.Input(shape=(784,)), hidden, output])
+    history = train(model, keras.optimizers.SGD(0.1, momentum=0.9), epochs=1)[0]
+    kernel = hidden.kernel.numpy()  # one column of 784 weights per hidden unit
+    largest_weight[value] = np.abs(kernel).max()
+    unit_gap[value] = np.abs(kernel - kernel[:, :1]).max()  # between unit 0 and the others
+    symmetric_accuracy[value] = history["val_accuracy"][-1]
+checks.expect_equal("all-zero start: largest hidden weight, trained", largest_weight[0.0], 0.0)
+checks.expect_at_most("all-zero start: validation accuracy", symmetric_accuracy[0.0], 0.2)
+checks.expect_at_most("all-0.001 start: largest gap between hidden units", unit_gap[0.001], 1e-6)
+
+# %% [markdown]
+# ### Too small, too large, just right: Glorot and He
+#
+# Random weights break the symmetry, but their *scale* matters in a deep network. A unit adds
+# up $n_\text{in}$ inputs times weights, so the variance of its input is about $n_\text{in}$
+# times the weights' variance times its inputs' variance. Weights too small, and the signal
+# shrinks by the same factor at every layer; too large, and it grows (ReLU) or saturates
+# (tanh). The cure is to make that factor 1:
+#
+# - **Glorot (Xavier)**: variance $2/(n_\text{in} + n_\text{out})$, a compromise between the
+#   forward signal and the backward gradient, derived for tanh-like units; Keras's default
+#   (`glorot_uniform`).
+# - **He (Kaiming)**: variance $2/n_\text{in}$. ReLU zeroes half of its inputs, which halves the
+#   signal's power, so He doubles the variance to compensate (`he_normal`, `he_uniform`).
+#
+# We build 20-layer networks of 64 units with tanh and with ReLU, and measure the spread of
+# each layer's outputs (their standard deviation over 512 digits, averaged over units) for four
+# initialisations.
+
+# %%
+INITIALIZERS = {  # functions, so that every layer gets its own initializer
+    "tiny: std 0.01": lambda: keras.initializers.RandomNormal(stddev=0.01),
+    "large: std 1": lambda: keras.initializers.RandomNormal(stddev=1.0),
+    "Glorot": lambda: keras.initializers.GlorotUniform(),
+    "He": lambda: keras.initializers.HeNormal(),
+}
+
+
+def deep_network(activation, initializer, depth=20):
+    keras.utils.set_random_seed(SEED)
+    make = INITIALIZERS[initializer]
+    hidden = [keras.layers.Dense(64, activation, kernel_initializer=make()) for _ in range(depth)]
+    return keras.Sequential([keras.Input(shape=(784,)), *hidden, keras.layers.Dense(10, "softmax")])
+
+
+spread, saturated, curves = {}, {}, {"tanh": {}, "relu": {}}
+for activation in curves:
+    for initializer in INITIALIZERS:
+        signal, layer_spreads = x_val[:512], []
+        for layer in deep_network(activation, initializer).layers[:-1]:
+            signal = layer(signal).numpy()
+            layer_spreads.append(signal.std(axis=0).mean())
+        spread[activation, initializer] = layer_spreads[-1] / layer_spreads[0]  # layer 20 / 1
+        saturated[activation, initializer] = np.mean(np.abs(signal) > 0.99)  # in layer 20
+        curves[activation][initializer] = (np.arange(1, 21), layer_spreads)
+plotting.plot_curves(curves["tanh"], "hidden layer", "spread (log)", "20 tanh layers", log_y=True)
+
+# %%
+plotting.plot_curves(curves["relu"], "hidden layer", "spread (log)", "20 ReLU layers", log_y=True)
+
+# %%
+checks.expect_at_most("relu, tiny: spread layer 20 / 1", spread["relu", "tiny: std 0.01"], 1e-9)
+checks.expect_at_least("relu, large: spread layer 20 / 1", spread["relu", "large: std 1"], 1e6)
+checks.expect_at_most("relu, Glorot: spread layer 20 / 1", spread["relu", "Glorot"], 0.01)
+checks.expect_between("relu, He: spread layer 20 / 1", spread["relu", "He"], 0.1, 10)
+checks.expect_at_least("tanh, large: saturated in layer 20", saturated["tanh", "large: std 1"], 0.5)
+checks.expect_between("tanh, Glorot: spread layer 20 / 1", spread["tanh", "Glorot"], 0.1, 1)
+
+# %% [markdown]
+# With tiny weights the signal dies within a few layers (for both activations); with standard
+# normal weights ReLU outputs explode by more than ten orders of magnitude and tanh units are
+# pinned at $\pm1$, where their derivative is zero. Glorot suits tanh (the spread decays only
+# slowly); with ReLU it loses half the signal's power per layer, a factor of about 1000 in spread
+# over 20 layers. He keeps the ReLU signal at the same scale all the way. Lesson 01 showed what a
+# fading signal does to training (its 10-layer sigmoid and GELU networks did not learn). Lesson 06
+# adds another remedy, batch normalisation, which rescales the signal at every layer during
+# training.
+
+# %% [markdown]
+# ## Summary
+#
+# - Gradient descent steps against the gradient of the loss. Batch GD uses all examples per
+#   step, stochastic GD one, mini-batch GD a few dozen to a few hundred: the mini-batch gives
+#   many steps per epoch, a gradient error that shrinks like $1/\sqrt{n}$ (we measured it), and
+#   fast vectorised arithmetic.
+# - Plain GD struggles in ravines (the steep direction caps the learning rate at $2/\lambda$,
+#   the gentle one then crawls), near saddle points (long plateaus), and with one learning rate
+#   for all parameters.
+# - Momentum and Nesterov build up speed along consistent directions; Adagrad, RMSprop and
+#   Adadelta scale each parameter's step by its own gradient history; Adam, Nadam and AMSGrad
+#   do both. Our NumPy versions matched Keras's classes to about $10^{-8}$ over 50 steps once
+#   we followed Keras's details: the velocity's sign, Nesterov's rewriting, Adagrad's initial
+#   0.1, $\epsilon$ inside the root, Adam's bias correction folded into the step size,
+#   Adadelta's extra learning rate, Nadam's momentum warm-up.
+# - On MNIST, with default settings, RMSprop, Adam, Nadam and AMSGrad led; plain SGD and
+#   Adagrad were slow, and Keras's default Adadelta barely moved. A learning rate too small
+#   crawls, too large stalls; a decaying schedule ends lower than a constant rate.
+# - Equal initial weights keep units identical (zeros learn nothing at all); random weights
+#   need the right scale: Glorot for tanh, He for ReLU, as the 20-layer networks showed.
+#
+# A sensible default: Adam (learning rate around $10^{-3}$), or SGD with momentum 0.9 and a
+# tuned learning rate with a schedule; He initialisation for ReLU networks.
+
+# %% [markdown]
+# ## Exercises
+#
+# Each exercise has a cell for your code, a self-check that says PASS or gives a hint, and a
+# hidden solution cell below it (click to expand; running it shows the check passing).
+#
+# ### Exercise 1: Adamax, matched to Keras
+#
+# Adamax (from the Adam paper) replaces Adam's average of squared gradients by an
+# exponentially weighted *maximum* of gradient sizes. Keras's `Adamax` does, at steps
+# $t = 1, 2, \dots$, with $m$ and $u$ starting at 0:
+# $m \leftarrow \beta_1 m + (1-\beta_1)g$, $u \leftarrow \max(\beta_2 u, |g|)$,
+# $\theta \leftarrow \theta - \alpha\, m / \big((1-\beta_1^t)(u + \epsilon)\big)$.
+# Write `my_adamax(learning_rate, beta_1, beta_2, epsilon)` returning a
+# `step(theta, gradient)` function, like the optimizers of section 3. The check runs it next to
+# `keras.optimizers.Adamax` on two surfaces.
+
+
+# %% tags=["exercise"]
+def my_adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+checks.exercise_adamax(my_adamax)
+
+
+# %% tags=["solution"]
+def my_adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    m, u, t = 0.0, 0.0, 0
+
+    def step(theta, gradient):
+        nonlocal m, u, t
+        t += 1
+        m = beta_1 * m + (1 - beta_1) * gradient
+        u = np.maximum(beta_2 * u, np.abs(gradient))
+        return theta - learning_rate * m / ((1 - beta_1**t) * (u + epsilon))
+
+    return step
+
+
+checks.exercise_adamax(my_adamax)
+
+# %% [markdown]
+# ### Exercise 2: the largest learning rate
+#
+# On the tilted bowl $f(\theta) = \tfrac12\theta^\top A\theta$ with
+# $A = \begin{pmatrix}3 & 2\\ 2 & 6\end{pmatrix}$ (`tilted_bowl` below), what is the largest
+# learning rate at which plain gradient descent still converges? Find it by experiment (run
+# `widgets.optimizer_path(sgd(rate), tilted_bowl, 1000)` for several rates and see whether the
+# loss goes down; bisect), or by theory (section 2: what is the steepest curvature of this
+# bowl?). Set `largest_rate` to your answer (the check accepts 3% below to 1% above the limit).
+
+# %% tags=["exercise"]
+tilted_bowl = datasets.quadratic_surface([[3.0, 2.0], [2.0, 6.0]], start=(1.0, 1.0))
+largest_rate = None  # YOUR CODE HERE
+checks.exercise_largest_learning_rate(largest_rate)
+
+# %% tags=["solution"]
+# The curvatures of a quadratic bowl are the eigenvalues of A (here 2 and 7); the steepest sets
+# the limit 2 / 7. A bisection with optimizer_path, keeping the rates at which the loss goes
+# down, finds the same number.
+largest_rate = 2 / np.linalg.eigvalsh([[3.0, 2.0], [2.0, 6.0]]).max()
+checks.exercise_largest_learning_rate(largest_rate)

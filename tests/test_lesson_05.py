@@ -1,0 +1,261 @@
+"""Helpers added for lesson 05 (optimizers): loss surfaces, the optimizer race, curve plots and
+the exercise checks. Widgets are driven headlessly; exercise checks pass a correct answer and
+reject wrong ones with the expected hint."""
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from helpers import checks, datasets, plotting, widgets
+
+# ------------------------------------------------------------------ step functions for tests
+
+
+def gd(learning_rate):
+    return lambda theta, gradient: theta - learning_rate * gradient
+
+
+def momentum_gd(learning_rate, momentum):
+    velocity = 0.0
+
+    def step(theta, gradient):
+        nonlocal velocity
+        velocity = momentum * velocity - learning_rate * gradient
+        return theta + velocity
+
+    return step
+
+
+def adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, bias_correction=True):
+    m, u, t = 0.0, 0.0, 0
+
+    def step(theta, gradient):
+        nonlocal m, u, t
+        t += 1
+        m = beta_1 * m + (1 - beta_1) * gradient
+        u = np.maximum(beta_2 * u, np.abs(gradient))
+        correction = (1 - beta_1**t) if bias_correction else 1.0
+        return theta - learning_rate * m / (correction * (u + epsilon))
+
+    return step
+
+
+MAKERS = {
+    "GD": lambda learning_rate, momentum: gd(learning_rate),
+    "Momentum": lambda learning_rate, momentum: momentum_gd(learning_rate, momentum),
+    "Adam": lambda learning_rate, momentum: momentum_gd(learning_rate, momentum),  # a stand-in
+}
+
+
+# ------------------------------------------------------------------------- loss surfaces
+
+
+@pytest.mark.parametrize("name", datasets.LOSS_SURFACES)
+def test_loss_surface_gradient_matches_finite_differences(name):
+    surface = datasets.loss_surface(name)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        theta = rng.uniform([surface.xlim[0], surface.ylim[0]], [surface.xlim[1], surface.ylim[1]])
+        numeric = [(surface(theta + h) - surface(theta - h)) / 2e-6 for h in np.eye(2) * 1e-6]
+        assert surface.gradient(theta) == pytest.approx(numeric, rel=1e-5, abs=1e-6)
+    for minimum in surface.minima:
+        assert surface(minimum) == pytest.approx(surface.minimum_value)
+        assert surface.gradient(minimum) == pytest.approx([0.0, 0.0], abs=1e-12)
+    grid = surface.loss(*np.meshgrid(np.linspace(*surface.xlim, 5), np.linspace(*surface.ylim, 4)))
+    assert grid.shape == (4, 5) and np.all(grid >= surface.minimum_value - 1e-12)
+
+
+def test_loss_surfaces_reject_bad_input():
+    with pytest.raises(ValueError, match="loss_surface knows"):
+        datasets.loss_surface("banana")
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        datasets.loss_surface("valley").gradient([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="positive-definite"):
+        datasets.quadratic_surface([[1.0, 2.0], [0.0, 1.0]])  # not symmetric
+    with pytest.raises(ValueError, match="positive-definite"):
+        datasets.quadratic_surface([[1.0, 0.0], [0.0, -1.0]])  # a saddle, not a bowl
+    with pytest.raises(ValueError, match="positive-definite"):
+        datasets.quadratic_surface(np.eye(3))
+
+
+def test_quadratic_surface_is_half_theta_a_theta():
+    bowl = datasets.quadratic_surface([[3.0, 2.0], [2.0, 6.0]])
+    theta = np.array([0.5, -2.0])
+    a = np.array([[3.0, 2.0], [2.0, 6.0]])
+    assert bowl(theta) == pytest.approx(0.5 * theta @ a @ theta)
+    assert bowl.gradient(theta) == pytest.approx(a @ theta)
+
+
+# ------------------------------------------------------------------------------ widgets
+
+
+def test_optimizer_path_converges_below_and_diverges_above_two_over_curvature():
+    valley = datasets.loss_surface("valley")  # curvatures 0.1 and 10: the limit is 0.2
+    calm = widgets.optimizer_path(gd(0.19), valley, 400)
+    assert calm.shape == (401, 2)
+    assert np.all(np.isfinite(calm)) and valley(calm[-1]) < 1e-6
+    wild = widgets.optimizer_path(gd(0.21), valley, 400)
+    assert np.isnan(wild[-1]).all()  # stopped once it passed widgets.DIVERGED
+    assert np.abs(wild[np.isfinite(wild[:, 0])]).max() <= widgets.DIVERGED
+    started = widgets.optimizer_path(gd(0.1), valley, 3, start=(1.0, 0.0))
+    assert started[0] == pytest.approx([1.0, 0.0]) and started[1] == pytest.approx([0.99, 0.0])
+
+
+def test_optimizer_path_rejects_bad_input():
+    valley = datasets.loss_surface("valley")
+    with pytest.raises(ValueError, match="step function"):
+        widgets.optimizer_path(0.1, valley, 10)
+    with pytest.raises(ValueError, match="positive whole number"):
+        widgets.optimizer_path(gd(0.1), valley, 0)
+    with pytest.raises(ValueError, match="start must be a point"):
+        widgets.optimizer_path(gd(0.1), valley, 10, start=(1.0, 2.0, 3.0))
+    with pytest.raises(ValueError, match="must return the new point"):
+        widgets.optimizer_path(lambda theta, gradient: 0.0, valley, 10)
+
+
+def test_race_optimizers_reports_paths_and_final_gaps():
+    valley = datasets.loss_surface("valley")
+    result = widgets.race_optimizers(MAKERS, valley, learning_rate=0.05, momentum=0.9, steps=200)
+    assert set(result["paths"]) == set(MAKERS) and result["paths"]["GD"].shape == (201, 2)
+    assert result["final_gap"]["GD"] > 0.1 > 1e-6 > result["final_gap"]["Momentum"]
+    diverged = widgets.race_optimizers(MAKERS, valley, learning_rate=0.3, momentum=0.0, steps=200)
+    assert diverged["final_gap"]["GD"] == np.inf
+
+
+def test_optimizer_race_responds_to_its_controls():
+    race = widgets.optimizer_race(MAKERS, racers=("GD", "Momentum"))
+    assert set(race.result["paths"]) == {"GD", "Momentum"}
+    assert race.result["surface"].name == "valley"
+    slow = race.result["final_gap"]["GD"]
+    race.controls["steps"].value = 400
+    assert race.result["paths"]["GD"].shape == (401, 2)
+    assert race.result["final_gap"]["GD"] < slow
+    race.controls["learning_rate"].value = 0.3  # above 2 / 10: plain GD diverges on the valley
+    assert race.result["final_gap"]["GD"] == np.inf
+    race.controls["surface"].value = "saddle"
+    assert race.result["surface"].name == "saddle"
+    race.controls["racers"].value = ("Momentum",)
+    assert list(race.result["paths"]) == ["Momentum"]
+    race.controls["momentum"].value = 0.0
+    assert race.result["momentum"] == 0.0
+    race.controls["racers"].value = ()
+    assert race.result["paths"] == {} and isinstance(race.figure, Figure)
+
+
+def test_optimizer_race_rejects_bad_input():
+    valley = datasets.loss_surface("valley")
+    with pytest.raises(ValueError, match="dict"):
+        widgets.race_optimizers([gd], valley, 0.1, 0.9, 10)
+    with pytest.raises(ValueError, match="must be a function"):
+        widgets.race_optimizers({"GD": "gd"}, valley, 0.1, 0.9, 10)
+    with pytest.raises(ValueError, match="dict"):
+        widgets.optimizer_race({})
+    with pytest.raises(ValueError, match="must be a function"):
+        widgets.optimizer_race({"GD": 0.1})
+    with pytest.raises(ValueError, match="not among the optimizers"):
+        widgets.optimizer_race(MAKERS, racers=("Lion",))
+
+
+# ----------------------------------------------------------------------------- plotting
+
+
+def test_plot_curves_draws_one_line_per_curve_and_masks_log_axes():
+    fig = plotting.plot_curves(
+        {"a": ([1, 2, 3], [1.0, 0.1, 0.0]), "b": (np.arange(1, 4), [3.0, 2.0, 1.0])},
+        "epoch",
+        "loss",
+        "title",
+        log_y=True,
+        markers=True,
+    )
+    (ax,) = fig.axes
+    assert len(ax.lines) == 2 and ax.get_yscale() == "log" and ax.get_title() == "title"
+    assert np.isnan(ax.lines[0].get_ydata()[-1])  # 0 cannot be shown on a log axis
+    many = {f"curve {i}": ([1, 2], [i, i + 1]) for i in range(8)}
+    assert len(plotting.plot_curves(many, "x", "y", "many").axes[0].lines) == 8
+
+
+def test_plot_curves_rejects_bad_input():
+    with pytest.raises(ValueError, match="non-empty dict"):
+        plotting.plot_curves([], "x", "y", "t")
+    with pytest.raises(ValueError, match="pair"):
+        plotting.plot_curves({"a": [1, 2, 3]}, "x", "y", "t")
+    with pytest.raises(ValueError, match="same shape"):
+        plotting.plot_curves({"a": ([1, 2], [1, 2, 3])}, "x", "y", "t")
+
+
+def test_plot_optimizer_paths_draws_map_and_loss_curves():
+    saddle = datasets.loss_surface("saddle")
+    paths = {"GD": widgets.optimizer_path(gd(0.05), saddle, 50)}
+    fig = plotting.plot_optimizer_paths(saddle, paths, title="saddle")
+    ax_map, ax_loss = fig.axes[:2]
+    assert ax_loss.get_yscale() == "log" and len(ax_loss.lines) == 1
+    assert len(ax_map.lines) == 1 + 1 + 2  # the path, the start and the two minima
+    assert "GD: " in ax_loss.get_legend().get_texts()[0].get_text()
+    # a diverging path is drawn on the map only up to where it leaves the view
+    wild = widgets.optimizer_path(gd(0.25), datasets.loss_surface("valley"), 100)
+    fig = plotting.plot_optimizer_paths(datasets.loss_surface("valley"), {"wild": wild})
+    drawn = fig.axes[0].lines[0].get_ydata()
+    assert np.sum(np.isfinite(drawn)) < 10
+    assert "diverged" in fig.axes[1].get_legend().get_texts()[0].get_text()
+
+
+def test_plot_optimizer_paths_rejects_bad_input():
+    valley = datasets.loss_surface("valley")
+    with pytest.raises(ValueError, match="LossSurface"):
+        plotting.plot_optimizer_paths("valley", {})
+    with pytest.raises(ValueError, match="dict"):
+        plotting.plot_optimizer_paths(valley, [np.zeros((3, 2))])
+    with pytest.raises(ValueError, match=r"shape \(steps \+ 1, 2\)"):
+        plotting.plot_optimizer_paths(valley, {"a": np.zeros((3, 3))})
+
+
+# ------------------------------------------------------------------------- exercise checks
+
+
+def unfinished(*args, **kwargs):
+    raise NotImplementedError
+
+
+def test_exercise_adamax(capsys):
+    assert checks.exercise_adamax(adamax) is True
+    assert "PASS" in capsys.readouterr().out
+
+    assert checks.exercise_adamax(unfinished) is False
+    assert "NotImplementedError" in capsys.readouterr().out
+    assert checks.exercise_adamax(lambda **kwargs: None) is False
+    assert "must return a step function" in capsys.readouterr().out
+
+    no_correction = lambda **kwargs: adamax(**kwargs, bias_correction=False)  # noqa: E731
+    assert checks.exercise_adamax(no_correction) is False
+    assert "at step t = 1" in capsys.readouterr().out
+
+    def forgetful(**kwargs):  # state reset at every call: right first step, wrong after
+        return lambda theta, gradient: adamax(**kwargs)(theta, gradient)
+
+    assert checks.exercise_adamax(forgetful) is False
+    assert "kept between calls" in capsys.readouterr().out
+
+    def epsilon_outside(learning_rate, beta_1, beta_2, epsilon):  # caught on the saddle
+        return adamax(learning_rate, beta_1, beta_2, 0.0)
+
+    assert checks.exercise_adamax(epsilon_outside) is False
+    assert "saddle" in capsys.readouterr().out
+
+
+def test_exercise_largest_learning_rate(capsys):
+    limit = 2 / 7  # the bowl's curvatures are 2 and 7
+    assert checks.exercise_largest_learning_rate(limit) is True
+    assert checks.exercise_largest_learning_rate(0.99 * limit) is True
+    assert "PASS" in capsys.readouterr().out
+    for answer, hint in [
+        (None, "no answer yet"),
+        ("fast", "expected a number"),
+        (-0.1, "positive number"),
+        (2 / 6, "tilted"),
+        (2 / 3, "tilted"),
+        (0.3, "diverges"),
+        (0.2, "still converges"),
+    ]:
+        assert checks.exercise_largest_learning_rate(answer) is False
+        assert hint in capsys.readouterr().out
