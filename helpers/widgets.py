@@ -230,7 +230,7 @@ def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
     top = max(float(result["output"].max()), float(result["activations"].max()), 1e-9)
     panels = [
         (result["activations"], f"activations (sum {result['total_before']:.1f})", top),
-        (result["keep"].astype(float), f"mask: {result['dropped_fraction']:.0%} dropped (black)", 1.0),
+        (result["keep"].astype(float), f"mask, black: {result['dropped_fraction']:.0%} dropped", 1),
         (result["output"], f"training output (sum {result['total_after']:.1f})", top),
     ]
     for ax, (image, title, vmax) in zip(axes, panels, strict=True):
