@@ -216,6 +216,7 @@ def dropout_sample(
         "output": output,
         "rate": float(rate),
         "seed": seed,
+        "repeats": repeats,
         "dropped_fraction": float(1 - keep.mean()),
         "total_before": float(activations.sum()),
         "total_after": float(output.sum()),
@@ -240,7 +241,7 @@ def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
     fig.colorbar(picture, ax=axes[2], shrink=0.8, label="activation")
     fig.suptitle(
         f"rate {result['rate']:.2f}: survivors x {1 / (1 - result['rate']):.2f}; "
-        f"mean sum over 1000 masks {result['mean_total']:.1f} "
+        f"mean sum over {result['repeats']} masks {result['mean_total']:.1f} "
         f"(no dropout: {result['total_before']:.1f})"
     )
     return fig
