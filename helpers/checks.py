@@ -897,3 +897,150 @@ def exercise_largest_learning_rate(learning_rate: float) -> bool:
 
 # ------------------------------------------------------------ 06: overfitting and regularization
 # (lesson 06 exercise checks go here)
+
+
+def exercise_weight_penalty(penalty: Callable) -> bool:
+    """Exercise 06.1: ``penalty(kernels, l1, l2)`` equals the loss term of Keras's ``l1_l2``."""
+    import keras
+
+    name = "the L1 + L2 weight penalty"
+    rng = np.random.default_rng(6)
+    kernels = [rng.normal(0, 0.1, size=(6, 4)), rng.normal(0, 0.3, size=(4, 3))]
+    for l1, l2 in [(0.0, 0.001), (0.001, 0.0), (0.01, 0.001)]:
+        regularizer = keras.regularizers.l1_l2(l1=l1, l2=l2)
+        expected = sum(float(regularizer(k.astype("float32"))) for k in kernels)
+        got, problem = attempt(penalty, [k.copy() for k in kernels], l1, l2)
+        if problem:
+            return verdict(name, problem)
+        try:
+            got = float(np.asarray(got).item())
+        except (TypeError, ValueError):
+            return verdict(name, f"return one number, got {type(got).__name__} {np.shape(got)}")
+        if not math.isclose(got, expected, rel_tol=1e-4, abs_tol=1e-9):
+            hint = _penalty_hint(got, kernels, l1, l2)
+            return verdict(
+                name, f"with l1={l1}, l2={l2} you give {got:.6g}, Keras adds {expected:.6g}; {hint}"
+            )
+    return verdict(name, None)
+
+
+def _penalty_hint(got: float, kernels: list[np.ndarray], l1: float, l2: float) -> str:
+    """The hint for a wrong weight penalty: which common mistake gives exactly ``got``."""
+
+    def per_kernel(l1_term: Callable, l2_term: Callable, chosen=kernels) -> float:
+        return sum(float(l1 * l1_term(k) + l2 * l2_term(k)) for k in chosen)
+
+    def squares(k):
+        return np.sum(k**2)
+
+    def absolutes(k):
+        return np.sum(np.abs(k))
+
+    mistakes = {
+        "the L2 part uses squared weights, not the norm (no square root)": per_kernel(
+            absolutes, lambda k: np.sqrt(squares(k))
+        ),
+        "the L1 part uses |w|: negative weights count as positive": per_kernel(np.sum, squares),
+        "add up over all weights (a sum, not a mean)": per_kernel(
+            lambda k: np.mean(np.abs(k)), lambda k: np.mean(k**2)
+        ),
+        "l1 goes with sum |w| and l2 with sum w**2": per_kernel(squares, absolutes),
+        "include every kernel in the list, not just the first": per_kernel(
+            absolutes, squares, kernels[:1]
+        ),
+    }
+    return next(
+        (hint for hint, wrong in mistakes.items() if math.isclose(got, wrong, rel_tol=1e-4)),
+        "the penalty is l1 * (sum of |w|) + l2 * (sum of w**2) over all kernels",
+    )
+
+
+def exercise_inverted_dropout(dropout: Callable) -> bool:
+    """Exercise 06.2: ``dropout(x, rate, rng)`` drops units like Keras does in training."""
+    name = "inverted dropout"
+    x = np.full((200, 500), 3.0)
+    for rate in (0.2, 0.5, 0.8):
+        got, problem = attempt(dropout, x.copy(), rate, np.random.default_rng(0))
+        if problem:
+            return verdict(name, problem)
+        if got is None:
+            return verdict(name, "dropout returned None: did you forget `return`?")
+        got = np.asarray(got, dtype=float)
+        if got.shape != x.shape:
+            return verdict(name, f"the output has shape {got.shape}, expected {x.shape}")
+        dropped = float(np.mean(got == 0))
+        survivors = np.unique(np.round(got[got != 0], 6))
+        expected_value = 3.0 / (1 - rate)
+        if abs(dropped - rate) > 0.02:
+            hint = (
+                "you keep units with probability `rate`; `rate` is the probability to DROP"
+                if abs(dropped - (1 - rate)) <= 0.02
+                else "each unit should be dropped independently with probability `rate`"
+            )
+            return verdict(name, f"rate {rate}: {dropped:.0%} of units are 0. {hint}")
+        if survivors.size != 1 or not math.isclose(survivors[0], expected_value, rel_tol=1e-5):
+            shown = survivors[:3].tolist()
+            return verdict(
+                name,
+                f"rate {rate}: surviving units of value 3 became {shown}, expected "
+                f"{expected_value:.4g}. Divide the survivors by (1 - rate), so the expected "
+                "output equals the input",
+            )
+    zero_rate, problem = attempt(dropout, x.copy(), 0.0, np.random.default_rng(0))
+    if problem is None and not np.allclose(np.asarray(zero_rate, dtype=float), x):
+        problem = "with rate 0 nothing should change"
+    return verdict(name, problem)
+
+
+def exercise_early_stopping(rule: Callable) -> bool:
+    """Exercise 06.3: ``rule(val_losses, patience)`` returns (best_epoch, epochs_run) as Keras."""
+    import keras
+
+    name = "the early-stopping rule"
+    rng = np.random.default_rng(6)
+    cases = [
+        ([1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0], 2),
+        ([1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0], 3),
+        ([0.9, 0.8, 0.7, 0.6, 0.5], 2),
+        ([0.5, 0.6, 0.5, 0.7, 0.8, 0.9], 2),
+        (list(0.5 + 0.3 * np.abs(np.sin(np.arange(20) / 3)) + rng.uniform(0, 0.1, 20)), 4),
+    ]
+    for losses, patience in cases:
+        expected = _keras_early_stopping(keras, losses, patience)
+        got, problem = attempt(rule, list(losses), patience)
+        if problem:
+            return verdict(name, problem)
+        try:
+            best_epoch, epochs_run = (int(v) for v in got)
+        except (TypeError, ValueError):
+            return verdict(name, f"return a pair (best_epoch, epochs_run), got {got!r}")
+        if (best_epoch, epochs_run) != expected:
+            shown = [round(v, 3) for v in losses]
+            hint = (
+                "epochs are counted from 1, and a tie does not count as an improvement"
+                if best_epoch != expected[0]
+                else "training stops after `patience` epochs in a row without a new best; "
+                "if that never happens, every epoch runs"
+            )
+            return verdict(
+                name,
+                f"for val_loss {shown} and patience {patience} you return "
+                f"{(best_epoch, epochs_run)}, Keras gives {expected}. {hint}",
+            )
+    return verdict(name, None)
+
+
+def _keras_early_stopping(keras, losses: list[float], patience: int) -> tuple[int, int]:
+    """(best epoch, epochs run), both from 1, by replaying ``losses`` through EarlyStopping."""
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+    callback.set_model(model)
+    model.stop_training = False
+    callback.on_train_begin()
+    epochs_run = 0
+    for epoch, loss in enumerate(losses):
+        callback.on_epoch_end(epoch, {"val_loss": float(loss)})
+        epochs_run = epoch + 1
+        if model.stop_training:
+            break
+    return callback.best_epoch + 1, epochs_run

@@ -909,3 +909,186 @@ def optimizer_race(
 
 # ------------------------------------------------------------ 06: overfitting and regularization
 # (lesson 06 widgets go here)
+
+
+def dropout_sample(
+    activations: np.ndarray, rate: float, seed: int, repeats: int = 1000
+) -> dict[str, Any]:
+    """Inverted dropout, as Keras applies it in training, on a grid of activations.
+
+    A unit is dropped (set to 0) with probability ``rate``; the survivors are multiplied by
+    ``1 / (1 - rate)``. The mask comes from ``np.random.default_rng(seed)``. Returns
+    ``activations``, ``keep`` (bool mask), ``output``, ``dropped_fraction``, ``total_before``,
+    ``total_after`` (sums over all units) and ``mean_total`` (the sum after dropout averaged
+    over ``repeats`` further masks: close to ``total_before``, which is the point of scaling).
+    """
+    activations = np.asarray(activations, dtype=float)
+    if activations.ndim != 2 or activations.size == 0:
+        raise ValueError(
+            f"dropout_sample expects a 2-D grid of activations (rows, cols), got shape "
+            f"{activations.shape}; reshape a layer's output, e.g. a.reshape(16, 32)"
+        )
+    if not 0 <= rate < 1:
+        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
+    if not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    rng = np.random.default_rng(seed)
+    keep = rng.random(activations.shape) >= rate
+    output = np.where(keep, activations / (1 - rate), 0.0)
+    more_masks = rng.random((repeats, *activations.shape)) >= rate
+    totals = (more_masks * activations).sum(axis=(1, 2)) / (1 - rate)
+    return {
+        "activations": activations,
+        "keep": keep,
+        "output": output,
+        "rate": float(rate),
+        "seed": seed,
+        "repeats": repeats,
+        "dropped_fraction": float(1 - keep.mean()),
+        "total_before": float(activations.sum()),
+        "total_after": float(output.sum()),
+        "mean_total": float(totals.mean()),
+    }
+
+
+def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
+    """Three panels: the activations, the mask (black = dropped) and the scaled output."""
+    fig = Figure(figsize=(11, 3.4), layout="constrained")
+    axes = fig.subplots(1, 3)
+    top = max(float(result["output"].max()), float(result["activations"].max()), 1e-9)
+    panels = [
+        (result["activations"], f"activations (sum {result['total_before']:.1f})", top),
+        (result["keep"].astype(float), f"mask, black: {result['dropped_fraction']:.0%} dropped", 1),
+        (result["output"], f"training output (sum {result['total_after']:.1f})", top),
+    ]
+    for ax, (image, title, vmax) in zip(axes, panels, strict=True):
+        picture = ax.imshow(image, cmap="magma", vmin=0, vmax=vmax, interpolation="nearest")
+        ax.set(title=title, xlabel="unit (column)", ylabel="unit (row)")
+        ax.grid(False)
+    fig.colorbar(picture, ax=axes[2], shrink=0.8, label="activation")
+    fig.suptitle(
+        f"rate {result['rate']:.2f}: survivors x {1 / (1 - result['rate']):.2f}; "
+        f"mean sum over {result['repeats']} masks {result['mean_total']:.1f} "
+        f"(no dropout: {result['total_before']:.1f})"
+    )
+    return fig
+
+
+def dropout_visualiser(activations: np.ndarray, rate: float = 0.5) -> LiveFigure:
+    """Drop units of ``activations`` (a 2-D grid) at a chosen rate; "resample" draws a new mask."""
+    dropout_sample(activations, rate, seed=0)  # validates the input before building controls
+    controls = {
+        "rate": widgets.FloatSlider(
+            value=rate, min=0.0, max=0.9, step=0.05, description="dropout rate"
+        ),
+        "seed": widgets.BoundedIntText(value=0, min=0, max=10**9, description="mask seed"),
+    }
+
+    def resample(live: LiveFigure) -> None:
+        live.controls["seed"].value += 1
+
+    return LiveFigure(
+        controls,
+        lambda rate, seed: dropout_sample(activations, rate, seed),
+        draw_dropout_sample,
+        buttons={"resample": resample},
+    )
+
+
+def run_summary(
+    histories: Mapping[float, Mapping[str, Sequence[float]]],
+    chosen: float,
+    metric: str = "crossentropy",
+) -> dict[str, Any]:
+    """Learning curves of one precomputed run and the best validation value of every run.
+
+    ``histories`` maps a setting (e.g. an L2 strength) to a Keras ``history.history`` dict that
+    has ``metric`` and ``"val_" + metric``. The smallest setting is the reference run.
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise ValueError("run_summary expects a dict {setting: history.history}, got nothing")
+    for setting, history in histories.items():
+        if (
+            not isinstance(history, Mapping)
+            or metric not in history
+            or (f"val_{metric}" not in history)
+        ):
+            raise ValueError(
+                f"the run for {setting!r} must be a history dict with {metric!r} and "
+                f"'val_{metric}' (fit with validation_data and that metric)"
+            )
+    if chosen not in histories:
+        raise ValueError(f"no run for {chosen!r}; available: {sorted(histories)}")
+    settings = sorted(histories)
+    best = [float(np.min(histories[s][f"val_{metric}"])) for s in settings]
+    validation = np.asarray(histories[chosen][f"val_{metric}"], dtype=float)
+    reference = settings[0]
+    return {
+        "metric": metric,
+        "chosen": chosen,
+        "reference": reference,
+        "train": np.asarray(histories[chosen][metric], dtype=float),
+        "validation": validation,
+        "reference_validation": np.asarray(histories[reference][f"val_{metric}"], dtype=float),
+        "best_epoch": int(np.argmin(validation)) + 1,
+        "best_value": float(validation.min()),
+        "final_value": float(validation[-1]),
+        "settings": settings,
+        "best_per_setting": best,
+    }
+
+
+def draw_run_summary(result: Mapping[str, Any], parameter: str = "setting") -> Figure:
+    """Left: the chosen run's curves (reference run in grey); right: best value per setting."""
+    fig = Figure(figsize=(11, 3.8), layout="constrained")
+    ax_curves, ax_best = fig.subplots(1, 2)
+    metric = result["metric"]
+    epochs = np.arange(1, len(result["validation"]) + 1)
+    reference_epochs = np.arange(1, len(result["reference_validation"]) + 1)
+    ax_curves.plot(
+        reference_epochs,
+        result["reference_validation"],
+        "--",
+        color="grey",
+        label=f"validation, {parameter} = {result['reference']:g}",
+    )
+    ax_curves.plot(epochs, result["train"], "-o", ms=3, color="C0", label="training")
+    ax_curves.plot(epochs, result["validation"], "--s", ms=3, color="C1", label="validation")
+    ax_curves.plot(result["best_epoch"], result["best_value"], "*", ms=14, color="C3")
+    ax_curves.set(
+        xlabel="epoch",
+        ylabel=metric,
+        title=f"{parameter} = {result['chosen']:g}: best {result['best_value']:.3f} "
+        f"at epoch {result['best_epoch']}",
+    )
+    ax_curves.legend(fontsize=8)
+    positions = np.arange(len(result["settings"]))
+    colors = ["C3" if s == result["chosen"] else "C0" for s in result["settings"]]
+    ax_best.bar(positions, result["best_per_setting"], color=colors)
+    ax_best.set_xticks(positions, [f"{s:g}" for s in result["settings"]])
+    low = min(result["best_per_setting"])
+    ax_best.set_ylim(0.9 * low, 1.05 * max(result["best_per_setting"]))
+    ax_best.set(
+        xlabel=parameter, ylabel=f"best validation {metric}", title="every run (red: shown)"
+    )
+    return fig
+
+
+def regularization_explorer(
+    histories: Mapping[float, Mapping[str, Sequence[float]]],
+    metric: str = "crossentropy",
+    parameter: str = "L2 strength",
+) -> LiveFigure:
+    """A slider over precomputed runs (e.g. L2 strengths): learning curves and best values."""
+    run_summary(histories, min(histories) if histories else None, metric)  # validates
+    settings = sorted(histories)
+    controls = {
+        "chosen": widgets.SelectionSlider(
+            options=[(f"{s:g}", s) for s in settings], value=settings[0], description=parameter
+        )
+    }
+    return LiveFigure(
+        controls,
+        lambda chosen: run_summary(histories, chosen, metric),
+        lambda result: draw_run_summary(result, parameter),
+    )

@@ -1,0 +1,285 @@
+"""Lesson 06 helpers: exercise checks, dropout visualiser, L2 explorer, LiveFigure buttons."""
+
+import ipywidgets
+import numpy as np
+import pytest
+
+from helpers import checks, widgets
+
+# ------------------------------------------------------------------ exercise 1: weight penalty
+
+
+def penalty_correct(kernels, l1, l2):
+    return sum(l1 * np.sum(np.abs(w)) + l2 * np.sum(w**2) for w in kernels)
+
+
+def test_weight_penalty_accepts_a_correct_answer(capsys):
+    assert checks.exercise_weight_penalty(penalty_correct) is True
+    assert "PASS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (
+            lambda k, l1, l2: sum(l1 * np.sum(np.abs(w)) + l2 * np.sqrt(np.sum(w**2)) for w in k),
+            "norm",
+        ),
+        (lambda k, l1, l2: sum(l1 * np.sum(w) + l2 * np.sum(w**2) for w in k), "|w|"),
+        (
+            lambda k, l1, l2: sum(l1 * np.mean(np.abs(w)) + l2 * np.mean(w**2) for w in k),
+            "a sum, not a mean",
+        ),
+        (
+            lambda k, l1, l2: sum(l2 * np.sum(np.abs(w)) + l1 * np.sum(w**2) for w in k),
+            "l1 goes with",
+        ),
+        (lambda k, l1, l2: l1 * np.sum(np.abs(k[0])) + l2 * np.sum(k[0] ** 2), "every kernel"),
+        (lambda k, l1, l2: 0.5 * penalty_correct(k, l1, l2), "l1 * (sum of |w|)"),
+        (lambda k, l1, l2: None, "one number"),
+        (lambda k, l1, l2: [1.0, 2.0], "one number"),
+    ],
+)
+def test_weight_penalty_rejects_wrong_answers(wrong, hint, capsys):
+    assert checks.exercise_weight_penalty(wrong) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out
+
+
+def test_weight_penalty_survives_a_crashing_or_blank_answer(capsys):
+    def blank(kernels, l1, l2):
+        raise NotImplementedError
+
+    assert checks.exercise_weight_penalty(blank) is False
+    assert "NotImplementedError" in capsys.readouterr().out
+    assert checks.exercise_weight_penalty(lambda k, l1, l2: 1 / 0) is False
+    assert "ZeroDivisionError" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- exercise 2: inverted dropout
+
+
+def dropout_correct(x, rate, rng):
+    keep = rng.random(x.shape) >= rate
+    return np.where(keep, x / (1 - rate), 0.0)
+
+
+def test_inverted_dropout_accepts_a_correct_answer(capsys):
+    assert checks.exercise_inverted_dropout(dropout_correct) is True
+    assert "PASS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape) >= rate, x, 0.0),
+            "Divide the survivors",
+        ),
+        (lambda x, rate, rng: np.where(rng.random(x.shape) >= rate, x * (1 - rate), 0.0), "Divide"),
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape) < rate, x / rate, 0.0),
+            "probability to DROP",
+        ),
+        (lambda x, rate, rng: x, "of units are 0"),
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape[1]) >= rate, x / (1 - rate), 0.0)[:1],
+            "shape",
+        ),
+        (lambda x, rate, rng: None, "return"),
+    ],
+)
+def test_inverted_dropout_rejects_wrong_answers(wrong, hint, capsys):
+    assert checks.exercise_inverted_dropout(wrong) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out
+
+
+def test_inverted_dropout_rejects_a_rate_zero_bug(capsys):
+    def divides_by_rate_when_zero(x, rate, rng):
+        return dropout_correct(x, rate, rng) if rate > 0 else 2 * x
+
+    assert checks.exercise_inverted_dropout(divides_by_rate_when_zero) is False
+    assert "rate 0" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------- exercise 3: early stopping
+
+
+def early_stopping_correct(val_losses, patience):
+    best_epoch, best_loss, waited = 1, val_losses[0], 0
+    for epoch, loss in enumerate(val_losses[1:], start=2):
+        if loss < best_loss:
+            best_epoch, best_loss, waited = epoch, loss, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def test_keras_replay_matches_known_cases():
+    import keras
+
+    losses = [1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0]
+    assert checks._keras_early_stopping(keras, losses, 2) == (3, 5)
+    assert checks._keras_early_stopping(keras, losses, 3) == (3, 6)
+    assert checks._keras_early_stopping(keras, [0.9, 0.8, 0.7], 2) == (3, 3)
+
+
+def test_early_stopping_accepts_a_correct_answer(capsys):
+    assert checks.exercise_early_stopping(early_stopping_correct) is True
+    assert "PASS" in capsys.readouterr().out
+
+
+def zero_based(val_losses, patience):
+    best_epoch, epochs_run = early_stopping_correct(val_losses, patience)
+    return best_epoch - 1, epochs_run
+
+
+def one_epoch_late(val_losses, patience):
+    _, epochs_run = early_stopping_correct(val_losses, patience + 1)
+    return early_stopping_correct(val_losses, patience)[0], epochs_run
+
+
+def ties_improve(val_losses, patience):
+    best_epoch, best_loss, waited = 1, val_losses[0], 0
+    for epoch, loss in enumerate(val_losses[1:], start=2):
+        if loss <= best_loss:
+            best_epoch, best_loss, waited = epoch, loss, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (zero_based, "counted from 1"),
+        (ties_improve, "tie"),
+        (one_epoch_late, "patience"),
+        (lambda losses, patience: (int(np.argmin(losses)) + 1, len(losses)), "patience"),
+        (lambda losses, patience: None, "pair"),
+    ],
+)
+def test_early_stopping_rejects_wrong_answers(wrong, hint, capsys):
+    assert checks.exercise_early_stopping(wrong) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out
+
+
+# ------------------------------------------------------------------------ LiveFigure buttons
+
+
+def test_live_figure_buttons_run_their_action():
+    def compute(value):
+        return {"value": value}
+
+    def draw(result):
+        from matplotlib.figure import Figure
+
+        return Figure()
+
+    controls = {"value": ipywidgets.IntText(value=1)}
+
+    def bump(live):
+        live.controls["value"].value += 10
+
+    live = widgets.LiveFigure(controls, compute, draw, buttons={"add 10": bump})
+    assert live.result == {"value": 1}
+    live.buttons["add 10"].click()
+    assert live.result == {"value": 11}
+    assert live.buttons["add 10"] in live.children[0].children
+    with pytest.raises(ValueError, match="needs a function"):
+        widgets.LiveFigure(controls, compute, draw, buttons={"oops": 3})
+
+
+# --------------------------------------------------------------------- dropout visualiser
+
+GRID = np.arange(1, 65, dtype=float).reshape(8, 8)
+
+
+def test_dropout_sample_numbers():
+    result = widgets.dropout_sample(GRID, rate=0.5, seed=3)
+    keep = result["keep"]
+    assert keep.shape == GRID.shape and keep.dtype == bool
+    np.testing.assert_allclose(result["output"][keep], 2 * GRID[keep])
+    assert np.all(result["output"][~keep] == 0)
+    assert result["dropped_fraction"] == pytest.approx(1 - keep.mean())
+    assert result["total_before"] == pytest.approx(GRID.sum())
+    assert result["total_after"] == pytest.approx(result["output"].sum())
+    # averaged over 1000 masks, the sum after dropout is close to the sum before (inverted scaling)
+    assert result["mean_total"] == pytest.approx(GRID.sum(), rel=0.03)
+    same = widgets.dropout_sample(GRID, rate=0.5, seed=3)
+    np.testing.assert_array_equal(same["keep"], keep)
+    nothing = widgets.dropout_sample(GRID, rate=0.0, seed=3)
+    np.testing.assert_allclose(nothing["output"], GRID)
+    assert nothing["dropped_fraction"] == 0
+
+
+def test_dropout_sample_rejects_bad_input():
+    with pytest.raises(ValueError, match="2-D grid"):
+        widgets.dropout_sample(np.ones(10), 0.5, 0)
+    with pytest.raises(ValueError, match=r"\[0, 1\)"):
+        widgets.dropout_sample(GRID, 1.0, 0)
+    with pytest.raises(ValueError, match="repeats"):
+        widgets.dropout_sample(GRID, 0.5, 0, repeats=0)
+
+
+def test_dropout_visualiser_resamples_and_follows_the_rate():
+    large = np.ones((40, 50))
+    visualiser = widgets.dropout_visualiser(large, rate=0.5)
+    first_mask = visualiser.result["keep"].copy()
+    assert visualiser.result["dropped_fraction"] == pytest.approx(0.5, abs=0.05)
+    visualiser.buttons["resample"].click()
+    assert visualiser.controls["seed"].value == 1
+    assert not np.array_equal(visualiser.result["keep"], first_mask)
+    visualiser.controls["rate"].value = 0.8
+    assert visualiser.result["dropped_fraction"] == pytest.approx(0.8, abs=0.05)
+    assert visualiser.result["output"].max() == pytest.approx(5.0)
+    assert visualiser.figure is not None and len(visualiser.figure.axes) == 4  # 3 panels + colorbar
+    with pytest.raises(ValueError, match="2-D grid"):
+        widgets.dropout_visualiser(np.ones(5))
+
+
+# ------------------------------------------------------------------------ L2 explorer
+
+
+def fake_history(best_epoch, best_value, epochs=10):
+    val = best_value + 0.05 * (np.arange(1, epochs + 1) - best_epoch) ** 2
+    return {"crossentropy": list(np.linspace(1, 0.1, epochs)), "val_crossentropy": list(val)}
+
+
+HISTORIES = {0.0: fake_history(3, 0.40), 0.001: fake_history(8, 0.30), 0.01: fake_history(9, 0.45)}
+
+
+def test_run_summary_numbers():
+    result = widgets.run_summary(HISTORIES, 0.001)
+    assert result["best_epoch"] == 8
+    assert result["best_value"] == pytest.approx(0.30)
+    assert result["reference"] == 0.0
+    assert result["settings"] == [0.0, 0.001, 0.01]
+    assert result["best_per_setting"] == pytest.approx([0.40, 0.30, 0.45])
+    assert len(result["train"]) == len(result["validation"]) == 10
+
+
+def test_run_summary_rejects_bad_input():
+    with pytest.raises(ValueError, match="got nothing"):
+        widgets.run_summary({}, 0.0)
+    with pytest.raises(ValueError, match="val_crossentropy"):
+        widgets.run_summary({0.0: {"crossentropy": [1.0]}}, 0.0)
+    with pytest.raises(ValueError, match="no run for"):
+        widgets.run_summary(HISTORIES, 0.5)
+
+
+def test_regularization_explorer_follows_the_slider():
+    explorer = widgets.regularization_explorer(HISTORIES)
+    assert explorer.result["chosen"] == 0.0 and explorer.result["best_epoch"] == 3
+    explorer.controls["chosen"].value = 0.01
+    assert explorer.result["best_epoch"] == 9
+    assert explorer.result["best_value"] == pytest.approx(0.45)
+    assert explorer.figure is not None and len(explorer.figure.axes) == 2
+    with pytest.raises(ValueError, match="got nothing"):
+        widgets.regularization_explorer({})
