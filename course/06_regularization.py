@@ -26,7 +26,6 @@
 # The lesson runs in about a minute and a half on a laptop CPU.
 
 # %%
-# %matplotlib inline
 import os
 import tempfile
 

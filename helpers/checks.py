@@ -60,9 +60,13 @@ def expect_between(name: str, value: float, low: float, high: float) -> None:
 
 
 def expect_equal(name: str, value, expected) -> None:
-    """Assert exact equality (counts, shapes, parameter numbers); print it."""
-    ok = bool(np.array_equal(np.asarray(value), np.asarray(expected)))
-    _claim(ok, name, value, f"== {expected}")
+    """Assert exact equality (counts, shapes, parameter numbers, whole arrays); print it."""
+    value_array, expected_array = np.asarray(value), np.asarray(expected)
+    ok = bool(np.array_equal(value_array, expected_array))
+    if not ok and value_array.size > 8 and value_array.shape == expected_array.shape:
+        differing = int(np.sum(value_array != expected_array))
+        value = f"different in {differing} of {value_array.size} elements"
+    _claim(ok, name, value, f"== {_show(expected)}")
     if np.ndim(value) == 0 and isinstance(value, int | float | np.number):
         record(name, float(value))
 
@@ -88,8 +92,17 @@ def _as_number(name: str, value) -> float:
     return number
 
 
+def _show(value) -> str:
+    """A short text for a printed claim: numbers to 4 digits, big arrays by their shape."""
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list | tuple | np.ndarray) and np.asarray(value).size > 8:
+        return f"array of shape {np.asarray(value).shape}"
+    return str(value)
+
+
 def _claim(ok: bool, name: str, value, claim: str) -> None:
-    shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+    shown = _show(value)
     if not ok:
         raise AssertionError(f"The lesson claims {name} {claim}, but it is {shown}.")
     print(f"✔ {name} = {shown}  (claim: {claim})")

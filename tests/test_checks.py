@@ -121,3 +121,13 @@ def test_exercise_vanishing_bound(capsys):
     assert "multiply" in capsys.readouterr().out
     assert not checks.exercise_vanishing_bound("small")
     assert not checks.exercise_vanishing_bound(1e-3)
+
+
+def test_expect_equal_summarises_big_arrays(capsys):
+    checks.expect_equal("labels", np.arange(1000), np.arange(1000))
+    printed = capsys.readouterr().out
+    assert "array of shape (1000,)" in printed and "999" not in printed
+    wrong = np.arange(1000)
+    wrong[:3] = -1
+    with pytest.raises(AssertionError, match="different in 3 of 1000 elements"):
+        checks.expect_equal("labels", wrong, np.arange(1000))
