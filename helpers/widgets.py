@@ -614,28 +614,6 @@ def backprop_stepper(
 # (lesson 03 widgets go here)
 
 
-def shift_image(image: np.ndarray, right: int = 0, down: int = 0) -> np.ndarray:
-    """Move a 2-D image ``right`` and ``down`` pixels (negative: left / up), filling with 0.
-
-    Unlike ``np.roll`` nothing wraps around: what leaves the frame is lost.
-    """
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(
-            f"shift_image expects one image of shape (height, width), got {image.shape}"
-        )
-    height, width = image.shape
-    shifted = np.zeros_like(image)
-    if abs(down) >= height or abs(right) >= width:
-        return shifted
-    rows_to = slice(max(down, 0), height + min(down, 0))
-    rows_from = slice(max(-down, 0), height - max(down, 0))
-    cols_to = slice(max(right, 0), width + min(right, 0))
-    cols_from = slice(max(-right, 0), width - max(right, 0))
-    shifted[rows_to, cols_to] = image[rows_from, cols_from]
-    return shifted
-
-
 def perturb_image(
     image: np.ndarray, noise: float = 0.0, right: int = 0, down: int = 0, seed: int = 0
 ) -> np.ndarray:
@@ -646,7 +624,7 @@ def perturb_image(
     """
     if noise < 0:
         raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
-    shifted = shift_image(np.asarray(image, dtype=np.float32), right, down)
+    shifted = transform_digit(image, shift_right=right, shift_down=down).astype(np.float32)
     pattern = np.random.default_rng(seed).standard_normal(shifted.shape).astype(np.float32)
     return np.clip(shifted + noise * pattern, 0.0, 1.0)
 

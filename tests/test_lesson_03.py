@@ -145,18 +145,16 @@ def test_sparse_labels_rejects_wrong_answers(capsys):
 # ---------------------------------------------------------------- widget
 
 
-def test_shift_image_moves_without_wrapping():
+def test_integer_shifts_move_pixels_without_wrapping():
     image = np.arange(1, 10, dtype=float).reshape(3, 3)
     np.testing.assert_array_equal(
-        widgets.shift_image(image, right=1), [[0, 1, 2], [0, 4, 5], [0, 7, 8]]
+        widgets.transform_digit(image, shift_right=1), [[0, 1, 2], [0, 4, 5], [0, 7, 8]]
     )
     np.testing.assert_array_equal(
-        widgets.shift_image(image, down=-1, right=-1), [[5, 6, 0], [8, 9, 0], [0, 0, 0]]
+        widgets.transform_digit(image, shift_down=-1, shift_right=-1),
+        [[5, 6, 0], [8, 9, 0], [0, 0, 0]],
     )
-    np.testing.assert_array_equal(widgets.shift_image(image), image)
-    assert not widgets.shift_image(image, right=3).any()
-    with pytest.raises(ValueError, match=r"\(height, width\)"):
-        widgets.shift_image(np.zeros(9))
+    assert not widgets.transform_digit(image, shift_right=3).any()
 
 
 def test_perturb_image_is_deterministic_and_stays_in_range():
