@@ -114,7 +114,7 @@ checks.expect_equal("weights and biases in the network", hand_set.count_params()
 
 # %% [markdown]
 # Instead of training it, we set every weight by hand: all of them are 1, -1 or 0, and every
-# bias is 0. (These are the weights of the original example.) Row $i$, column $j$ of a kernel
+# bias is 0. (These are the weights of the lecture notebook this example is taken from.) Row $i$, column $j$ of a kernel
 # is the weight from input $i$ to unit $j$: Keras computes `activation(x @ kernel + bias)`.
 
 # %%
@@ -226,8 +226,8 @@ plotting.show_patterns(
 # Unit 2.0 adds the two column sums: it is a *solid* detector. Unit 2.1 subtracts the left
 # column from the right one: *vertical*. Unit 2.2 compares the two column differences:
 # *diagonal*. Unit 2.3 adds them with a minus sign: bottom row against top row, *horizontal*.
-# Each unit outputs $\tanh(2\tanh 2) = 0.958$ for its pattern, $-0.958$ for the negative,
-# and exactly 0 for the other six images. The detectors are *signed*: the sign tells the
+# Each unit outputs $\tanh(2\tanh 2) = 0.958$ for the image in its receptive field, $-0.958$
+# for that image's negative, and exactly 0 for the other six images. The detectors are *signed*: the sign tells the
 # variant, the size tells the class.
 
 # %%
@@ -242,9 +242,9 @@ checks.expect_close("layer 2: |output| = 0.958 x one-hot class", np.abs(second),
 # ### Layer 3: one unit per image
 #
 # ReLU lets only positive values through. Layer 3 feeds every layer-2 detector to two ReLU
-# units, once with weight +1 and once with weight -1, so unit 3.(2k) fires for the positive
-# variant of detector k and unit 3.(2k+1) for the negative one. Eight units, eight images:
-# each image switches on exactly one unit.
+# units, once with weight +1 and once with weight -1, so unit 3.(2k) fires when detector k's
+# output is positive and unit 3.(2k+1) when it is negative. Eight units, eight images: each
+# image switches on exactly one unit.
 
 # %%
 unit_names = [f"3.{j}" for j in range(8)]
@@ -362,8 +362,9 @@ checks.expect_at_least("k = 5: probability of the right class", scaled_probabili
 #
 # Now the same architecture starts from random weights (Keras's default Glorot-uniform
 # initialisation, zero biases) and learns from the 4,000 training images with RMSprop at its
-# default learning rate 0.001, batches of 32, as in the original example, which reached test
-# accuracy 1.0 after 8 epochs.
+# default learning rate 0.001, batches of 32, as in the original notebook, which reached test
+# accuracy 1.0 after 8 epochs. (`sparse_categorical_crossentropy` takes the labels 0-3 as
+# they are; it is the same loss as `categorical_crossentropy` on one-hot labels.)
 
 # %%
 keras.utils.set_random_seed(SEED)
@@ -433,7 +434,7 @@ epochs_needed = pd.Series(
     {seed: len(curve) if curve[-1] == 1.0 else np.nan for seed, curve in survey.items()},
     name="epochs to test accuracy 1.0",
 )
-print(epochs_needed.to_string())
+print(epochs_needed.rename_axis("seed").to_frame().T.to_string())
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for seed, curve in survey.items():
     ax.plot(range(1, len(curve) + 1), curve, "-o", ms=3, label=f"seed {seed}")
@@ -449,14 +450,14 @@ checks.expect_at_least(f"seeds reaching accuracy 1.0 within {SURVEY_MAX_EPOCHS} 
 checks.expect_at_least("seeds needing more than 8 epochs", slow, 1)
 
 # %% [markdown]
-# Every start got there in the end, but not equally fast. In our run, 5 of the 8 starts
-# needed 8 epochs or fewer and the others 9, 17 and 22 (printed above); with other training
-# data we also saw a start that needed 36. The slow ones sit on a *plateau*, accuracy stuck
+# Every start got there in the end, but not equally fast. In our run (on a CPU), 5 of the 8
+# starts needed 8 epochs or fewer and the others 9, 17 and 22 (printed above); with other
+# training data we also saw a start that needed 36. The slow ones sit on a *plateau*, accuracy stuck
 # between 0.85 and 0.9 for many epochs: exactly one of the 8 images is still wrong (all copies
 # of an image are classified alike, and each image is about an eighth of the test set), until
-# the last image falls into place. So the original "1.0 after 8 epochs" was one start, not a rule. The checks
-# assert what held in every run we tried: at least 6 of the 8 starts reach 1.0 within
-# 40 epochs, and 8 epochs are not always enough. (We picked `SEED = 0` for the network above
+# the last image falls into place. So the original "1.0 after 8 epochs" was one start, not a
+# rule. The checks assert what held in every run we tried: at least 6 of the 8 starts reach
+# 1.0 within 40 epochs, and 8 epochs are not always enough. (We picked `SEED = 0` for the network above
 # so that it learns the task within `EPOCHS` = 8; it needed 4.)
 #
 # ### Different weights, same answers
@@ -479,9 +480,11 @@ plotting.show_patterns(
 )
 
 # %% [markdown]
-# Weights of all sizes, non-zero biases, no clean column sums. Its third layer does not give
-# each image a unit of its own either: several ReLU units fire for each image, and each unit
-# for several images, a *distributed* code. (Units are also in no particular order: swapping
+# Weights of all sizes, non-zero biases, no clean column sums, and weights larger than 1 in
+# the later layers. Its third layer does not give each image a unit of its own either: several
+# ReLU units fire for each image, and each unit for several images, a *distributed* code. Its
+# ReLU outputs also reach far beyond the hand-set network's 0.958, so its logits can be far
+# apart: that is where its confidence comes from. (Units are also in no particular order: swapping
 # two hidden units, with their weights, gives the same network, so there is no reason for the
 # learned unit 1.0 to match the hand-set one.)
 
@@ -493,6 +496,7 @@ pd.DataFrame(learned_third, index=captions, columns=unit_names).round(2)
 # %%
 active_per_image = (learned_third > 0).sum(axis=1).mean()
 checks.expect_at_least("learned layer 3: mean units active per image", active_per_image, 1.5)
+checks.expect_at_least("learned layer 3: largest output", learned_third.max(), 1.0)
 
 # %% [markdown]
 # ## 6. Explore: set the pixels yourself
@@ -520,11 +524,12 @@ for name, model, weights in [
 # %% [markdown]
 # Things to try:
 #
-# - Start from the horizontal image. Slide the bottom-left pixel slowly from -1 to +1: which
-#   hand-set detector fades, which one grows, and where does the answer change?
+# - Start from the horizontal image and slide the bottom-left pixel slowly from -1 to +1.
+#   Which hand-set detectors weaken, which grow? At +1 the picture (three white pixels, one
+#   black) fits no class: what do the two networks answer?
 # - Set all four pixels to 0 (a grey picture). The hand-set network says 0.25 for every
 #   class. What does the learned network say, and which of its weights decide that?
-# - Three white pixels and one black: no class fits. How do the two networks vote?
+# - Find a picture on which the two networks disagree.
 
 # %%
 explorer = widgets.four_pixel_explorer(
@@ -589,8 +594,9 @@ checks.exercise_break_one_weight(hand_set, broken, predicted_wrong)
 # ### Exercise 2: how sure is sure enough?
 #
 # Find the smallest scale $k$ for the last kernel that gives the right class a probability of
-# at least 0.99 on every image. Work it out from the formula in section 4 (a value within 1%
-# passes), then try it on a scaled network if you like.
+# at least 0.99 on every image. Work it out from the formula in section 4, with the right
+# class's logit $m$ = `detector_strength` = 0.958 (a value within 1% passes), then try it on a
+# scaled network if you like.
 
 # %% tags=["exercise"]
 k = None  # YOUR CODE HERE

@@ -364,7 +364,7 @@ def exercise_break_one_weight(
         return verdict(
             name,
             f"you predicted {sorted(predicted)}; the broken network gets these wrong: {listed}. "
-            "Look at broken_model's layer-2 outputs for the 8 images to see why",
+            "Look at the broken network's layer-2 outputs for the 8 images to see why",
         )
     return verdict(name, None)
 

@@ -269,8 +269,8 @@ def draw_four_pixel_response(
         draw_pattern(axes[row, 2], second.reshape(2, 2), show_values=True, title="layer 2 (tanh)")
         draw_pattern(axes[row, 3], third.reshape(-1, 2).T, show_values=True, title="layer 3 (ReLU)")
         probabilities = network["probabilities"]
-        colors = ["C0"] * len(probabilities)
-        colors[int(np.argmax(probabilities))] = "C3"
+        top = probabilities >= probabilities.max() - 1e-6  # every class tied for first place
+        colors = np.where(top, "C3", "C0")
         ax = axes[row, 4]
         ax.barh(range(len(probabilities)), probabilities, color=colors)
         ax.set_yticks(range(len(probabilities)), list(class_names))
