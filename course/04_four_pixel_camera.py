@@ -114,8 +114,9 @@ checks.expect_equal("weights and biases in the network", hand_set.count_params()
 
 # %% [markdown]
 # Instead of training it, we set every weight by hand: all of them are 1, -1 or 0, and every
-# bias is 0. (These are the weights of the lecture notebook this example is taken from.) Row $i$, column $j$ of a kernel
-# is the weight from input $i$ to unit $j$: Keras computes `activation(x @ kernel + bias)`.
+# bias is 0. (These are the weights of the lecture notebook this example is taken from.)
+# Row $i$, column $j$ of a kernel is the weight from input $i$ to unit $j$: Keras computes
+# `activation(x @ kernel + bias)`.
 
 # %%
 kernel_1 = np.array(
@@ -227,8 +228,8 @@ plotting.show_patterns(
 # column from the right one: *vertical*. Unit 2.2 compares the two column differences:
 # *diagonal*. Unit 2.3 adds them with a minus sign: bottom row against top row, *horizontal*.
 # Each unit outputs $\tanh(2\tanh 2) = 0.958$ for the image in its receptive field, $-0.958$
-# for that image's negative, and exactly 0 for the other six images. The detectors are *signed*: the sign tells the
-# variant, the size tells the class.
+# for that image's negative, and exactly 0 for the other six images. The detectors are
+# *signed*: the sign tells the variant, the size tells the class.
 
 # %%
 pd.DataFrame(second, index=captions, columns=["2.0 s", "2.1 v", "2.2 d", "2.3 h"]).round(3)
@@ -396,20 +397,27 @@ checks.expect_at_most("learned network: test loss", learned_loss, hand_set_loss)
 #
 # ### How many epochs does it take?
 #
-# That depends on the random start. We train the network from several starting seeds and stop
-# each run at the first epoch with test accuracy 1.0, with a small callback. (Seed 0 is the run
-# above, so it is part of the survey.)
+# That depends on the random start. We train the network from several starting seeds, each
+# until its test accuracy has been 1.0 for `PATIENCE` epochs in a row (a small callback stops
+# it then), or for at most `SURVEY_MAX_EPOCHS` epochs. (Seed 0 is the run above.)
 
 
 # %%
 class StopWhenPerfect(keras.callbacks.Callback):
-    """Stop training after the first epoch whose test (validation) accuracy is 1.0."""
+    """Stop training once the test (validation) accuracy has been 1.0 for `patience` epochs."""
+
+    def __init__(self, patience):
+        super().__init__()
+        self.patience = patience
+        self.perfect_epochs = 0
 
     def on_epoch_end(self, epoch, logs=None):
-        if logs["val_accuracy"] == 1.0:
+        self.perfect_epochs = self.perfect_epochs + 1 if logs["val_accuracy"] == 1.0 else 0
+        if self.perfect_epochs == self.patience:
             self.model.stop_training = True
 
 
+PATIENCE = 3
 survey = {}  # test accuracy after each epoch, for each seed
 for seed in SURVEY_SEEDS:
     keras.utils.set_random_seed(seed)
@@ -425,16 +433,19 @@ for seed in SURVEY_SEEDS:
         epochs=SURVEY_MAX_EPOCHS,
         batch_size=32,
         validation_data=(x_test, y_test),
-        callbacks=[StopWhenPerfect()],
+        callbacks=[StopWhenPerfect(PATIENCE)],
         verbose=0,
     )
-    survey[seed] = run.history["val_accuracy"]
+    survey[seed] = np.array(run.history["val_accuracy"])
 
-epochs_needed = pd.Series(
-    {seed: len(curve) if curve[-1] == 1.0 else np.nan for seed, curve in survey.items()},
-    name="epochs to test accuracy 1.0",
+first_perfect = pd.Series(
+    {
+        seed: np.argmax(curve == 1.0) + 1 if curve.max() == 1.0 else np.nan
+        for seed, curve in survey.items()
+    },
+    name="first epoch at 1.0",
 )
-print(epochs_needed.rename_axis("seed").to_frame().T.to_string())
+print(first_perfect.rename_axis("seed").to_frame().T.to_string())
 fig, ax = plt.subplots(figsize=(7, 3.5))
 for seed, curve in survey.items():
     ax.plot(range(1, len(curve) + 1), curve, "-o", ms=3, label=f"seed {seed}")
@@ -444,21 +455,30 @@ ax.legend(fontsize=8, ncol=2)
 plt.show()
 
 # %%
-reached = epochs_needed.notna().sum()
-slow = (epochs_needed.fillna(np.inf) > 8).sum()
-checks.expect_at_least(f"seeds reaching accuracy 1.0 within {SURVEY_MAX_EPOCHS} epochs", reached, 6)
-checks.expect_at_least("seeds needing more than 8 epochs", slow, 1)
+settled = sum(np.all(curve[-PATIENCE:] == 1.0) for curve in survey.values())
+slow = (first_perfect.fillna(np.inf) > 8).sum()
+checks.expect_at_least(
+    f"seeds settled at accuracy 1.0 within {SURVEY_MAX_EPOCHS} epochs", settled, 6
+)
+checks.expect_at_least("seeds first reaching 1.0 after more than 8 epochs", slow, 1)
 
 # %% [markdown]
-# Every start got there in the end, but not equally fast. In our run (on a CPU), 5 of the 8
-# starts needed 8 epochs or fewer and the others 9, 17 and 22 (printed above); with other
-# training data we also saw a start that needed 36. The slow ones sit on a *plateau*, accuracy stuck
-# between 0.85 and 0.9 for many epochs: exactly one of the 8 images is still wrong (all copies
-# of an image are classified alike, and each image is about an eighth of the test set), until
-# the last image falls into place. So the original "1.0 after 8 epochs" was one start, not a
-# rule. The checks assert what held in every run we tried: at least 6 of the 8 starts reach
-# 1.0 within 40 epochs, and 8 epochs are not always enough. (We picked `SEED = 0` for the network above
-# so that it learns the task within `EPOCHS` = 8; it needed 4.)
+# Every start got there, but not equally fast. In our run (on a CPU, the table above), five
+# starts first reached 1.0 within 8 epochs and the others after 9, 17 and 22; with other
+# training data we also saw a start that needed 36. The slow ones sit on a *plateau*, test
+# accuracy stuck between 0.85 and 0.9 for many epochs: exactly one of the 8 images is still
+# wrong (all copies of an image are classified alike, and each image is about an eighth of the
+# test set) until the last image falls into place.
+#
+# Reaching 1.0 once is not the same as staying there: in our run seed 2 got every image right
+# at epoch 3, lost one again at epoch 5 and only won it back at epoch 12. The loss is an
+# average over all images, and a step that lowers it overall can still push one image across
+# the border between two classes.
+#
+# So the original "1.0 after 8 epochs" was one start, not a rule. The checks assert what held
+# in every run we tried: at least 6 of the 8 starts settle at 1.0 (for `PATIENCE` epochs in a
+# row) within 40 epochs, and 8 epochs are not always enough. We picked `SEED = 0` for the
+# network above: it reaches 1.0 at epoch 4 and still has it after `EPOCHS` = 8.
 #
 # ### Different weights, same answers
 #
@@ -551,8 +571,9 @@ explorer
 #   image). Scaling the last layer by $k$ multiplies the logits and sharpens the softmax
 #   without changing a single answer.
 # - Trained from random weights with RMSprop, the same network also reaches accuracy 1.0, with
-#   a different, distributed solution that is more confident; how many epochs it takes depends
-#   on the random start.
+#   a different, distributed solution that is more confident. How many epochs it takes depends
+#   on the random start (3 to 22 in our survey), and accuracy can drop back from 1.0 before it
+#   settles.
 
 # %% [markdown]
 # ## Exercises
