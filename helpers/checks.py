@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import keras
 
 PASS = "PASS"
 NOT_YET = "Not yet"
@@ -813,6 +817,164 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> bool:
 
 # ------------------------------------------------------------ 04: the 4-pixel camera
 # (lesson 04 exercise checks go here)
+
+BROKEN_WEIGHT = (1, 1, 1, -1.0)  # layer index, kernel row, kernel column, new value
+
+
+def _four_pixel_image_name(index: int) -> str:
+    from helpers.datasets import FOUR_PIXEL_CLASSES
+
+    name = FOUR_PIXEL_CLASSES[index % 4]
+    return f"{index} ({name}{', negative' if index >= 4 else ''})"
+
+
+def _probabilities_of_all_images(model: keras.Model) -> tuple[np.ndarray | None, str | None]:
+    """``model``'s predictions for the camera's 8 images, or a hint why there are none."""
+    from helpers.datasets import four_pixel_all_images
+
+    if not hasattr(model, "predict"):
+        return None, f"expected a Keras model, got {type(model).__name__}"
+    images, _ = four_pixel_all_images()
+    probabilities, problem = attempt(model.predict, images.reshape(8, 4), verbose=0)
+    if problem:
+        return None, f"model.predict on the 8 images of shape (8, 4) failed: {problem}"
+    return np.asarray(probabilities, dtype=float), None
+
+
+def _misclassified(probabilities: np.ndarray, labels: np.ndarray) -> set[int]:
+    """Images whose true class does not get the highest probability on its own (ties lose)."""
+    wrong = set()
+    for index, (row, label) in enumerate(zip(probabilities, labels, strict=True)):
+        others = np.delete(row, label)
+        if not row[label] > others.max() + 1e-6:
+            wrong.add(index)
+    return wrong
+
+
+def exercise_break_one_weight(
+    hand_set_model: keras.Model,
+    broken_model: keras.Model | None,
+    predicted_wrong: Iterable[int] | None,
+) -> bool:
+    """Exercise 04.1: flip one weight of the hand-set network, predict which images fail."""
+    from helpers.datasets import four_pixel_all_images
+
+    name = "break one weight, predict the damage"
+    layer, row, column, value = BROKEN_WEIGHT
+    if broken_model is None:
+        return verdict(name, "broken_model is None: build the copy with the changed weight")
+    if broken_model is hand_set_model:
+        return verdict(
+            name,
+            "broken_model is the hand-set model itself: build a new network, give it the "
+            "hand-set weights (set_weights(hand_set.get_weights())), then change the copy",
+        )
+    try:
+        original = [np.asarray(w) for w in hand_set_model.get_weights()]
+        changed = [np.asarray(w) for w in broken_model.get_weights()]
+    except Exception as error:  # not a Keras model
+        return verdict(name, f"expected Keras models with get_weights(): {error}")
+    if [w.shape for w in original] != [w.shape for w in changed]:
+        return verdict(name, "broken_model must have the same layers as the hand-set model")
+    differences = [
+        (index, position)
+        for index, (a, b) in enumerate(zip(original, changed, strict=True))
+        for position in zip(*np.nonzero(a != b), strict=True)
+    ]
+    target = (2 * layer, (row, column))  # get_weights() lists kernel, bias, kernel, bias ...
+    if len(differences) != 1 or differences[0][0] != target[0] or differences[0][1] != target[1]:
+        return verdict(
+            name,
+            f"exactly one weight should differ from the hand-set network: the kernel of layer "
+            f"index {layer} (model.layers[{layer}]) at row {row}, column {column}; your copy "
+            f"differs in {len(differences)} place(s)",
+        )
+    if not np.isclose(changed[2 * layer][row, column], value):
+        return verdict(name, f"set that weight to {value:g}")
+    if predicted_wrong is None:
+        return verdict(name, "write your prediction in predicted_wrong, e.g. {0, 3}")
+    try:
+        predicted = {int(i) for i in predicted_wrong}
+    except (TypeError, ValueError):
+        return verdict(
+            name, f"predicted_wrong should be a set of image numbers, got {predicted_wrong!r}"
+        )
+    if not predicted <= set(range(8)):
+        return verdict(name, "the images are numbered 0 to 7")
+    probabilities, problem = _probabilities_of_all_images(broken_model)
+    if problem:
+        return verdict(name, problem)
+    actual = _misclassified(probabilities, four_pixel_all_images()[1])
+    if predicted != actual:
+        listed = ", ".join(_four_pixel_image_name(i) for i in sorted(actual)) or "none"
+        return verdict(
+            name,
+            f"you predicted {sorted(predicted)}; the broken network gets these wrong: {listed}. "
+            "Look at the broken network's layer-2 outputs for the 8 images to see why",
+        )
+    return verdict(name, None)
+
+
+def _hand_set_best_logit() -> float:
+    """The hand-set network's logit for the right class of any of the 8 images."""
+    return math.tanh(2 * math.tanh(2.0))
+
+
+def exercise_confident_scale(k: float | None) -> bool:
+    """Exercise 04.2: the smallest factor k on the last kernel that gives probability 0.99."""
+    name = "smallest scale for 99% confidence"
+    if k is None:
+        return verdict(name, "no answer yet (k is None)")
+    try:
+        k = float(k)
+    except (TypeError, ValueError):
+        return verdict(name, f"expected a number, got {k!r}")
+    logit = _hand_set_best_logit()
+    k_min = math.log(0.99 * 3 / 0.01) / logit
+
+    def probability(scale: float) -> float:
+        return 1 / (1 + 3 * math.exp(-scale * logit))
+
+    if math.isclose(k, k_min, rel_tol=0.01):
+        return verdict(name, None)
+    if k < k_min:
+        hint = (
+            f"with k = {k:g} the right class gets probability {probability(k):.4f}, less than 0.99"
+        )
+        if math.isclose(k, math.log(99) / logit, rel_tol=0.01):
+            hint += ". Remember the three other classes: each adds e^0 = 1 to the denominator"
+        return verdict(name, hint)
+    return verdict(
+        name,
+        f"k = {k:g} gives {probability(k):.4f} >= 0.99, but a smaller k is enough. "
+        "Solve e^(k m) / (e^(k m) + 3) = 0.99 for k, with m the right class's logit",
+    )
+
+
+def exercise_eight_classes(model: keras.Model | None) -> bool:
+    """Exercise 04.3: a network that tells all 8 images apart (classes 0-7 = image numbers)."""
+    name = "eight classes: tell the two variants apart"
+    if model is None:
+        return verdict(name, "no model yet (eight_class_model is None)")
+    probabilities, problem = _probabilities_of_all_images(model)
+    if problem:
+        return verdict(name, problem)
+    if probabilities.shape != (8, 8):
+        return verdict(
+            name,
+            f"the model gives {probabilities.shape[1:]} outputs per image; it needs 8, "
+            "one per image (the last layer: Dense(8, activation='softmax'))",
+        )
+    wrong = _misclassified(probabilities, np.arange(8))
+    if wrong:
+        index = min(wrong)
+        return verdict(
+            name,
+            f"image {_four_pixel_image_name(index)} should be class {index} but the model "
+            f"gives class {int(np.argmax(probabilities[index]))} the highest probability "
+            f"({len(wrong)} of 8 images wrong). Which layer-3 unit fires for each image?",
+        )
+    return verdict(name, None)
 
 
 # ------------------------------------------------------------ 05: gradient descent and optimizers

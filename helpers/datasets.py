@@ -277,3 +277,56 @@ def loss_surface(name: str) -> LossSurface:
             minimum_value=-0.25,
         )
     raise ValueError(f"loss_surface knows {list(LOSS_SURFACES)}, got {name!r}")
+
+
+FOUR_PIXEL_CLASSES = ("solid", "vertical", "diagonal", "horizontal")
+# One image of each class (rows: top, bottom; +1 bright, -1 dark); the other variant of each
+# class is its negative, -FOUR_PIXEL_PATTERNS[k].
+FOUR_PIXEL_PATTERNS = np.array(
+    [
+        [[1, 1], [1, 1]],  # solid: all four pixels alike
+        [[1, -1], [1, -1]],  # vertical: left column against right column
+        [[1, -1], [-1, 1]],  # diagonal: one diagonal against the other
+        [[1, 1], [-1, -1]],  # horizontal: top row against bottom row
+    ],
+    dtype=np.float32,
+)
+
+
+def four_pixel_camera(n: int, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` random images from the 4-pixel camera and their classes.
+
+    Returns ``(images, labels)``: images of shape (n, 2, 2), float32, every pixel -1 or +1,
+    and int64 labels of shape (n,) indexing :data:`FOUR_PIXEL_CLASSES` (0 solid, 1 vertical,
+    2 diagonal, 3 horizontal). Each example's class is drawn uniformly at random (so counts
+    vary a little around n/4), and then one of the class's two variants, the pattern in
+    :data:`FOUR_PIXEL_PATTERNS` or its negative, with probability 1/2 each. The same ``seed``
+    gives the same data; ``seed=None`` gives fresh random data.
+    """
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(
+            f"four_pixel_camera expects the number of images n as a positive integer, got {n!r}"
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
+    ):
+        raise ValueError(
+            f"four_pixel_camera expects seed as a non-negative integer (or None), got {seed!r}"
+        )
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, len(FOUR_PIXEL_CLASSES), size=int(n))
+    signs = rng.choice(np.array([1.0, -1.0], dtype=np.float32), size=int(n))
+    images = FOUR_PIXEL_PATTERNS[labels] * signs[:, None, None]
+    return images.astype(np.float32), labels
+
+
+def four_pixel_all_images() -> tuple[np.ndarray, np.ndarray]:
+    """The only 8 images the 4-pixel camera can show, and their classes.
+
+    Images 0-3 are :data:`FOUR_PIXEL_PATTERNS` (solid, vertical, diagonal, horizontal) and
+    images 4-7 their negatives, in the same class order: shape (8, 2, 2), float32; labels
+    ``[0, 1, 2, 3, 0, 1, 2, 3]``.
+    """
+    images = np.concatenate([FOUR_PIXEL_PATTERNS, -FOUR_PIXEL_PATTERNS])
+    labels = np.tile(np.arange(len(FOUR_PIXEL_CLASSES)), 2)
+    return images, labels

@@ -242,7 +242,9 @@ def plot_probabilities(
     if true_label is not None and not 0 <= true_label < num_classes:
         raise ValueError(f"true_label must be in 0..{num_classes - 1}, got {true_label}")
 
-    fig = Figure(figsize=(max(3.0, 0.45 * num_classes + 1.0), 2.8), layout="constrained")
+    longest_name = max(len(name) for name in names)
+    bar_width = max(0.45, 0.085 * longest_name)  # inches per class: room for each class name
+    fig = Figure(figsize=(max(3.0, bar_width * num_classes + 1.0), 2.8), layout="constrained")
     ax = fig.subplots()
     colors = ["C0"] * num_classes
     predicted = int(np.argmax(probabilities))
@@ -533,6 +535,95 @@ def plot_optimizer_paths(
     ax_loss.set(xlabel="step", ylabel="loss - minimum (log scale)", title="loss above the minimum")
     if paths:  # one legend, beside the loss curves, with each path's final loss
         ax_loss.legend(fontsize=8, title="after the last step", title_fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def draw_pattern(
+    ax,
+    pattern: np.ndarray,
+    vmax: float = 1.0,
+    show_values: bool = False,
+    title: str | None = None,
+) -> None:
+    """Draw one small signed image on ``ax``, cell by cell, inside a coloured frame.
+
+    Black is ``-vmax``, white ``+vmax``, mid-grey 0 (pixels, weights or activations alike).
+    Thin lines separate the cells, so white cells stay visible on a white page. With
+    ``show_values`` each cell's number is written in it.
+    """
+    pattern = np.asarray(pattern, dtype=float)
+    if pattern.ndim != 2:
+        raise ValueError(
+            f"draw_pattern expects one image of shape (height, width), got {pattern.shape}"
+        )
+    if not vmax > 0:
+        raise ValueError(f"vmax must be positive, got {vmax!r}")
+    height, width = pattern.shape
+    ax.imshow(pattern, cmap="gray", vmin=-vmax, vmax=vmax, interpolation="nearest")
+    for row in range(1, height):
+        ax.axhline(row - 0.5, color="C0", linewidth=0.8)
+    for column in range(1, width):
+        ax.axvline(column - 0.5, color="C0", linewidth=0.8)
+    for spine in ax.spines.values():
+        spine.set_visible(True)
+        spine.set_color("C0")
+        spine.set_linewidth(1.5)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    if show_values:
+        for (row, column), value in np.ndenumerate(pattern):
+            color = "black" if value > 0 else "white"
+            ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=8, color=color)
+    if title is not None:
+        ax.set_title(title, fontsize=9)
+
+
+def show_patterns(
+    patterns: np.ndarray | Sequence[np.ndarray],
+    labels: Sequence | None = None,
+    ncols: int = 8,
+    vmax: float | None = None,
+    show_values: bool = False,
+    size: float = 1.3,
+    title: str | None = None,
+) -> Figure:
+    """Show small signed images, such as 2x2 pictures or receptive fields, framed, in a grid.
+
+    ``patterns``: shape (n, height, width). Black is ``-vmax``, white ``+vmax``, grey 0;
+    ``vmax`` defaults to the largest absolute value (or 1 if all are zero). ``labels``: n
+    captions or None. ``show_values`` writes each cell's number in it.
+    """
+    patterns = np.asarray(patterns, dtype=float)
+    if patterns.ndim != 3 or len(patterns) == 0:
+        raise ValueError(
+            "show_patterns expects images of shape (n, height, width) with n >= 1, "
+            f"got {patterns.shape}; for one image pass image[None], for a kernel whose "
+            "columns are receptive fields pass kernel.T.reshape(-1, 2, 2)"
+        )
+    n = len(patterns)
+    if labels is not None and len(labels) != n:
+        raise ValueError(f"show_patterns got {n} images but {len(labels)} labels")
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    if vmax is None:
+        vmax = float(np.abs(patterns).max()) or 1.0
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    caption_room = 0.35 if labels is not None else 0.0
+    fig = Figure(
+        figsize=(size * ncols, (size + caption_room) * nrows + (0.4 if title else 0)),
+        layout="constrained",
+    )
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    for index, ax in enumerate(axes.flat):
+        if index >= n:
+            ax.set_axis_off()
+            continue
+        label = None if labels is None else str(labels[index])
+        draw_pattern(ax, patterns[index], vmax=vmax, show_values=show_values, title=label)
     if title:
         fig.suptitle(title)
     return fig

@@ -1,0 +1,293 @@
+"""Lesson 04 helpers: the 4-pixel camera data, pattern plots, the NumPy forward pass, the
+explorer widget (driven headlessly) and the exercise checks (right answers pass, wrong ones
+get the expected hint)."""
+
+import math
+import re
+
+import keras
+import numpy as np
+import pytest
+
+from helpers import checks, datasets, plotting, widgets
+
+KERNELS = [
+    np.array([[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, -1, 0], [0, 1, 0, -1]], dtype=np.float32),
+    np.array([[1, -1, 0, 0], [1, 1, 0, 0], [0, 0, 1, -1], [0, 0, -1, -1]], dtype=np.float32),
+    np.kron(np.eye(4), [1, -1]).astype(np.float32),
+    np.kron(np.eye(4), [[1], [1]]).astype(np.float32),
+]
+HAND_SET_WEIGHTS = [[k, np.zeros(k.shape[1], dtype=np.float32)] for k in KERNELS]
+
+
+def network(outputs=4):
+    return keras.Sequential(
+        [
+            keras.Input(shape=(4,)),
+            keras.layers.Dense(4, activation="tanh"),
+            keras.layers.Dense(4, activation="tanh"),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(outputs, activation="softmax"),
+        ]
+    )
+
+
+@pytest.fixture(scope="module")
+def hand_set():
+    model = network()
+    for layer, weights in zip(model.layers, HAND_SET_WEIGHTS, strict=True):
+        layer.set_weights(weights)
+    return model
+
+
+@pytest.fixture(scope="module")
+def random_weights():
+    rng = np.random.default_rng(3)
+    return [
+        [rng.normal(size=k.shape).astype(np.float32), rng.normal(size=k.shape[1]) * 0.3]
+        for k in KERNELS
+    ]
+
+
+# ------------------------------------------------------------------------------ datasets
+
+
+def test_four_pixel_camera_shapes_values_and_labels():
+    images, labels = datasets.four_pixel_camera(500, seed=1)
+    assert images.shape == (500, 2, 2) and images.dtype == np.float32
+    assert labels.shape == (500,) and np.issubdtype(labels.dtype, np.integer)
+    assert set(np.unique(images)) == {-1.0, 1.0}
+    assert set(np.unique(labels)) == {0, 1, 2, 3}
+    patterns = datasets.FOUR_PIXEL_PATTERNS
+    for image, label in zip(images, labels, strict=True):  # each image is its class's pattern
+        assert np.array_equal(image, patterns[label]) or np.array_equal(image, -patterns[label])
+    for label in range(4):  # both variants of every class appear
+        of_class = images[labels == label]
+        assert any(np.array_equal(i, patterns[label]) for i in of_class)
+        assert any(np.array_equal(i, -patterns[label]) for i in of_class)
+    assert datasets.FOUR_PIXEL_CLASSES == ("solid", "vertical", "diagonal", "horizontal")
+
+
+def test_four_pixel_camera_classes_are_uniform_random_and_seeded():
+    _, labels = datasets.four_pixel_camera(40_000, seed=2)
+    assert np.allclose(np.bincount(labels) / 40_000, 0.25, atol=0.01)
+    first, second = datasets.four_pixel_camera(50, seed=7), datasets.four_pixel_camera(50, seed=7)
+    assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
+    other = datasets.four_pixel_camera(50, seed=8)
+    assert not np.array_equal(first[0], other[0])
+    assert datasets.four_pixel_camera(np.int64(3), seed=None)[0].shape == (3, 2, 2)
+
+
+@pytest.mark.parametrize("n", [0, -5, 2.5, True, "10", None])
+def test_four_pixel_camera_rejects_bad_n(n):
+    with pytest.raises(ValueError, match="positive integer"):
+        datasets.four_pixel_camera(n, seed=0)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
+def test_four_pixel_camera_rejects_bad_seed(seed):
+    with pytest.raises(ValueError, match="seed as a non-negative integer"):
+        datasets.four_pixel_camera(10, seed=seed)
+
+
+def test_four_pixel_all_images():
+    images, labels = datasets.four_pixel_all_images()
+    assert images.shape == (8, 2, 2) and images.dtype == np.float32
+    assert labels.tolist() == [0, 1, 2, 3, 0, 1, 2, 3]
+    assert np.array_equal(images[4:], -images[:4])
+    assert len(np.unique(images.reshape(8, 4), axis=0)) == 8
+
+
+# ------------------------------------------------------------------------------ plotting
+
+
+def test_show_patterns_draws_one_framed_panel_per_image():
+    images, _ = datasets.four_pixel_all_images()
+    fig = plotting.show_patterns(images, [str(i) for i in range(8)], ncols=3, show_values=True)
+    visible = [ax for ax in fig.axes if ax.axison]
+    assert len(fig.axes) == 9 and len(visible) == 8  # 3 x 3 grid, one spare panel hidden
+    assert visible[0].get_title() == "0"
+    assert len(visible[0].texts) == 4  # one value per cell
+    assert visible[0].images[0].get_clim() == (-1.0, 1.0)  # vmax defaults to max |value|
+    fig = plotting.show_patterns(np.zeros((2, 2, 2)))
+    assert fig.axes[0].images[0].get_clim() == (-1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "kwargs", "message"),
+    [
+        (np.zeros((2, 2)), {}, r"shape \(n, height, width\)"),
+        (np.zeros((0, 2, 2)), {}, r"n >= 1"),
+        (np.zeros((3, 2, 2)), {"labels": ["a"]}, "3 images but 1 labels"),
+        (np.zeros((3, 2, 2)), {"ncols": 0}, "ncols"),
+    ],
+)
+def test_show_patterns_rejects_bad_input(patterns, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.show_patterns(patterns, **kwargs)
+
+
+def test_draw_pattern_rejects_bad_input():
+    fig = plotting.show_patterns(np.ones((1, 2, 2)))
+    with pytest.raises(ValueError, match=r"shape \(height, width\)"):
+        plotting.draw_pattern(fig.axes[0], np.ones(4))
+    with pytest.raises(ValueError, match="vmax must be positive"):
+        plotting.draw_pattern(fig.axes[0], np.ones((2, 2)), vmax=0)
+
+
+# ------------------------------------------------------------------------ forward pass
+
+
+def test_dense_forward_matches_keras_layer_by_layer(hand_set, random_weights):
+    x, _ = datasets.four_pixel_camera(64, seed=0)
+    x = x + np.random.default_rng(0).uniform(-0.5, 0.5, size=x.shape)  # in-between values too
+    for weights in (HAND_SET_WEIGHTS, random_weights):
+        model = network()
+        model.set_weights([w for pair in weights for w in pair])
+        every_layer = keras.Model(model.inputs, [layer.output for layer in model.layers])
+        expected = every_layer.predict(x.reshape(-1, 4), verbose=0)
+        got = widgets.dense_forward(weights, x)
+        assert len(got) == 4
+        for ours, theirs in zip(got, expected, strict=True):
+            np.testing.assert_allclose(ours, theirs, atol=1e-5)
+    # single images, flat or 2x2, give a batch of one
+    single = widgets.dense_forward(HAND_SET_WEIGHTS, [[1, 1], [-1, -1]])[-1]
+    np.testing.assert_allclose(single, [[0.17831734, 0.17831734, 0.17831734, 0.46504799]])
+    assert widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4))[-1].shape == (1, 4)
+
+
+def test_dense_forward_rejects_bad_weights_and_inputs():
+    with pytest.raises(ValueError, match="one \\(kernel, bias\\) pair per layer"):
+        widgets.dense_forward(HAND_SET_WEIGHTS[:3], np.ones(4))
+    bad_bias = [list(pair) for pair in HAND_SET_WEIGHTS]
+    bad_bias[2][1] = np.zeros(3)
+    with pytest.raises(ValueError, match="layer 2: expected a kernel"):
+        widgets.dense_forward(bad_bias, np.ones(4))
+    with pytest.raises(ValueError, match="layer 0 expects inputs of shape \\(n, 4\\)"):
+        widgets.dense_forward(HAND_SET_WEIGHTS, np.ones((5, 3)))
+    with pytest.raises(ValueError, match="unknown activation"):
+        widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4), ("tanh", "tanh", "relu", "selu"))
+    with pytest.raises(ValueError, match="pair"):
+        widgets.dense_forward([[k] for k in KERNELS], np.ones(4))
+
+
+# ------------------------------------------------------------------------------ widget
+
+
+def test_four_pixel_explorer_responds_to_its_sliders(random_weights):
+    explorer = widgets.four_pixel_explorer(
+        {"hand-set": HAND_SET_WEIGHTS, "learned": random_weights}, datasets.FOUR_PIXEL_CLASSES
+    )
+    hand = explorer.result["networks"]["hand-set"]
+    assert np.allclose(explorer.result["pixels"], [[1, 1], [-1, -1]])  # the horizontal image
+    assert np.allclose(hand["probabilities"], [0.17831734] * 3 + [0.46504799])
+    assert [layer.shape for layer in hand["layers"]] == [(4,), (4,), (8,)]
+    assert np.count_nonzero(hand["layers"][2]) == 1  # one layer-3 unit per image
+
+    for name in ("top_left", "top_right", "bottom_left", "bottom_right"):
+        explorer.controls[name].value = 1.0  # the white solid image
+    hand = explorer.result["networks"]["hand-set"]
+    assert int(np.argmax(hand["probabilities"])) == 0
+    assert hand["probabilities"][0] == pytest.approx(0.46504799, abs=1e-6)
+    for name in ("top_left", "top_right", "bottom_left", "bottom_right"):
+        explorer.controls[name].value = 0.0  # grey: every hand-set unit is silent
+    assert np.allclose(explorer.result["networks"]["hand-set"]["probabilities"], 0.25)
+    learned = explorer.result["networks"]["learned"]["probabilities"]
+    expected = widgets.dense_forward(random_weights, np.zeros(4))[-1][0]
+    assert np.allclose(learned, expected)
+    assert len(explorer.figure.axes) == 10  # 2 networks x (pixels, 3 layers, probabilities)
+
+
+def test_four_pixel_explorer_rejects_bad_input(random_weights):
+    with pytest.raises(ValueError, match="1 to 3 networks"):
+        widgets.four_pixel_explorer({})
+    with pytest.raises(ValueError, match="1 to 3 networks"):
+        widgets.four_pixel_explorer({str(i): HAND_SET_WEIGHTS for i in range(4)})
+    with pytest.raises(ValueError, match="networks\\['x'\\]"):
+        widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS[:2]})
+    eight_outputs = [*HAND_SET_WEIGHTS[:3], [np.eye(8), np.zeros(8)]]
+    with pytest.raises(ValueError, match="4-4-8-4 network"):
+        widgets.four_pixel_explorer({"x": eight_outputs})
+    with pytest.raises(ValueError, match="pixels must be 4 values"):
+        widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=(2, 0, 0, 0))
+
+
+# ------------------------------------------------------------------- exercise checks
+
+
+def broken_copy(hand_set, layer=1, row=1, column=1, value=-1.0, extra=False):
+    model = network()
+    weights = hand_set.get_weights()
+    weights[2 * layer][row, column] = value
+    if extra:
+        weights[0][0, 0] = 0.5
+    model.set_weights(weights)
+    return model
+
+
+def test_exercise_break_one_weight(hand_set, capsys):
+    right = broken_copy(hand_set)
+    assert checks.exercise_break_one_weight(hand_set, right, {0, 1, 4, 5})
+    assert "PASS" in capsys.readouterr().out
+    cases = [
+        (None, {0}, "build the copy"),
+        (hand_set, {0}, "the hand-set model itself"),
+        (broken_copy(hand_set, row=0), {0}, "exactly one weight should differ"),
+        (broken_copy(hand_set, extra=True), {0}, "differs in 2 place"),
+        (broken_copy(hand_set, value=0.0), {0}, "set that weight to -1"),
+        (right, None, "write your prediction"),
+        (right, "abc", "set of image numbers"),
+        (right, {0, 9}, "numbered 0 to 7"),
+        (right, {0, 4}, "gets these wrong: 0 \\(solid\\), 1 \\(vertical\\)"),
+        (right, set(), "you predicted \\[\\]"),
+        ("not a model", {0}, "expected Keras models"),
+    ]
+    for broken, predicted, hint in cases:
+        assert not checks.exercise_break_one_weight(hand_set, broken, predicted)
+        out = capsys.readouterr().out
+        assert "Not yet" in out and re.search(hint, out), out
+
+
+def test_exercise_confident_scale(capsys):
+    logit = math.tanh(2 * math.tanh(2))
+    k_min = math.log(297) / logit
+    for k in (k_min, 5.9, 5.99, np.float32(5.95)):
+        assert checks.exercise_confident_scale(k)
+        assert "PASS" in capsys.readouterr().out
+    cases = [
+        (None, "no answer yet"),
+        ("six", "expected a number"),
+        (5.0, "less than 0.99"),
+        (math.log(99) / logit, "three other classes"),
+        (6.1, "a smaller k is enough"),
+        (10, "a smaller k is enough"),
+    ]
+    for k, hint in cases:
+        assert not checks.exercise_confident_scale(k)
+        out = capsys.readouterr().out
+        assert "Not yet" in out and hint in out, out
+
+
+def test_exercise_eight_classes(hand_set, capsys):
+    unit_for_image = [0, 3, 4, 7, 1, 2, 5, 6]
+    kernel = np.zeros((8, 8), dtype=np.float32)
+    kernel[unit_for_image, np.arange(8)] = 1
+    right = network(outputs=8)
+    right.set_weights([*hand_set.get_weights()[:6], kernel, np.zeros(8)])
+    assert checks.exercise_eight_classes(right)
+    assert "PASS" in capsys.readouterr().out
+
+    identity = network(outputs=8)  # each unit to the class of the same number: wrong routing
+    identity.set_weights([*hand_set.get_weights()[:6], np.eye(8), np.zeros(8)])
+    wrong_input = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8)])
+    cases = [
+        (None, "no model yet"),
+        (hand_set, "it needs 8"),
+        (identity, "image 1 \\(vertical\\) should be class 1 but the model gives class 3"),
+        (wrong_input, "model.predict on the 8 images"),
+        ("a model", "expected a Keras model"),
+    ]
+    for model, hint in cases:
+        assert not checks.exercise_eight_classes(model)
+        out = capsys.readouterr().out
+        assert "Not yet" in out and re.search(hint, out), out
