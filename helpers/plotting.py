@@ -51,12 +51,14 @@ def plot_functions(
     x: np.ndarray | None = None,
     title: str | None = None,
     ylim: tuple[float, float] | None = None,
+    variable: str = "z",
 ) -> Figure:
     """Plot named functions of one variable; with ``derivatives``, their derivatives beside them.
 
-    ``functions`` maps a label to a vectorised function ``f(x) -> array of x.shape``.
-    ``derivatives`` (optional) maps the same labels to ``f'(x)``; it gets its own panel, drawn in
-    the same colour as its function. ``x`` defaults to 401 points on [-5, 5].
+    ``functions`` maps a label to a vectorized function ``g(x) -> array of x.shape``.
+    ``derivatives`` (optional) maps the same labels to ``g'(x)``; it gets its own panel, drawn in
+    the same colour as its function. ``x`` defaults to 401 points on [-5, 5]. ``variable`` names
+    the input on the axis labels (``z``, the usual name of an activation's input).
     """
     if not isinstance(functions, Mapping) or not functions:
         raise ValueError(
@@ -81,9 +83,9 @@ def plot_functions(
         axes[0].plot(x, _evaluate(function, x, label), color=color, label=label)
         if derivatives and label in derivatives:
             axes[1].plot(x, _evaluate(derivatives[label], x, label), color=color, label=label)
-    axes[0].set(xlabel="x", ylabel="g(x)", title="function")
+    axes[0].set(xlabel=variable, ylabel=f"g({variable})", title="function")
     if derivatives:
-        axes[1].set(xlabel="x", ylabel="g'(x)", title="derivative")
+        axes[1].set(xlabel=variable, ylabel=f"g'({variable})", title="derivative")
     for ax in axes:
         ax.axhline(0, color="black", linewidth=0.6)
         ax.axvline(0, color="black", linewidth=0.6)

@@ -93,6 +93,11 @@ def neuron_response(
         raise ValueError(f"neuron_response expects x of shape (n,), got {x.shape}")
     z = weight * x + bias
     local_slope = np.asarray(derivative(z), dtype=float)
+    if local_slope.shape != z.shape:
+        raise ValueError(
+            f"the derivative must return an array of shape {z.shape} like its input, got "
+            f"{local_slope.shape}; make it vectorized (np.where, np.exp ... not math.*)"
+        )
     vanishing = local_slope < VANISHING_SLOPE
     return {
         "x": x,

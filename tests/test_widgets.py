@@ -52,3 +52,8 @@ def test_activation_explorer_rejects_bad_input():
         widgets.activation_explorer({"sigmoid": sigmoid})
     with pytest.raises(ValueError, match="dict"):
         widgets.activation_explorer({})
+
+
+def test_neuron_response_rejects_a_scalar_derivative():
+    with pytest.raises(ValueError, match="vectorized"):
+        widgets.neuron_response(sigmoid, lambda z: 0.25, 1.0, 0.0, np.linspace(-1, 1, 5))
