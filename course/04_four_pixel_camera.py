@@ -46,7 +46,7 @@ SURVEY_MAX_EPOCHS = 40  # give up on a start after this many epochs
 # ## 1. A camera with four pixels
 #
 # Our camera takes pictures of 2x2 pixels. Each pixel has a value from -1 (black) to +1
-# (white). The pictures it is meant to recognise come in four classes:
+# (white). The pictures it is meant to recognize come in four classes:
 #
 # - **solid**: all four pixels alike;
 # - **vertical**: the left column against the right column;
@@ -83,7 +83,7 @@ plotting.show_patterns(x_train[:10], [class_names[y] for y in y_train[:10]], nco
 # Something unusual about this data set: there are only 8 possible images, so the test set
 # holds no image that the training set lacks. A test accuracy of 1.0 therefore means that
 # *every* picture the camera can take is classified correctly; the test set is not measuring
-# generalisation to new images here.
+# generalization to new images here.
 
 # %%
 x_train, x_test = x_train.reshape(-1, 4), x_test.reshape(-1, 4)
@@ -360,7 +360,7 @@ checks.expect_at_least("k = 5: probability of the right class", scaled_probabili
 # ## 5. Learning the weights instead
 #
 # Now the same architecture starts from random weights (Keras's default Glorot-uniform
-# initialisation, zero biases) and learns from the 4,000 training images with RMSprop at its
+# initialization, zero biases) and learns from the 4,000 training images with RMSprop at its
 # default learning rate 0.001, batches of 32, as in the original notebook, which reached test
 # accuracy 1.0 after 8 epochs. (`sparse_categorical_crossentropy` takes the labels 0-3 as
 # they are; it is the same loss as `categorical_crossentropy` on one-hot labels.)

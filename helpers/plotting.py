@@ -102,7 +102,7 @@ def _evaluate(function: Callable, x: np.ndarray, label: str) -> np.ndarray:
     if y.shape != x.shape:
         raise ValueError(
             f"function {label!r} must return an array of the same shape as x {x.shape}, "
-            f"got {y.shape}; make it vectorised (use np.exp, np.maximum ... not math.*)"
+            f"got {y.shape}; make it vectorized (use np.exp, np.maximum ... not math.*)"
         )
     return y
 

@@ -145,7 +145,7 @@ def activation_explorer(
 ) -> LiveFigure:
     """Pick an activation ``g`` and move the weight and bias of one neuron ``g(w*x + b)``.
 
-    ``activations`` maps a name to ``(g, g_derivative)``, both vectorised NumPy functions.
+    ``activations`` maps a name to ``(g, g_derivative)``, both vectorized NumPy functions.
     """
     if not activations:
         raise ValueError("activation_explorer expects a dict {name: (function, derivative)}")

@@ -24,10 +24,10 @@ def test_plot_functions_draws_functions_and_derivatives_side_by_side():
     assert y.max() == pytest.approx(0.25, abs=1e-3)
 
 
-def test_plot_functions_rejects_non_vectorised_functions():
+def test_plot_functions_rejects_non_vectorized_functions():
     import math
 
-    with pytest.raises(ValueError, match="vectorised"):
+    with pytest.raises(ValueError, match="vectorized"):
         plotting.plot_functions({"scalar": lambda x: math.tanh(0.5)})
     with pytest.raises(ValueError, match="non-empty dict"):
         plotting.plot_functions([sigmoid])
