@@ -81,19 +81,24 @@ plotting.plot_nested_sets(
 # %% [markdown]
 # ### What "deep" means
 #
-# A deep network passes its input through a chain of layers. Each layer re-describes what it
-# receives: pixels become strokes, strokes become parts of digits, parts become "this looks like
-# a 4". Each of these descriptions is a *representation* of the data, and all of them are
-# learned from examples rather than designed by hand. **Deep refers to the number of layers**,
-# the depth of the model, not to any deep understanding. "Layered representation learning"
-# would have been an honest name. Today's models have tens to hundreds of layers.
+# Picture a network as an assembly line. Raw pixels enter at one end; every station, a
+# **layer**, takes what the station before it produced and rewrites it in new terms; the last
+# station announces the answer. For digits the rewrites might run: pixels, then short strokes,
+# then loops and bars, then "probably a 4". Each intermediate version of the data is a
+# **representation**, and nobody designs them: the network works them out from examples.
+#
+# So *deep* is a measure of length. A model's **depth** is the number of layers it stacks, and
+# the word makes no claim that the model understands anything deeply. The model in this
+# lesson has a single layer, the networks of lesson 03 have a few, and large networks in use
+# today stack dozens, some of them hundreds.
 #
 # ### What "learning" means
 #
-# What a layer does is set by numbers called its **weights** (or parameters). Learning means
-# finding values for all the weights so that the network maps each input to its target (the
-# image of a 4 to the label 4). A network can have millions of weights, far too many to set by
-# hand, so training works by feedback:
+# Inside every layer sit adjustable numbers, its **weights** (also called parameters): change
+# them and the layer computes something else. For a network, "learning" is a search: the
+# computer looks for a setting of every weight at which the network's outputs agree with the
+# answers we supplied (the label 4 for each picture of a 4). With millions of weights there is
+# no hope of tuning them by hand, so training works by feedback:
 #
 # 1. take a *batch* of training examples and their targets;
 # 2. run the network on them to get its predictions;
@@ -115,7 +120,7 @@ plotting.plot_nested_sets(
 # - **Data.** The internet, phones and cheap storage produced huge labelled datasets, such as
 #   ImageNet: over a million photos sorted into 1,000 classes.
 # - **Algorithms.** Better activation functions (ReLU, lesson 01), better weight
-#   initialisation and optimizers such as RMSprop and Adam (lesson 05), and regularisation
+#   initialization and optimizers such as RMSprop and Adam (lesson 05), and regularization
 #   methods such as dropout (lesson 06) made deep networks trainable.
 #
 # In 2012 a deep network trained on two GPUs (AlexNet) won the ImageNet image-classification
@@ -188,7 +193,6 @@ third_batch = x_train[2 * BATCH_SIZE : 3 * BATCH_SIZE]  # images 256 to 383
 top_halves = x_train[:, :14, :]  # the top 14 rows of every image
 centres = x_train[:, 7:21, 7:21]  # the central 14 x 14 pixels of every image
 print(third_batch.shape, top_halves.shape, centres.shape)
-checks.expect_equal("shape of the third batch", third_batch.shape, (BATCH_SIZE, 28, 28))
 
 # %% [markdown]
 # ### The standard shapes of data
@@ -224,11 +228,6 @@ for name, tensor in [
     ("video", video),
 ]:
     print(f"{name:13} rank {tensor.ndim}  shape {tensor.shape}")
-checks.expect_equal(
-    "ranks: vectors, sequences, images, video",
-    [t.ndim for t in (vectors, sequences, grey_images, video)],
-    [2, 3, 4, 5],
-)
 
 # %%
 channels = f"{y_train[0]} in red, {y_train[1]} in green, {y_train[2]} in blue"
@@ -243,8 +242,10 @@ plotting.show_images(
 # ### Element-wise operations and broadcasting
 #
 # Arithmetic between a tensor and a number, or between two tensors of the same shape, works
-# **element by element**. Dividing by 255 scales every pixel to $[0, 1]$ (and gives `float32`
-# numbers, the type networks compute with).
+# **element by element**. Below, `.astype("float32")` first turns every byte into a `float32`
+# number, the type networks compute with, and dividing by 255 then scales every pixel to
+# $[0, 1]$. (Dividing the `uint8` array directly would also work, but NumPy would return its
+# default `float64`, twice the memory.)
 #
 # When shapes differ, NumPy and TensorFlow **broadcast**: they line the shapes up from the
 # right, and an axis that is missing or has size 1 is repeated to match. Subtracting the
@@ -256,9 +257,8 @@ x = x_train[:1000].astype("float32") / 255  # element-wise: (1000, 28, 28), valu
 mean_image = x.mean(axis=0)  # average over axis 0, the images: shape (28, 28)
 centred = x - mean_image  # broadcasting: (1000, 28, 28) - (28, 28) -> (1000, 28, 28)
 print(x.dtype, x.shape, mean_image.shape, centred.shape)
-checks.expect_close(
-    "average of the centred images", centred.mean(axis=0), np.zeros((28, 28)), atol=1e-5
-)
+largest_average = np.abs(centred.mean(axis=0)).max()
+print(f"the centred images average to 0 in every pixel, up to rounding: {largest_average:.1e}")
 plotting.show_images(
     [x[0], mean_image, centred[0]],
     labels=["x[0]", "mean_image", "x[0] - mean_image"],
@@ -300,9 +300,7 @@ print(
     flat.T.shape,
     np.transpose(x, (0, 2, 1)).shape,
 )
-checks.expect_equal(
-    "reshape there and back changes nothing", np.array_equal(flat.reshape(-1, 28, 28), x), True
-)
+print("flat reshaped back to (1000, 28, 28) equals x:", np.array_equal(flat.reshape(-1, 28, 28), x))
 plotting.show_images(
     [x[0], x[0].T, x[0][::-1], x[0][:, ::-1]],
     labels=["x[0]", "x[0].T", "x[0][::-1]", "x[0][:, ::-1]"],
@@ -386,8 +384,8 @@ checks.expect_equal("number of weights", model.count_params(), 784 * 10 + 10)
 #
 # Before training all weights are zero, so every digit gets the same 10 scores and the
 # probability 1/10 for each class: the loss is $-\ln(1/10) = \ln 10 \approx 2.303$ and the
-# model knows nothing (on a tie it answers class 0, right for the 9.8% of test digits that are
-# zeros).
+# model knows nothing (on a tie it answers class 0, so its accuracy is the share of zeros among
+# the test digits, 9.8%).
 
 # %%
 model.compile(
@@ -398,6 +396,9 @@ model.compile(
 untrained_loss, untrained_accuracy = model.evaluate(x_test_vectors, y_test, verbose=0)
 print(f"before training: loss {untrained_loss:.4f}, test accuracy {untrained_accuracy:.3f}")
 checks.expect_close("loss before training vs ln 10", untrained_loss, np.log(10), rtol=1e-4)
+checks.expect_close(
+    "accuracy before training vs share of zeros", untrained_accuracy, np.mean(y_test == 0)
+)
 
 # %% [markdown]
 # `fit` runs the training loop of section 1: batches of `BATCH_SIZE` images, predictions,
@@ -491,25 +492,29 @@ ax_rotation.set(xlabel="rotation (degrees, anticlockwise)", title="rotated digit
 plt.show()
 
 # %%
-checks.expect_at_most("accuracy on digits shifted 3 pixels", shift_accuracy[3], 0.6)
-checks.expect_at_least("accuracy lost to a 3-pixel shift", test_accuracy - shift_accuracy[3], 0.3)
-checks.expect_at_most("accuracy on digits rotated 30 degrees", rotation_accuracy[3], 0.65)
-checks.expect_equal(
-    "accuracy falls with every extra pixel", bool(np.all(np.diff(shift_accuracy) < 0)), True
+kept_after_3_pixels = shift_accuracy[3] / test_accuracy
+drop_per_pixel = -np.diff(shift_accuracy)  # accuracy lost by each extra pixel of shift
+checks.expect_between(
+    "share of the accuracy kept after a 3-pixel shift", kept_after_3_pixels, 0.4, 0.6
 )
+checks.expect_at_least("smallest accuracy drop per extra pixel", drop_per_pixel.min(), 0.02)
+checks.expect_between("accuracy on digits rotated 30 degrees", rotation_accuracy[3], 0.45, 0.65)
 
 # %% [markdown]
-# A shift of 3 pixels, which leaves the digits perfectly readable to us, halves the accuracy;
-# a 30-degree tilt brings it down to about 55%. The lecture this lesson draws on lists other
-# failures of the same kind: a different background, several objects in one image, an object
-# partly hidden. Every one comes from the same cause: one fixed template per class.
+# A shift of 3 pixels, which leaves the digits perfectly readable to us, halves the accuracy,
+# and each further pixel lowers it again, by at least 2 points; a 30-degree tilt brings it down
+# to about 55%. An introductory lecture on neural networks that this course draws on (MADE
+# academy, Moscow, 2020) lists other failures of the same kind: a different background,
+# several objects in one image, an object partly hidden. Every one comes from the same cause:
+# one fixed template per class.
 #
 # The remedies are what deep learning adds. **Hidden layers** with nonlinear activations
 # (lessons 01 and 03) let a network combine many partial detectors ("a loop at the top", "a
-# stroke on the right") instead of matching one rigid template. **Convolutional layers** apply
-# the same small detector at every position of the image, so a shifted stroke is still found.
-# And training on shifted and rotated copies of the images (*data augmentation*) teaches the
-# model that position and tilt do not matter.
+# stroke on the right") instead of matching one rigid template. **Convolutional layers**, the
+# standard tool for images, apply the same small detector at every position of the image, so a
+# shifted stroke is still found. And training on shifted and rotated copies of the images
+# (*data augmentation*, previewed in lesson 06) teaches the model that position and tilt do not
+# matter.
 
 # %% [markdown]
 # ## 4. Explore: move a digit, watch the scores
@@ -532,10 +537,11 @@ explorer
 # %% [markdown]
 # ## Summary
 #
-# - AI ⊃ machine learning ⊃ deep learning. Deep learning learns **layers of representations**;
-#   "deep" counts layers. Learning means finding weights that map inputs to targets, guided by
-#   a **loss** (how wrong) and an **optimizer** (how to change the weights). It took off with
-#   GPUs, large datasets and better algorithms.
+# - AI ⊃ machine learning ⊃ deep learning. A deep network stacks **layers**, each re-expressing
+#   the data (a *representation*); "deep" is the number of layers. Training searches for the
+#   weights whose outputs match the targets, steered by a **loss** (how wrong) and an
+#   **optimizer** (how to change the weights). It took off with GPUs, large datasets and better
+#   algorithms.
 # - A **tensor** has a rank (`ndim`), a shape and a dtype. MNIST's training images are a
 #   rank-3 `uint8` tensor of shape (60000, 28, 28); vectors, sequences, images and video are
 #   tensors of rank 2, 3, 4 and 5, samples first.
@@ -569,50 +575,52 @@ answer = {"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "uint8"}
 checks.exercise_video_tensor(answer)
 
 # %% [markdown]
-# ### Exercise 2: normalise each image
+# ### Exercise 2: normalize each image
 #
-# Write `normalise(images)` that takes a batch of shape (n, height, width) and returns a new
+# Write `normalize(images)` that takes a batch of shape (n, height, width) and returns a new
 # batch in which **each image** has mean 0 and standard deviation 1: subtract the image's own
 # mean and divide by its own standard deviation, with broadcasting, no loop.
 
 
 # %% tags=["exercise"]
-def normalise(images):
+def normalize(images):
     # YOUR CODE HERE
     raise NotImplementedError
 
 
-checks.exercise_normalise_images(normalise)
+checks.exercise_normalize_images(normalize)
 
 
 # %% tags=["solution"]
-def normalise(images):
+def normalize(images):
     mean = images.mean(axis=(1, 2), keepdims=True)  # shape (n, 1, 1): one mean per image
     std = images.std(axis=(1, 2), keepdims=True)
     return (images - mean) / std
 
 
-checks.exercise_normalise_images(normalise)
+checks.exercise_normalize_images(normalize)
 
 # %% [markdown]
 # ### Exercise 3: the classifier by hand
 #
-# Compute the class `scores` of the first 8 test digits, `x_batch = x_test_vectors[:8]`, with
-# the trained weights `kernel` and `bias` and NumPy only, then turn them into `probabilities`
-# with softmax. The check compares them with what `model.predict` says.
+# With NumPy only, compute the class `scores` of the first 8 test digits,
+# `x_batch = x_test_vectors[:8]`, from the trained weights `kernel` and `bias`, then
+# `predicted_classes`: for each digit, the class with the highest score. No softmax is needed:
+# it turns scores into probabilities without changing which one is largest. The check compares
+# your answers with the layer's weights and with what `model.predict` says.
 
 # %% tags=["exercise"]
 x_batch = x_test_vectors[:8]
 scores = None  # YOUR CODE HERE
-probabilities = None  # YOUR CODE HERE
-checks.exercise_scores_by_hand(scores, probabilities, model, x_batch)
+predicted_classes = None  # YOUR CODE HERE
+checks.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
 
 # %% tags=["solution"]
 x_batch = x_test_vectors[:8]
 scores = x_batch @ kernel + bias  # (8, 784) @ (784, 10) + (10,) -> (8, 10)
-exponentials = np.exp(scores - scores.max(axis=1, keepdims=True))  # the row max changes nothing
-probabilities = exponentials / exponentials.sum(axis=1, keepdims=True)
-checks.exercise_scores_by_hand(scores, probabilities, model, x_batch)
+predicted_classes = scores.argmax(axis=1)  # the column of the highest score in each row
+print("predicted:", predicted_classes, " true:", y_test[:8])
+checks.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
 
 # %% [markdown]
 # ### Exercise 4: how far down before it fails?

@@ -320,9 +320,9 @@ def exercise_video_tensor(answer: dict) -> bool:
     return verdict(name, problem)
 
 
-def exercise_normalise_images(normalise: Callable) -> bool:
+def exercise_normalize_images(normalize: Callable) -> bool:
     """Exercise 00.2: give each image of a batch (n, height, width) mean 0 and std 1."""
-    name = "normalise each image by broadcasting"
+    name = "normalize each image by broadcasting"
     rng = np.random.default_rng(0)
     batches = [
         rng.uniform(0, 1, size=(5, 28, 28)) * rng.uniform(0.2, 1, size=(5, 1, 1)),
@@ -332,12 +332,12 @@ def exercise_normalise_images(normalise: Callable) -> bool:
         mean = images.mean(axis=(1, 2), keepdims=True)
         expected = (images - mean) / images.std(axis=(1, 2), keepdims=True)
         given = images.copy()
-        got, problem = attempt(normalise, given)
+        got, problem = attempt(normalize, given)
         if problem:
             return verdict(name, problem)
         if not np.array_equal(given, images):
-            return verdict(name, "normalise changed its input: return a new array instead")
-        problem = _compare(f"normalise(images of shape {images.shape})", got, expected)
+            return verdict(name, "normalize changed its input: return a new array instead")
+        problem = _compare(f"normalize(images of shape {images.shape})", got, expected)
         if problem is None:
             continue
         got = np.asarray(got, dtype=float)
@@ -345,7 +345,7 @@ def exercise_normalise_images(normalise: Callable) -> bool:
             got, (images - images.mean()) / images.std()
         ):
             hint = (
-                "you normalised the whole batch at once; take the mean and std of each "
+                "you normalized the whole batch at once; take the mean and std of each "
                 "image: .mean(axis=(1, 2), keepdims=True)"
             )
         elif got.shape == expected.shape and np.allclose(
@@ -361,15 +361,16 @@ def exercise_normalise_images(normalise: Callable) -> bool:
     return verdict(name, None)
 
 
-def exercise_scores_by_hand(scores, probabilities, model, images: np.ndarray) -> bool:
-    """Exercise 00.3: the linear classifier's scores ``x @ W + b`` and softmax, by hand.
+def exercise_scores_by_hand(scores, predicted_classes, model, images: np.ndarray) -> bool:
+    """Exercise 00.3: the linear classifier's scores ``x @ W + b`` and predicted classes, by hand.
 
     ``images``: the flattened inputs (n, 784) the student used; ``model``: the trained
-    one-layer Keras model. Compares with the layer's weights and with ``model.predict``.
+    one-layer Keras model. Compares the scores with the layer's weights and the classes with
+    ``model.predict``.
     """
-    name = "class scores and probabilities by hand"
-    if scores is None or probabilities is None:
-        return verdict(name, "compute scores and probabilities (still None)")
+    name = "class scores and predicted classes by hand"
+    if scores is None or predicted_classes is None:
+        return verdict(name, "compute scores and predicted_classes (still None)")
     kernel, bias = (np.asarray(w, dtype=float) for w in model.layers[0].get_weights())
     images = np.asarray(images, dtype=float)
     if images.ndim != 2 or images.shape[1] != kernel.shape[0]:
@@ -389,14 +390,36 @@ def exercise_scores_by_hand(scores, probabilities, model, images: np.ndarray) ->
         elif got.shape == expected_scores.shape and np.all((got >= 0) & (got <= 1)):
             problem += ". Hint: scores are x @ W + b, before softmax"
         return verdict(name, problem)
-    expected = model.predict(images.astype(np.float32), verbose=0)
-    problem = _compare("probabilities", probabilities, expected, rtol=1e-3, atol=1e-5)
-    if problem:
-        problem += (
-            ". Hint: softmax(s) = exp(s) / sum(exp(s)) for each row: "
-            "np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)"
+    try:
+        predicted = np.asarray(predicted_classes, dtype=float)
+    except (TypeError, ValueError):
+        return verdict(name, "predicted_classes must be an array of class numbers")
+    n = len(images)
+    if predicted.shape != (n,):
+        return verdict(
+            name,
+            f"predicted_classes has shape {predicted.shape}, expected ({n},): one class number "
+            "per digit. Hint: the highest score of each row (axis=1, the classes): "
+            "scores.argmax(axis=1)",
         )
-    return verdict(name, problem)
+    if not np.all(predicted == np.round(predicted)):
+        return verdict(name, "predicted_classes must hold whole class numbers 0 to 9")
+    expected = model.predict(images.astype(np.float32), verbose=0).argmax(axis=1)
+    rows = np.arange(n)
+    in_range = (predicted >= 0) & (predicted < kernel.shape[1])
+    given = np.where(in_range, predicted, 0).astype(int)
+    # a near-tie between two scores may go either way in float32; accept both classes then
+    gap = expected_scores[rows, expected] - expected_scores[rows, given]
+    wrong = np.flatnonzero(~in_range | ((predicted != expected) & (gap > 1e-4)))
+    if len(wrong):
+        first = int(wrong[0])
+        return verdict(
+            name,
+            f"for digit {first} you predict {predicted[first]:g}, the model says "
+            f"{expected[first]} ({len(wrong)} of {n} differ). Hint: the predicted class is "
+            "the column of the highest score in each row: scores.argmax(axis=1)",
+        )
+    return verdict(name, None)
 
 
 def exercise_smallest_shift(
@@ -407,7 +430,12 @@ def exercise_smallest_shift(
     level: float = 0.5,
 ) -> bool:
     """Exercise 00.4: the smallest downward shift (whole pixels) that takes the model's
-    accuracy below ``level``. The check measures it itself, by inference only."""
+    accuracy below ``level``. The check measures it itself, by inference only.
+
+    The student's ``answer`` never makes it raise: a wrong or malformed answer gets a hint.
+    It raises ``ValueError`` only when the lesson itself passes bad ``images``, ``labels``
+    or ``level``, a bug in the lesson rather than in the exercise.
+    """
     from scipy import ndimage
 
     name = f"smallest downward shift that takes accuracy below {level:g}"

@@ -180,7 +180,7 @@ def test_exercise_video_tensor(capsys):
         assert hint in capsys.readouterr().out, (answer, hint)
 
 
-def test_exercise_normalise_images(capsys):
+def test_exercise_normalize_images(capsys):
     def per_image(images):
         mean = images.mean(axis=(1, 2), keepdims=True)
         return (images - mean) / images.std(axis=(1, 2), keepdims=True)
@@ -205,7 +205,7 @@ def test_exercise_normalise_images(capsys):
     def unfinished(images):
         raise NotImplementedError
 
-    assert checks.exercise_normalise_images(per_image)
+    assert checks.exercise_normalize_images(per_image)
     capsys.readouterr()
     for wrong, hint in [
         (whole_batch, "whole batch"),
@@ -216,7 +216,7 @@ def test_exercise_normalise_images(capsys):
         (unfinished, "NotImplementedError"),
         (lambda images: None, "return"),
     ]:
-        assert not checks.exercise_normalise_images(wrong)
+        assert not checks.exercise_normalize_images(wrong)
         assert hint in capsys.readouterr().out, hint
 
 
@@ -225,28 +225,46 @@ def test_exercise_scores_by_hand(capsys, digits, template_model, template_weight
     x_batch = x_test[:8].reshape(8, 784)
     kernel, bias = template_weights
     scores = x_batch @ kernel + bias
-    exponentials = np.exp(scores - scores.max(axis=1, keepdims=True))
-    probabilities = exponentials / exponentials.sum(axis=1, keepdims=True)
-    assert checks.exercise_scores_by_hand(scores, probabilities, template_model, x_batch)
+    predicted = scores.argmax(axis=1)
+    assert checks.exercise_scores_by_hand(scores, predicted, template_model, x_batch)
+    assert checks.exercise_scores_by_hand(scores, predicted.tolist(), template_model, x_batch)
     capsys.readouterr()
 
     bias_model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
     bias_model.layers[0].set_weights([kernel, np.linspace(-2, 2, 10).astype("float32")])
     shifted_scores = x_batch @ kernel + np.linspace(-2, 2, 10)
-    naive = np.exp(shifted_scores) / np.exp(shifted_scores).sum(axis=1, keepdims=True)
-    assert checks.exercise_scores_by_hand(shifted_scores, naive, bias_model, x_batch)
+    shifted_predicted = shifted_scores.argmax(axis=1)
+    assert checks.exercise_scores_by_hand(shifted_scores, shifted_predicted, bias_model, x_batch)
     capsys.readouterr()
+    probabilities = np.asarray(keras.activations.softmax(shifted_scores))
+    wrong_class = shifted_predicted.copy()
+    wrong_class[2] = (wrong_class[2] + 1) % 10
     for args, hint in [
         ((None, None, template_model, x_batch), "still None"),
-        ((x_batch @ kernel, naive, bias_model, x_batch), "forgot to add the bias"),
-        ((naive, naive, bias_model, x_batch), "before softmax"),
-        ((shifted_scores, shifted_scores, bias_model, x_batch), "softmax(s)"),
-        ((shifted_scores, naive[:, ::-1], bias_model, x_batch), "softmax(s)"),
-        ((shifted_scores.T, naive, bias_model, x_batch), "shape"),
-        ((scores, probabilities, template_model, x_test[:8]), "flattened images"),
+        ((scores, None, template_model, x_batch), "still None"),
+        ((x_batch @ kernel, shifted_predicted, bias_model, x_batch), "forgot to add the bias"),
+        ((probabilities, shifted_predicted, bias_model, x_batch), "before softmax"),
+        ((shifted_scores.T, shifted_predicted, bias_model, x_batch), "shape"),
+        ((shifted_scores, shifted_scores.argmax(axis=0), bias_model, x_batch), "argmax(axis=1)"),
+        ((shifted_scores, probabilities, bias_model, x_batch), "one class number per digit"),
+        ((shifted_scores, shifted_scores.argmin(axis=1), bias_model, x_batch), "highest score"),
+        ((shifted_scores, wrong_class, bias_model, x_batch), "for digit 2"),
+        ((shifted_scores, shifted_predicted + 0.5, bias_model, x_batch), "whole class numbers"),
+        ((shifted_scores, shifted_predicted + 10, bias_model, x_batch), "highest score"),
+        ((shifted_scores, "3", bias_model, x_batch), "class number"),
+        ((scores, predicted, template_model, x_test[:8]), "flattened images"),
     ]:
         assert not checks.exercise_scores_by_hand(*args)
         assert hint in capsys.readouterr().out, hint
+
+
+def test_exercise_scores_by_hand_accepts_either_class_of_a_near_tie(capsys, template_model):
+    kernel, bias = (np.asarray(w) for w in template_model.layers[0].get_weights())
+    x_batch = np.zeros((1, 784), dtype="float32")  # every score 0 except the bias: a 10-way tie
+    scores = x_batch @ kernel + bias
+    for anyone in (0, 7):
+        assert checks.exercise_scores_by_hand(scores, [anyone], template_model, x_batch)
+    capsys.readouterr()
 
 
 def test_exercise_smallest_shift(capsys, digits, template_model):
