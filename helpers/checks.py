@@ -71,7 +71,8 @@ def expect_equal(name: str, value, expected) -> None:
         differing = int(np.sum(value_array != expected_array))
         value = f"different in {differing} of {value_array.size} elements"
     _claim(ok, name, value, f"== {_show(expected)}")
-    if np.ndim(value) == 0 and isinstance(value, int | float | np.number):
+    is_number = isinstance(value, int | float | np.number) and not isinstance(value, bool)
+    if np.ndim(value) == 0 and is_number:  # counts and sizes are figures; a True is not
         record(name, float(value))
 
 

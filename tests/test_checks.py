@@ -131,3 +131,10 @@ def test_expect_equal_summarises_big_arrays(capsys):
     wrong[:3] = -1
     with pytest.raises(AssertionError, match="different in 3 of 1000 elements"):
         checks.expect_equal("labels", wrong, np.arange(1000))
+
+
+def test_expect_equal_records_numbers_but_not_booleans():
+    checks.expect_equal("a count for the benchmarks", 7, 7)
+    checks.expect_equal("a yes/no fact", True, True)
+    assert checks.recorded()["a count for the benchmarks"] == 7.0
+    assert "a yes/no fact" not in checks.recorded()
