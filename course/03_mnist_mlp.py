@@ -264,7 +264,7 @@ plotting.plot_history(
 # %% [markdown]
 # In the lecture the network *without* dropout scored a little higher (0.9812 against 0.9795).
 # That difference is 17 digits out of 10,000, and changing nothing but the random seed moves
-# either score by about as much: over four seeds we measured 0.979 to 0.981 with dropout and
+# either score by about as much: over five seeds we measured 0.978 to 0.981 with dropout and
 # 0.978 to 0.981 without. Five epochs are too few for dropout to pay off in accuracy.
 #
 # Where the two differ is the loss. Training accuracy without dropout climbs above 99% in the
@@ -387,9 +387,9 @@ checks.expect_at_least("512-512 with dropout minus deep tanh: test accuracy", ac
 # %% [markdown]
 # **Bigger is not better here.** The deep network has 18 times the parameters and, on a CPU,
 # each of its epochs costs many times as much (the table's ratio column; a GPU, which computes
-# a wide layer's units in parallel, narrows the gap in time, not in accuracy). After one epoch
-# it trails the 512-512 network after one epoch by several points, and its five-epoch result
-# by more. Is it merely slow to start? The lecture's full run answers that: after ten epochs,
+# a wide layer's units in parallel, narrows the gap in time, not in accuracy). After its one
+# epoch it trails the 512-512 network's first epoch by several points, and that network's
+# five-epoch result by more. Is it merely slow to start? The lecture's full run answers that: after ten epochs,
 # about 30 times the small network's training time, it still ended *below* the 512-512
 # networks, 0.9718 against 0.9795.
 #
@@ -539,7 +539,8 @@ explorer
 
 # %% [markdown]
 # What the widget shows, measured on the first 1,000 test digits: noise of 0.2 costs a few
-# points of accuracy; a shift of four pixels to the right brings it below 60%. Each pixel has
+# points of accuracy; after a shift of four pixels to the right, fewer than half of the digits
+# are classified correctly. Each pixel has
 # its own weights, so a digit drawn four pixels further right lights up inputs the network
 # learnt different things about. People recognize the shifted digit just as well, and
 # convolutional networks, which apply the same small filters at every position, are built to
@@ -563,7 +564,7 @@ plotting.show_images(rows, ncols=6, title="original, noise 0.2, shifted 4 pixels
 checks.expect_at_least("accuracy with noise 0.2", accuracy_on["noise 0.2"], 0.85)
 noise_cost = accuracy_on["original"] - accuracy_on["noise 0.2"]
 checks.expect_at_least("accuracy lost to noise 0.2", noise_cost, 0.02)
-checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 px"], 0.6)
+checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 px"], 0.5)
 
 # %% [markdown]
 # ## Summary
@@ -572,7 +573,7 @@ checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 p
 #   one-hot with `to_categorical` (40 bytes each as `float32`) and `categorical_crossentropy`,
 #   or integers (1 byte) with `sparse_categorical_crossentropy`; the loss is the same number.
 # - The lecture's multilayer perceptron (784-512-512-10, ReLU, dropout 0.2, softmax; 669,706
-#   parameters) matches the lecture's test accuracy in five epochs of RMSprop, in Keras 3.
+#   parameters) reaches the lecture's test accuracy, about 98%, in five epochs of RMSprop.
 # - Dropout randomly silences units while training. In five epochs it did not change the test
 #   accuracy beyond seed-to-seed noise, but it kept the test loss closer to the training loss.
 # - 18 times more parameters in a deep tanh network made each epoch many times slower (on a
@@ -583,9 +584,9 @@ checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 p
 # - The output layer and the loss follow from the target: sigmoid + binary cross-entropy,
 #   softmax + categorical cross-entropy, sigmoid per label for multilabel, no activation + MSE
 #   for regression.
-# - A dense network does not know that pixels have neighbours: a shift of four pixels costs
-#   it much of its accuracy. Convolutional networks, which build shift tolerance in, are the
-#   usual remedy.
+# - A dense network does not know that pixels have neighbours: after a shift of four pixels
+#   it gets fewer than half of the digits right. Convolutional networks, which build shift
+#   tolerance in, are the usual remedy.
 #
 # This run's numbers behind those points, from the sections above:
 
