@@ -23,7 +23,7 @@
 #
 # **What you need**: lesson 00 (tensors, Keras basics, MNIST), lesson 01 (activation
 # functions, softmax) and lesson 02 (backpropagation, one-hot labels). The lesson runs in
-# about two minutes on a laptop CPU; most of it is training.
+# one to two minutes on a laptop CPU; most of it is training.
 #
 # **The lecture.** This lesson follows the 2021 lecture notebook this course draws on,
 # *Uczenie maszynowe zastosowania. 11. Wielowarstwowe sieci neuronowe i algorytmy
