@@ -11,20 +11,26 @@
 #
 # **What you will learn**
 #
-# - how to load the MNIST handwritten digits, look at them, and turn them into what a dense
-#   network eats: vectors of 784 numbers in $[0, 1]$ and labels, one-hot or as integers;
+# - two ways to give Keras the labels, one-hot or as integers, and the loss that goes with each;
 # - how to build, train and evaluate a *multilayer perceptron* (a stack of `Dense` layers) in
 #   Keras 3, and where each of its 669,706 parameters comes from;
 # - what dropout does, and what a network 18 times larger buys you on this problem
-#   (measured: accuracy and seconds, next to the numbers of a published lecture);
+#   (measured: accuracy and seconds, next to the numbers printed in the lecture);
 # - how to see *where* a classifier errs: learning curves, a confusion matrix, the most
 #   confused pairs of digits and the mistakes themselves;
 # - which last-layer activation and which loss to use for five kinds of problems;
-# - what a dense network cannot do: recognise a digit moved by a few pixels.
+# - what a dense network cannot do: recognize a digit moved by a few pixels.
 #
-# **What you need**: lesson 00 (tensors, Keras basics), lesson 01 (activation functions,
-# softmax) and lesson 02 (backpropagation). The lesson runs in about two minutes on a laptop
-# CPU; most of it is training.
+# **What you need**: lesson 00 (tensors, Keras basics, MNIST), lesson 01 (activation
+# functions, softmax) and lesson 02 (backpropagation, one-hot labels). The lesson runs in
+# one to two minutes on a laptop CPU; most of it is training.
+#
+# **The lecture.** This lesson follows the 2021 lecture notebook this course draws on,
+# *Uczenie maszynowe zastosowania. 11. Wielowarstwowe sieci neuronowe i algorytmy
+# optymalizacji* (Polish: applied machine learning, 11: multilayer neural networks and
+# optimization algorithms), written for Keras 2. We rebuild its three MNIST networks in
+# Keras 3. Below, "the lecture" always means that notebook, and its accuracies and seconds per
+# epoch are the outputs printed in it, measured on its author's machine.
 
 # %%
 import itertools
@@ -51,21 +57,17 @@ DEEP_EPOCHS = 1  # ... for this many epochs (the lecture: all 60,000 for 10 epoc
 # %% [markdown]
 # ## 1. The data: 70,000 handwritten digits
 #
-# MNIST holds 28 x 28 pixel greyscale images of the digits 0 to 9, written by about 500
-# people: 60,000 for training and 10,000 for testing, written by different people. Each pixel
-# is a byte, 0 (black) to 255 (white ink). `datasets.load_mnist()` returns exactly what
-# `keras.datasets.mnist.load_data()` returns, from a copy shipped with the course.
+# The MNIST digits of lesson 00: 60,000 training and 10,000 test images of 28 x 28 bytes
+# (0 black to 255 white ink), the test digits written by other people than the training ones.
 
 # %%
 (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
-print("training images", x_train.shape, x_train.dtype, "labels", y_train.shape, y_train.dtype)
-print("test images    ", x_test.shape, "pixel values from", x_train.min(), "to", x_train.max())
+print("images", x_train.shape, x_test.shape, x_train.dtype, x_train.min(), "to", x_train.max())
 plotting.show_images(x_train[:20], labels=[f"label {d}" for d in y_train[:20]], ncols=10)
 
 # %% [markdown]
-# Some of them are hard even for us. The ten classes are about equally common, so accuracy
-# (the fraction of digits classified correctly) is a fair single measure here; guessing
-# gives 10%.
+# New here: the ten classes are about equally common, so accuracy (the fraction of digits
+# classified correctly) is a fair single measure; guessing gives 10%.
 
 # %%
 counts = np.bincount(y_train, minlength=10)
@@ -75,35 +77,34 @@ checks.expect_between("rarest / commonest digit", counts.min() / counts.max(), 0
 # %% [markdown]
 # ## 2. Preparing the data
 #
-# A `Dense` layer takes a vector per example, so each 28 x 28 image becomes one row of
-# $28 \cdot 28 = 784$ numbers (the pixel rows one after another). We also scale the bytes to
-# floats in $[0, 1]$: networks train best on small inputs, and `float32` is what the weights are.
+# As in lessons 00 and 02: each image becomes one row of $28 \cdot 28 = 784$ numbers (a
+# `Dense` layer takes a vector per example), scaled to `float32` values in $[0, 1]$.
 
 # %%
 x_train = x_train.reshape(-1, 28 * 28).astype("float32") / 255
 x_test = x_test.reshape(-1, 28 * 28).astype("float32") / 255
-print("x_train", x_train.shape, x_train.dtype, " x_test", x_test.shape)
 checks.expect_equal("shape of the training matrix", x_train.shape, (60_000, 784))
 checks.expect_between("largest pixel value", x_train.max(), 0.0, 1.0)
 
 # %% [markdown]
 # ### Labels: one-hot or integers
 #
-# The network will output 10 probabilities, one per digit. The classic way to write the target
-# is the same shape: a **one-hot** vector with a 1 at the true digit and 0 elsewhere.
-# `keras.utils.to_categorical` makes them.
+# Lesson 02 wrote each label as a **one-hot** vector, a 1 at the true digit and 0 elsewhere,
+# with `keras.utils.to_categorical`. It returns `float64`; we keep `float32`, like the weights.
 
 # %%
 num_classes = 10
-y_train_onehot = keras.utils.to_categorical(y_train, num_classes)
-y_test_onehot = keras.utils.to_categorical(y_test, num_classes)
-for digit, row in zip(y_train[:3], y_train_onehot[:3], strict=True):
-    print(digit, "->", row.astype(int))
+y_train_onehot = keras.utils.to_categorical(y_train, num_classes).astype("float32")
+y_test_onehot = keras.utils.to_categorical(y_test, num_classes).astype("float32")
+print(y_train[:3], "->\n", y_train_onehot[:3].astype(int))
 checks.expect_equal("argmax of one-hot gives back the labels", y_train_onehot.argmax(1), y_train)
+checks.expect_equal("bytes per integer label (uint8)", y_train.itemsize, 1)
+checks.expect_equal("bytes per one-hot label (10 x float32)", y_train_onehot[0].nbytes, 40)
 
 # %% [markdown]
-# One-hot labels take 10 times the memory and carry no more information. The alternative keeps
-# the integer labels and uses a loss that reads them directly:
+# New here: a one-hot label takes 40 bytes (10 `float32` numbers of 4 bytes; 80 as `float64`)
+# against 1 byte for the integer, and carries no more information. The alternative keeps the
+# integer labels and uses a loss that reads them directly:
 #
 # | labels | shape | loss |
 # |---|---|---|
@@ -153,7 +154,6 @@ model.summary()
 
 # %%
 by_formula = (784 * 512 + 512) + (512 * 512 + 512) + (512 * 10 + 10)
-print(f"{by_formula:,} parameters by the formula, {model.count_params():,} according to Keras")
 checks.expect_equal("parameters of the 512-512 network", model.count_params(), 669_706)
 checks.expect_equal("parameters by the formula", by_formula, model.count_params())
 
@@ -163,7 +163,7 @@ checks.expect_equal("parameters by the formula", by_formula, model.count_params(
 # During training, a `Dropout(0.2)` layer sets each of its inputs to zero with probability
 # 0.2, a fresh random choice for every example and every step, and multiplies the survivors by
 # $1/0.8$ so that the average signal stays the same. No unit can rely on one particular other
-# unit being there, which discourages the network from memorising the training images. When
+# unit being there, which discourages the network from memorizing the training images. When
 # the network is used (`training=False`, what `predict` and `evaluate` do) dropout does
 # nothing.
 
@@ -178,49 +178,43 @@ checks.expect_between("mean signal while training", while_training.mean(), 0.97,
 # %% [markdown]
 # ### Training
 #
-# `compile` chooses the loss (cross-entropy on one-hot labels), the optimiser (RMSprop with its
+# `compile` chooses the loss (cross-entropy on one-hot labels), the optimizer (RMSprop with its
 # default learning rate 0.001, lesson 05 explains it) and a metric to report. `fit` runs
 # mini-batch gradient descent: batches of 128 images, 469 steps per epoch. A small callback
-# times the training steps of each epoch. We will train three networks exactly this way, so
-# the two calls go in a function.
+# times every training step. We will train three networks exactly this way, so the two calls
+# go in a function.
 #
-# We pass the test set as `validation_data` only to *watch* it after every epoch; nothing is
+# **Here the test set serves as `fit`'s validation data**: `fit` evaluates it after every
+# epoch, and the learning curves below call it "validation". We only *watch* it; nothing is
 # chosen by it. (Choosing the number of epochs or anything else by the test score would make
-# that score optimistic; lesson 06 sets aside a proper validation set.)
+# that score optimistic; lesson 06 explains why a separate validation set is better.)
 
 
 # %%
-class EpochTimer(keras.callbacks.Callback):
-    # seconds spent on the training steps of each epoch (the validation pass not included)
+class StepTimer(keras.callbacks.Callback):
+    # wall-clock seconds of every training step. Keras reads each step's loss before it calls
+    # on_train_batch_end, so the step has really finished (on a GPU too).
 
     def on_train_begin(self, logs=None):
-        self.seconds = []
+        self.step_seconds = []
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def on_train_batch_begin(self, batch, logs=None):
         self.start = time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        self.end = time.perf_counter()
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.seconds.append(self.end - self.start)
+        self.step_seconds.append(time.perf_counter() - self.start)
 
 
 def compile_and_fit(network, images, labels, epochs, verbose=0):
     network.compile(
         optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy", metrics=["accuracy"]
     )
-    epoch_timer = EpochTimer()
+    step_timer = StepTimer()
     fit_history = network.fit(
-        images,
-        labels,
-        batch_size=BATCH_SIZE,
-        epochs=epochs,
-        validation_data=(x_test, y_test_onehot),
-        callbacks=[epoch_timer],
-        verbose=verbose,
-    )
-    return fit_history, epoch_timer
+        images, labels, batch_size=BATCH_SIZE, epochs=epochs, verbose=verbose,
+        validation_data=(x_test, y_test_onehot), callbacks=[step_timer],
+    )  # fmt: skip
+    return fit_history, step_timer
 
 
 history, timer = compile_and_fit(model, x_train, y_train_onehot, EPOCHS, verbose=2)
@@ -233,11 +227,11 @@ checks.expect_at_least("512-512 with dropout: test accuracy", test_accuracy, 0.9
 # %% [markdown]
 # About 98 in 100 test digits right after five passes over the data: the lecture's result,
 # reproduced in Keras 3. The learning curves show how it got there: solid lines are measured
-# on the training batches during the epoch (with dropout active), dashed lines on the test
-# set at the end of each epoch.
+# on the training batches during the epoch (with dropout active), dashed lines ("validation")
+# on the test set at the end of each epoch.
 
 # %%
-plotting.plot_history(history, metrics=["loss", "accuracy"], title="512-512 with dropout")
+plotting.plot_history(history, ["loss", "accuracy"], title="512-512 dropout (validation: test set)")
 
 # %% [markdown]
 # ## 4. The same network without dropout
@@ -264,43 +258,51 @@ checks.expect_at_least("512-512 without dropout: test accuracy", test_accuracy_n
 plotting.plot_history(
     {"dropout": history, "no dropout": history_no_dropout},
     metrics=["loss", "accuracy"],
-    title="with and without dropout",
+    title="with and without dropout (validation: the test set)",
 )
 
 # %% [markdown]
 # In the lecture the network *without* dropout scored a little higher (0.9812 against 0.9795).
 # That difference is 17 digits out of 10,000, and changing nothing but the random seed moves
-# either score by about as much: over three seeds we measured 0.978 to 0.981 with dropout and
-# 0.978 to 0.980 without. Five epochs are too few for dropout to pay off in accuracy.
+# either score by about as much: over five seeds we measured 0.978 to 0.981 with dropout and
+# 0.978 to 0.981 without. Five epochs are too few for dropout to pay off in accuracy.
 #
-# Where the two differ is the loss. Training accuracy without dropout climbs above 99% while
-# the test loss stops improving: the network grows more confident about its training images
-# than the test images justify. A gap between training and test loss is the mark of
-# *overfitting* (lesson 06 is about it). We measure both losses the same way, with dropout
-# off, on the first 10,000 training images and on the test set:
+# Where the two differ is the loss. Training accuracy without dropout climbs above 99% in the
+# last epoch while the test loss stops improving: the network grows more confident about its
+# training images than the test images justify. A gap between training and test loss is the
+# mark of *overfitting* (lesson 06 is about it). We measure both networks the same way, with
+# dropout off, on the first 10,000 training images and on the test set:
 
 # %%
-gaps = {}
+both_sets = [(x_train[:10_000], y_train_onehot[:10_000]), (x_test, y_test_onehot)]
+measured = {}
 for name, network in [("dropout", model), ("no dropout", model_no_dropout)]:
-    train_loss = network.evaluate(x_train[:10_000], y_train_onehot[:10_000], verbose=0)[0]
-    test_loss_here = network.evaluate(x_test, y_test_onehot, verbose=0)[0]
-    gaps[name] = test_loss_here - train_loss
-    print(f"{name:10}: training loss {train_loss:.4f}, test loss {test_loss_here:.4f}")
-checks.expect_at_least(
-    "loss gap without dropout / with dropout", gaps["no dropout"] / gaps["dropout"], 1.1
-)
+    measured[name] = np.ravel([network.evaluate(x, y, verbose=0) for x, y in both_sets])
+columns = ["training loss", "training accuracy", "test loss", "test accuracy"]
+measured = pd.DataFrame(measured, index=columns).T
+print(measured.round(4).to_string())
+
+# %%
+epoch_5_accuracy = history_no_dropout.history["accuracy"][-1]
+checks.expect_at_least("no dropout: training accuracy, last epoch", epoch_5_accuracy, 0.99)
+fit_difference = abs(measured["training accuracy"].diff().iloc[-1])
+checks.expect_at_most("training accuracy: |dropout - no dropout|", fit_difference, 0.005)
+gaps = measured["test loss"] - measured["training loss"]
+checks.expect_at_least("loss gap without dropout / with dropout", gaps.iloc[1] / gaps.iloc[0], 1.1)
 
 # %% [markdown]
-# Both networks fit their training images about equally well; the one without dropout does
-# worse, in loss, on the images it has not seen. Lesson 06 trains for longer, where such gaps
-# grow, and compares the remedies (dropout among them).
+# Both networks classify their training images about equally well (within half a point of
+# accuracy); the one without dropout does worse, in loss, on the images it has not seen.
+# Lesson 06 trains for longer, where such gaps grow, and compares the remedies (dropout among
+# them).
 
 # %% [markdown]
 # ## 5. Bigger: a deep tanh network with 12 million parameters
 #
 # The lecture's third network has five hidden layers of 2500, 2000, 1500, 1000 and 500 tanh
-# units: 18 times the parameters of the 512-512 network. There it took about 130 seconds per
-# epoch and reached 0.9718 after 10 epochs, about 22 minutes of training.
+# units: 18 times the parameters of the 512-512 network. There it took about 134 seconds per
+# epoch (the median of its ten) and reached 0.9718 after 10 epochs, about 22 minutes of
+# training.
 #
 # That is far beyond this lesson's budget, so here it trains for **one epoch
 # (`DEEP_EPOCHS = 1`) on all 60,000 training images (`DEEP_TRAIN_SAMPLES = 60_000`)**: 469
@@ -327,71 +329,78 @@ print(f"deep tanh network: test accuracy {test_accuracy_deep:.4f}")
 # %% [markdown]
 # ### The three networks side by side
 #
-# Seconds per epoch: the median over the epochs of the time spent in training steps, scaled
-# to a full epoch of 60,000 images if the network trained on fewer. The lecture trained all
-# three on 60,000 images, for 5, 5 and 10 epochs. The lecture's numbers were measured on its own machine, so
-# compare the *ratios* between rows, not seconds across columns.
+# Seconds per epoch here: the median training step, times the 469 steps of a full epoch. The
+# first 20 steps of each network are left out (the very first includes tracing and compiling
+# the step function), and the validation pass is not a training step, so a network trained
+# for one epoch is timed as fairly as one trained for five. The lecture's seconds are the
+# median of its epochs (all three networks trained on 60,000 images, for 5, 5 and 10 epochs),
+# on its own machine: compare the *ratios* to the first row, not seconds across machines.
 
 
 # %%
-seconds_per_epoch = {  # the median epoch, scaled to a full epoch of 60,000 images
-    "512-512, dropout 0.2": np.median(timer.seconds),
-    "512-512": np.median(timer_no_dropout.seconds),
-    "deep tanh": np.median(timer_deep.seconds) * len(x_train) / DEEP_TRAIN_SAMPLES,
+runs = {  # name: (History, StepTimer)
+    "512-512, dropout 0.2": (history, timer),
+    "512-512": (history_no_dropout, timer_no_dropout),
+    "deep tanh": (history_deep, timer_deep),
 }
+step_seconds = {name: np.median(run[1].step_seconds[20:]) for name, run in runs.items()}
+seconds_per_epoch = pd.Series(step_seconds) * np.ceil(len(x_train) / BATCH_SIZE)  # 469 steps
+speed_ratio = seconds_per_epoch / seconds_per_epoch.iloc[0]
+lecture_seconds = pd.Series([9, 8, 134], index=list(runs))  # medians of its epochs
 results = pd.DataFrame(
     {
         "parameters": [network.count_params() for network in (model, model_no_dropout, deep_model)],
-        "trained here: images x epochs": [f"60,000 x {EPOCHS}"] * 2
-        + [f"{DEEP_TRAIN_SAMPLES:,} x {DEEP_EPOCHS}"],
-        "s / epoch here": list(seconds_per_epoch.values()),
+        "images x epochs": [f"60,000 x {EPOCHS}"] * 2 + [f"{DEEP_TRAIN_SAMPLES:,} x {DEEP_EPOCHS}"],
+        "s / epoch here": seconds_per_epoch.round(1),
+        "ratio here": speed_ratio.round(1),
         "test accuracy here": [test_accuracy, test_accuracy_no_dropout, test_accuracy_deep],
-        "lecture: s / epoch": [9, 9, 134],
+        "lecture: s / epoch": lecture_seconds,
+        "lecture: ratio": (lecture_seconds / lecture_seconds.iloc[0]).round(1),
         "lecture: test accuracy": ["0.9795", "0.9812", "0.8638 after 1 epoch, 0.9718 after 10"],
-    },
-    index=list(seconds_per_epoch),
+    }
 )
-results.style.format(
-    {"parameters": "{:,}", "s / epoch here": "{:.1f}", "test accuracy here": "{:.4f}"}
-)
+for name, seconds in seconds_per_epoch.items():  # timings are recorded for the benchmarks
+    checks.record(f"{name}: seconds per epoch", seconds)
+checks.record("deep tanh / 512-512 dropout: seconds per epoch ratio", speed_ratio.iloc[-1])
+results.round(4)
 
 # %% [markdown]
-# Plotted against the time spent training, the story is plain:
+# Plotted against the time spent training (each epoch counted at the median step's pace), the
+# story is plain:
 
 # %%
 fig, ax = plt.subplots(figsize=(7, 4))
-for label, run, epoch_timer in zip(
-    seconds_per_epoch,
-    [history, history_no_dropout, history_deep],
-    [timer, timer_no_dropout, timer_deep],
-    strict=True,
-):
-    ax.plot(np.cumsum(epoch_timer.seconds), run.history["val_accuracy"], "-o", label=label)
+for name, (run, step_timer) in runs.items():
+    seconds = np.arange(1, len(run.epoch) + 1) * step_seconds[name] * step_timer.params["steps"]
+    ax.plot(seconds, run.history["val_accuracy"], "-o", label=name)
 ax.set(xlabel="seconds of training", ylabel="test accuracy", title="accuracy for the time spent")
 ax.legend()
 plt.show()
 
 # %%
-speed_ratio = seconds_per_epoch["deep tanh"] / seconds_per_epoch["512-512, dropout 0.2"]
-checks.expect_at_least("deep tanh / 512-512 with dropout: seconds per epoch", speed_ratio, 3)
 checks.expect_at_least("deep tanh network: test accuracy", test_accuracy_deep, 0.85)
+first_epochs = history.history["val_accuracy"][0] - history_deep.history["val_accuracy"][0]
+checks.expect_at_least("first epoch: 512-512 with dropout minus deep tanh", first_epochs, 0.02)
 accuracy_lost = test_accuracy - test_accuracy_deep
 checks.expect_at_least("512-512 with dropout minus deep tanh: test accuracy", accuracy_lost, 0.02)
 
 # %% [markdown]
-# **Bigger is not better here.** The deep network has 18 times the parameters, each of its
-# epochs costs many times as much (the ratio is printed above), and the 512-512 networks
-# passed 97% in a fraction of the time it needed for its first epoch. Is it merely slow to
-# start? The lecture's full run answers that: after ten epochs, about 30 times the small
-# network's training time, it still ended *below* the 512-512 networks, 0.9718 against 0.9795.
+# **Bigger is not better here.** The deep network has 18 times the parameters and, on a CPU,
+# each of its epochs costs many times as much (the table's ratio column; a GPU, which computes
+# a wide layer's units in parallel, narrows the gap in time, not in accuracy). After its one
+# epoch it trails the 512-512 network's first epoch by several points, and that network's
+# five-epoch result by more. Is it merely slow to start? The lecture's full run answers that: after ten epochs,
+# about 30 times the small network's training time, it still ended *below* the 512-512
+# networks, 0.9718 against 0.9795.
 #
 # Why? Twelve million weights have to be fitted from the same 60,000 images; tanh units
 # saturate (lesson 01), so the signal and gradient through five wide tanh layers are harder to
 # keep healthy; and the default learning rate of RMSprop is not tuned for such a network. Most
 # of all, a dense network's weakness on images is not its size: it treats the 784 pixels as an
 # unordered list, knowing nothing about which pixels are neighbours (section 8 shows what that
-# costs). Convolutional networks, later in the course, build that knowledge in and pass 99%
-# with fewer parameters than the 512-512 network.
+# costs). Convolutional networks build that knowledge in: each of their filters looks at a
+# small patch of neighbouring pixels, wherever it is in the image. A small one passes 99% on
+# MNIST with about a twentieth of the 512-512 network's parameters.
 
 # %% [markdown]
 # ## 6. Where the network errs
@@ -405,9 +414,8 @@ probabilities = model.predict(x_test, verbose=0)
 predicted = probabilities.argmax(axis=1)
 confusion = tf.math.confusion_matrix(y_test, predicted, num_classes=num_classes).numpy()
 checks.expect_equal("test images counted", confusion.sum(), len(x_test))
-checks.expect_close(
-    "diagonal / all vs evaluate()", np.trace(confusion) / len(x_test), test_accuracy, atol=1e-4
-)
+diagonal_share = np.trace(confusion) / len(x_test)
+checks.expect_close("diagonal / all vs evaluate()", diagonal_share, test_accuracy, atol=1e-4)
 plotting.plot_confusion_matrix(confusion, title="512-512 with dropout, 10,000 test digits")
 
 # %% [markdown]
@@ -440,16 +448,22 @@ plotting.show_images(
 
 # %% [markdown]
 # Not every mistake is that confident. How often was the true digit the network's *second*
-# choice? And the closest call of all, with the probabilities of all ten classes (the true
-# class in green, the wrong prediction in red):
+# choice? And the **closest call**: the mistake with the smallest *margin*, the difference
+# between the two highest probabilities (the network's answer and its runner-up). It is shown
+# with all ten probabilities, the true class in green and the wrong prediction in red:
 
 # %%
 second_choice = np.argsort(probabilities[wrong], axis=1)[:, -2]
 share_second = np.mean(second_choice == y_test[wrong])
 print(f"the true digit was the second choice in {share_second:.0%} of the {len(wrong)} mistakes")
 checks.expect_at_least("mistakes where the true digit came second", share_second, 0.5)
-closest_call = wrong[np.argmax(probabilities[wrong, y_test[wrong]])]
-plotting.plot_probabilities(probabilities[closest_call], true_label=int(y_test[closest_call]))
+top_two = np.sort(probabilities[wrong], axis=1)[:, -2:]  # runner-up, answer
+margins = top_two[:, 1] - top_two[:, 0]
+closest_call = wrong[np.argmin(margins)]
+title = f"closest call: test image #{closest_call}, margin {margins.min():.3f}"
+plotting.plot_probabilities(
+    probabilities[closest_call], true_label=int(y_test[closest_call]), title=title
+)
 
 # %% [markdown]
 # ## 7. The last layer and the loss, by problem type
@@ -475,7 +489,7 @@ x_few, digits_few = x_train[:2000], y_train[:2000]
 bright_pixels = (x_few > 0.5).sum(axis=1)
 targets = {
     "binary": (digits_few == 0).astype("float32"),
-    "multiclass": keras.utils.to_categorical(digits_few, num_classes),
+    "multiclass": y_train_onehot[:2000],
     "multilabel": np.stack(
         [digits_few % 2 == 0, digits_few > 4, np.isin(digits_few, [2, 3, 5, 7])], axis=1
     ).astype("float32"),
@@ -497,9 +511,7 @@ for problem, (last_layer, loss) in heads.items():
     small.compile(optimizer="rmsprop", loss=loss)
     small.fit(x_few, targets[problem], batch_size=BATCH_SIZE, epochs=3, verbose=0)
     outputs[problem] = output = small.predict(x_test[:500], verbose=0)
-    print(
-        f"{problem:21} shape {output.shape}, values from {output.min():.3f} to {output.max():.3f}"
-    )
+    print(f"{problem:21} {output.shape}, values from {output.min():.3f} to {output.max():.3f}")
 
 # %%
 for problem, (last_layer, _) in heads.items():
@@ -507,13 +519,9 @@ for problem, (last_layer, _) in heads.items():
     if problem != "regression":  # everything but plain regression is squashed into [0, 1]
         in_range = np.all((outputs[problem] >= 0) & (outputs[problem] <= 1))
         checks.expect_equal(f"{problem}: all outputs in [0, 1]", in_range, True)
-checks.expect_close(
-    "multiclass: rows sum to 1", outputs["multiclass"].sum(1), np.ones(500), atol=1e-5
-)
+checks.expect_close("multiclass: row sums", outputs["multiclass"].sum(1), np.ones(500), atol=1e-5)
 checks.expect_at_least("multilabel: largest row sum", outputs["multilabel"].sum(1).max(), 1.5)
-checks.expect_at_least(
-    "regression: largest output (not squashed)", outputs["regression"].max(), 1.0
-)
+checks.expect_at_least("regression: largest output", outputs["regression"].max(), 1.0)
 
 # %% [markdown]
 # ## 8. Explore: noise and shifts
@@ -530,11 +538,13 @@ explorer = widgets.digit_explorer(model, x_test, y_test)
 explorer
 
 # %% [markdown]
-# What the widget shows, measured on the first 1,000 test digits: noise of 0.2 costs several
-# points of accuracy, a shift of four pixels more than half of them. Each pixel has its own
-# weights, so a digit drawn four pixels further right lights up inputs the network learnt
-# different things about. People (and convolutional networks) recognise the shifted digit
-# just as well.
+# What the widget shows, measured on the first 1,000 test digits: noise of 0.2 costs a few
+# points of accuracy; after a shift of four pixels to the right, fewer than half of the digits
+# are classified correctly. Each pixel has
+# its own weights, so a digit drawn four pixels further right lights up inputs the network
+# learnt different things about. People recognize the shifted digit just as well, and
+# convolutional networks, which apply the same small filters at every position, are built to
+# tolerate such shifts.
 
 # %%
 images = x_test[:1000].reshape(-1, 28, 28)
@@ -552,29 +562,42 @@ plotting.show_images(rows, ncols=6, title="original, noise 0.2, shifted 4 pixels
 
 # %%
 checks.expect_at_least("accuracy with noise 0.2", accuracy_on["noise 0.2"], 0.85)
-checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 px"], 0.6)
+noise_cost = accuracy_on["original"] - accuracy_on["noise 0.2"]
+checks.expect_at_least("accuracy lost to noise 0.2", noise_cost, 0.02)
+checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 px"], 0.5)
 
 # %% [markdown]
 # ## Summary
 #
-# - MNIST: 60,000 + 10,000 images of 28 x 28 bytes. For a dense network: flatten to 784,
-#   convert to `float32`, divide by 255. Labels: one-hot with `to_categorical` and
-#   `categorical_crossentropy`, or integers with `sparse_categorical_crossentropy`; the loss
-#   is the same number.
+# - MNIST for a dense network: flatten to 784, convert to `float32`, divide by 255. Labels:
+#   one-hot with `to_categorical` (40 bytes each as `float32`) and `categorical_crossentropy`,
+#   or integers (1 byte) with `sparse_categorical_crossentropy`; the loss is the same number.
 # - The lecture's multilayer perceptron (784-512-512-10, ReLU, dropout 0.2, softmax; 669,706
-#   parameters) reaches about 98% test accuracy in five epochs of RMSprop, in Keras 3 as in
-#   the lecture.
+#   parameters) reaches the lecture's test accuracy, about 98%, in five epochs of RMSprop.
 # - Dropout randomly silences units while training. In five epochs it did not change the test
 #   accuracy beyond seed-to-seed noise, but it kept the test loss closer to the training loss.
-# - 18 times more parameters in a deep tanh network made each epoch many times slower and the
-#   result worse, here and in the lecture. Size is not what a dense network lacks on images.
-# - The confusion matrix and the gallery of mistakes show which digits get confused (4 and 9,
-#   7 and 2, 3 and 5 ...), and how sure the network was when it was wrong.
+# - 18 times more parameters in a deep tanh network made each epoch many times slower (on a
+#   CPU) and the result worse, here and in the lecture. Size is not what a dense network lacks
+#   on images.
+# - The confusion matrix and the gallery of mistakes show which digits get confused, and how
+#   sure the network was when it was wrong.
 # - The output layer and the loss follow from the target: sigmoid + binary cross-entropy,
 #   softmax + categorical cross-entropy, sigmoid per label for multilabel, no activation + MSE
 #   for regression.
-# - A dense network does not know that pixels have neighbours: shifting a digit by four pixels
-#   breaks it. Convolutional networks fix this.
+# - A dense network does not know that pixels have neighbours: after a shift of four pixels
+#   it gets fewer than half of the digits right. Convolutional networks, which build shift
+#   tolerance in, are the usual remedy.
+#
+# This run's numbers behind those points, from the sections above:
+
+# %%
+pairs = [f"{t} as {g}" for t, g in zip(*np.unravel_index(worst[:3], errors.shape), strict=True)]
+print(f"test accuracy {test_accuracy:.4f} with dropout, {test_accuracy_no_dropout:.4f} without")
+print(f"test-minus-training loss gap, without / with dropout: {gaps.iloc[1] / gaps.iloc[0]:.1f}")
+print(f"deep tanh: {test_accuracy_deep:.4f} after {DEEP_EPOCHS} epoch(s), each epoch", end=" ")
+print(f"{speed_ratio.iloc[-1]:.1f} times as long as the 512-512 network's (this machine)")
+print("most confused digits (true as predicted):", ", ".join(pairs))
+print(f"accuracy on 1,000 test digits shifted four pixels: {accuracy_on['shifted 4 px']:.3f}")
 
 # %% [markdown]
 # ## Exercises
@@ -640,8 +663,12 @@ checks.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_t
 # ### Exercise 3: no one-hot labels
 #
 # Train a classifier on the **integer** labels `y_train` (no `to_categorical`), with the loss
-# that reads them. Any architecture; it must reach 0.95 test accuracy. Pass the model, its
-# `History` and the integer test labels `y_test` to the check.
+# that reads them. Any hidden layers you like, but the network must output probabilities: its
+# last layer `Dense(10, activation="softmax")`, or `Dense(10)` followed by
+# `keras.layers.Activation("softmax")` (raw scores with `from_logits=True` do not pass the
+# check). The requirement: **at least 0.95 test accuracy**, with as many epochs as you like;
+# the check sets no epoch limit, and two epochs on all 60,000 images are enough. Pass
+# the model, its `History` and the integer test labels `y_test` to the check.
 
 # %% tags=["exercise"]
 sparse_model = None  # YOUR CODE HERE

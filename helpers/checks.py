@@ -738,11 +738,29 @@ def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | 
         return "no model yet (model is None): build, compile and fit a keras.Sequential model"
     if not isinstance(model, keras.Model):
         return f"expected a Keras model, got {type(model).__name__}"
-    last = model.layers[-1] if model.layers else None
+    layers = list(model.layers)
+    softmax_layer = (
+        len(layers) >= 2
+        and isinstance(layers[-1], keras.layers.Activation)
+        and getattr(layers[-1].activation, "__name__", "") == "softmax"
+    )
+    last = layers[-2] if softmax_layer else (layers[-1] if layers else None)
     if not isinstance(last, keras.layers.Dense) or last.units != num_classes:
-        return f"the last layer should be Dense({num_classes}), one unit per digit"
-    if getattr(last.activation, "__name__", "") != "softmax":
-        return "the last layer should turn scores into probabilities: activation='softmax'"
+        return (
+            f"the last layer should be Dense({num_classes}, activation='softmax'), one unit per "
+            "digit (or Dense(10) followed by keras.layers.Activation('softmax'))"
+        )
+    activation = getattr(last.activation, "__name__", "")
+    if softmax_layer and activation != "linear":
+        return (
+            f"the Dense({num_classes}) layer before Activation('softmax') should have no "
+            f"activation of its own, it has {activation!r}"
+        )
+    if not softmax_layer and activation != "softmax":
+        return (
+            "the last layer should turn scores into probabilities: activation='softmax' "
+            "(the check reads probabilities, so raw scores with from_logits=True do not pass)"
+        )
     if getattr(model, "optimizer", None) is None:
         return "the model is not compiled yet: call model.compile(...) and model.fit(...)"
     if (

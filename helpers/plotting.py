@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -229,8 +230,14 @@ def plot_probabilities(
     class_names: Sequence[str] | None = None,
     true_label: int | None = None,
     title: str | None = None,
+    ax: Axes | None = None,
 ) -> Figure:
-    """Bar chart of one prediction's class probabilities; the true class (if given) in green."""
+    """Bar chart of one prediction's class probabilities; the true class (if given) in green.
+
+    The predicted class is red (green if it is the true one). ``ax`` (optional): draw on these
+    Axes, e.g. one panel of a bigger figure, and return their figure; by default a new Figure
+    sized for the class names.
+    """
     probabilities = np.asarray(probabilities, dtype=float)
     if probabilities.ndim != 1:
         raise ValueError(
@@ -243,11 +250,16 @@ def plot_probabilities(
         raise ValueError(f"got {num_classes} probabilities but {len(names)} class names")
     if true_label is not None and not 0 <= true_label < num_classes:
         raise ValueError(f"true_label must be in 0..{num_classes - 1}, got {true_label}")
+    if ax is not None and not isinstance(ax, Axes):
+        raise ValueError(
+            f"ax must be matplotlib Axes (e.g. from fig.subplots()), got {type(ax).__name__}"
+        )
 
-    longest_name = max(len(name) for name in names)
-    bar_width = max(0.45, 0.085 * longest_name)  # inches per class: room for each class name
-    fig = Figure(figsize=(max(3.0, bar_width * num_classes + 1.0), 2.8), layout="constrained")
-    ax = fig.subplots()
+    if ax is None:
+        longest_name = max(len(name) for name in names)
+        bar_width = max(0.45, 0.085 * longest_name)  # inches per class: room for each name
+        fig = Figure(figsize=(max(3.0, bar_width * num_classes + 1.0), 2.8), layout="constrained")
+        ax = fig.subplots()
     colors = ["C0"] * num_classes
     predicted = int(np.argmax(probabilities))
     colors[predicted] = "C3"
@@ -258,7 +270,7 @@ def plot_probabilities(
     ax.set_ylim(0, 1)
     ax.set(xlabel="class", ylabel="probability")
     ax.set_title(title or f"predicted: {names[predicted]} ({probabilities[predicted]:.2f})")
-    return fig
+    return ax.figure
 
 
 def plot_confusion_matrix(

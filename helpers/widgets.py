@@ -9,7 +9,7 @@ and the figure in ``.figure``, so tests drive a widget headlessly by setting
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -18,6 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 
 from helpers import datasets, plotting
+
+if TYPE_CHECKING:  # for type hints only; keras is imported where a function needs it
+    import keras
 
 
 class LiveFigure(widgets.VBox):
@@ -625,17 +628,47 @@ def perturb_image(
     """Shift an image with pixel values in [0, 1], then add Gaussian noise of std ``noise``.
 
     The noise pattern depends only on ``seed`` (its size on ``noise``), so moving the noise
-    slider turns the same pattern up or down. The result is clipped to [0, 1].
+    slider turns the same pattern up or down. The result is clipped to [0, 1]. ``noise`` must
+    be in [0, 1] (more only saturates the clipped image); a shift must be smaller than the
+    image, ``|right| < width`` and ``|down| < height``, or nothing of the digit is left.
     """
-    if noise < 0:
-        raise ValueError(f"noise is a standard deviation and must be >= 0, got {noise}")
+    if not 0 <= noise <= 1:  # also rejects NaN
+        raise ValueError(
+            f"noise is a standard deviation in pixel units and must be in [0, 1], got {noise}"
+        )
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"perturb_image expects one image (height, width), got {image.shape}")
+    if image.size and (image.min() < 0 or image.max() > 1):
+        raise ValueError(
+            "perturb_image expects pixel values scaled to [0, 1], got values from "
+            f"{image.min()} to {image.max()}; divide bytes by 255 first (x / 255)"
+        )
+    height, width = image.shape
+    for name, shift, limit in (("right", right, width), ("down", down, height)):
+        if not -limit < shift < limit:  # also rejects NaN
+            raise ValueError(
+                f"shift {name}={shift} moves the whole image out of view; use a shift between "
+                f"{-(limit - 1)} and {limit - 1} pixels for an image of shape {image.shape}"
+            )
     shifted = transform_digit(image, shift_right=right, shift_down=down).astype(np.float32)
     pattern = np.random.default_rng(seed).standard_normal(shifted.shape).astype(np.float32)
     return np.clip(shifted + noise * pattern, 0.0, 1.0)
 
 
+def _require_keras_model(model: Any, who: str) -> None:
+    """Raise a clear ValueError unless ``model`` is a Keras model (it needs predict/call)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"{who} expects a trained Keras model (keras.Model, e.g. a keras.Sequential), "
+            f"got {type(model).__name__}"
+        )
+
+
 def classify_perturbed_digit(
-    model: Callable,
+    model: keras.Model,
     x: np.ndarray,
     y: np.ndarray,
     index: int,
@@ -650,6 +683,7 @@ def classify_perturbed_digit(
     ``image_shape`` is how to see one of them as an image. Returns the perturbed ``image``,
     the ``probabilities`` the model gives, the ``true`` and ``predicted`` labels and ``index``.
     """
+    _require_keras_model(model, "classify_perturbed_digit")
     if not 0 <= index < len(x):
         raise ValueError(f"index must be in 0..{len(x) - 1}, got {index}")
     image = np.asarray(x[index], dtype=np.float32).reshape(image_shape)
@@ -678,24 +712,18 @@ def draw_classified_digit(result: Mapping[str, Any]) -> Figure:
     ax_image.imshow(result["image"], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax_image.set_axis_off()
     ax_image.set_title(f"example #{result['index']}\ntrue label: {result['true']}")
-    probabilities = result["probabilities"]
-    colors = ["C0"] * len(probabilities)
-    colors[result["predicted"]] = "C3"
-    colors[result["true"]] = "C2"
-    ax_bars.bar(range(len(probabilities)), probabilities, color=colors)
-    ax_bars.set_xticks(range(len(probabilities)))
-    ax_bars.set_ylim(0, 1)
-    ax_bars.set(xlabel="class", ylabel="probability")
-    verdict_text = "right" if result["predicted"] == result["true"] else "wrong"
-    ax_bars.set_title(
-        f"predicted {result['predicted']} with probability "
-        f"{probabilities[result['predicted']]:.2f} ({verdict_text})"
+    probabilities, predicted = result["probabilities"], result["predicted"]
+    verdict_text = "right" if predicted == result["true"] else "wrong"
+    title = (
+        f"predicted {predicted} with probability {probabilities[predicted]:.2f} ({verdict_text})"
     )
-    return fig
+    return plotting.plot_probabilities(
+        probabilities, true_label=result["true"], title=title, ax=ax_bars
+    )
 
 
 def digit_explorer(
-    model: Callable,
+    model: keras.Model,
     x: np.ndarray,
     y: np.ndarray,
     image_shape: tuple[int, int] = (28, 28),
@@ -704,14 +732,12 @@ def digit_explorer(
     """Browse test digits (all, or only those the model gets wrong), add noise or shift them,
     and watch the model's probabilities change. Inference only: one model call per change.
 
-    ``model``: a trained Keras classifier; ``x``: examples in the shape it eats, values in
-    [0, 1]; ``y``: their integer labels.
+    ``model``: a trained Keras classifier (``keras.Model``); ``x``: examples in the shape it
+    eats, values in [0, 1]; ``y``: their integer labels. The shift sliders go up to
+    ``max_shift`` pixels each way, at most one pixel less than the image's size.
     """
     x, y = np.asarray(x), np.asarray(y)
-    if not callable(model):
-        raise ValueError(
-            f"digit_explorer expects a trained Keras model, got {type(model).__name__}"
-        )
+    _require_keras_model(model, "digit_explorer")
     if len(x) == 0 or len(x) != len(y) or y.ndim != 1:
         raise ValueError(
             "digit_explorer expects examples x and integer labels y of shape (n,) with the same "
@@ -719,6 +745,9 @@ def digit_explorer(
         )
     if int(np.prod(image_shape)) != int(np.prod(x.shape[1:])):
         raise ValueError(f"examples of shape {x.shape[1:]} cannot be shown as {image_shape}")
+    if not isinstance(max_shift, int | np.integer) or max_shift < 0:
+        raise ValueError(f"max_shift must be a whole number of pixels >= 0, got {max_shift!r}")
+    right_limit, down_limit = (min(int(max_shift), size - 1) for size in image_shape[::-1])
     predicted = np.argmax(model.predict(x, verbose=0), axis=1)
     chosen = {
         "all test examples": np.arange(len(x)),
@@ -729,9 +758,11 @@ def digit_explorer(
         "position": widgets.IntSlider(value=0, min=0, max=len(x) - 1, description="example"),
         "noise": widgets.FloatSlider(value=0.0, min=0, max=1, step=0.05, description="noise"),
         "right": widgets.IntSlider(
-            value=0, min=-max_shift, max=max_shift, description="shift right"
+            value=0, min=-right_limit, max=right_limit, description="shift right"
         ),
-        "down": widgets.IntSlider(value=0, min=-max_shift, max=max_shift, description="shift down"),
+        "down": widgets.IntSlider(
+            value=0, min=-down_limit, max=down_limit, description="shift down"
+        ),
     }
 
     def on_show(change: Any) -> None:  # the slider walks through the chosen list

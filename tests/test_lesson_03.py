@@ -9,8 +9,10 @@ import itertools
 import keras
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
 
-from helpers import checks, widgets
+from helpers import checks, plotting, widgets
 
 # ---------------------------------------------------------------- exercise checks
 
@@ -122,6 +124,40 @@ def test_sparse_labels_passes_integer_training(capsys):
     assert "Not yet" not in capsys.readouterr().out
 
 
+def with_softmax_layer(dense_activation=None):
+    """The hand-set classifier with a plain Dense(10) output, then Activation("softmax")."""
+    scores = classifier(output_activation=dense_activation)
+    return keras.Sequential(
+        [keras.Input(shape=(20,)), *scores.layers, keras.layers.Activation("softmax")]
+    )
+
+
+def test_checks_accept_a_separate_softmax_layer(capsys):
+    model = with_softmax_layer()
+    history = trained(model, loss="sparse_categorical_crossentropy")
+    assert checks.exercise_sparse_labels(model, history, X, Y) is True
+    model = with_softmax_layer()
+    assert checks.exercise_one_hidden_layer(model, trained(model), X, Y) is True
+    assert "Not yet" not in capsys.readouterr().out
+
+
+def test_checks_reject_logits_and_a_doubled_activation(capsys):
+    logits = classifier(output_activation=None)
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    assert checks.exercise_sparse_labels(logits, trained(logits, loss=loss), X, Y) is False
+    assert "from_logits" in capsys.readouterr().out
+    doubled = with_softmax_layer(dense_activation="relu")
+    history = trained(doubled, loss="sparse_categorical_crossentropy")
+    assert checks.exercise_sparse_labels(doubled, history, X, Y) is False
+    assert "no activation of its own" in capsys.readouterr().out
+    wrong_size = keras.Sequential(
+        [keras.Input(shape=(20,)), keras.layers.Dense(3), keras.layers.Activation("softmax")]
+    )
+    history = trained(wrong_size, loss="sparse_categorical_crossentropy", labels=Y % 3)
+    assert checks.exercise_sparse_labels(wrong_size, history, X, Y) is False
+    assert "Dense(10, activation='softmax')" in capsys.readouterr().out
+
+
 def test_sparse_labels_rejects_wrong_answers(capsys):
     def hint_for(model, history, y=Y):
         assert checks.exercise_sparse_labels(model, history, X, y) is False
@@ -164,10 +200,38 @@ def test_perturb_image_is_deterministic_and_stays_in_range():
     b = widgets.perturb_image(image, noise=0.3, seed=4)
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, widgets.perturb_image(image, noise=0.3, seed=5))
-    loud = widgets.perturb_image(image, noise=5.0, seed=4)
+    loud = widgets.perturb_image(image, noise=1.0, seed=4)
     assert loud.min() == 0.0 and loud.max() == 1.0
-    with pytest.raises(ValueError, match=">= 0"):
-        widgets.perturb_image(image, noise=-0.1)
+
+
+@pytest.mark.parametrize("noise", [-0.1, 1.5, float("nan")])
+def test_perturb_image_rejects_noise_outside_0_1(noise):
+    with pytest.raises(ValueError, match=r"noise .* must be in \[0, 1\]"):
+        widgets.perturb_image(np.full((6, 6), 0.5), noise=noise)
+
+
+@pytest.mark.parametrize(
+    "shift", [{"right": 6}, {"right": -6}, {"down": 9}, {"down": float("nan")}]
+)
+def test_perturb_image_rejects_shifts_out_of_view(shift):
+    with pytest.raises(ValueError, match=r"out of view; use a shift between -5 and 5"):
+        widgets.perturb_image(np.full((6, 6), 0.5), **shift)
+
+
+def test_perturb_image_accepts_the_largest_shift_and_rejects_a_batch():
+    image = np.zeros((6, 6))
+    image[:, 0] = 1.0
+    moved = widgets.perturb_image(image, right=5, down=-5)
+    assert moved.shape == (6, 6) and moved[0, 5] == 1.0 and moved.sum() == 1.0
+    with pytest.raises(ValueError, match=r"one image \(height, width\)"):
+        widgets.perturb_image(np.zeros((2, 6, 6)))
+
+
+def test_perturb_image_rejects_unscaled_pixels():
+    with pytest.raises(ValueError, match=r"scaled to \[0, 1\].*x / 255"):
+        widgets.perturb_image(np.full((4, 4), 255.0))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        widgets.perturb_image(np.full((4, 4), -0.5))
 
 
 def bar_images():
@@ -195,6 +259,8 @@ def test_classify_perturbed_digit_follows_the_shift():
     assert moved["image"][:, 5].sum() == 6 and moved["image"][:, 1].sum() == 0
     with pytest.raises(ValueError, match="index"):
         widgets.classify_perturbed_digit(model, x, y, 4, image_shape=(8, 8))
+    with pytest.raises(ValueError, match="Keras model"):  # a plain function has no .predict
+        widgets.classify_perturbed_digit(lambda batch: batch, x, y, 0, image_shape=(8, 8))
 
 
 def test_digit_explorer_responds_to_its_controls():
@@ -203,6 +269,10 @@ def test_digit_explorer_responds_to_its_controls():
     assert explorer.result["index"] == 0 and explorer.result["predicted"] == 0
     assert explorer.result["misclassified_count"] == 1
     assert len(explorer.figure.axes) == 2
+    bars = explorer.figure.axes[1]  # drawn by plotting.plot_probabilities: true class green
+    assert len(bars.patches) == 2 and bars.get_ylim() == (0, 1)
+    assert bars.patches[0].get_facecolor() == pytest.approx(to_rgba("C2"))
+    assert "(right)" in bars.get_title()
 
     explorer.controls["right"].value = 4
     assert explorer.result["predicted"] == 1
@@ -222,6 +292,18 @@ def test_digit_explorer_responds_to_its_controls():
     assert explorer.controls["position"].max == 3
 
 
+def test_digit_explorer_shift_sliders_stay_inside_the_image():
+    model, x, y = bar_images()
+    explorer = widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=20)
+    assert explorer.controls["right"].max == 7 and explorer.controls["down"].min == -7
+    explorer.controls["right"].value = 7  # the largest shift the slider allows still draws
+    assert explorer.result["image"].shape == (8, 8)
+    narrow = widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=3)
+    assert narrow.controls["right"].max == 3
+    with pytest.raises(ValueError, match="max_shift"):
+        widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=-1)
+
+
 def test_digit_explorer_rejects_bad_input():
     model, x, y = bar_images()
     with pytest.raises(ValueError, match="integer labels"):
@@ -230,6 +312,24 @@ def test_digit_explorer_rejects_bad_input():
         widgets.digit_explorer(model, x, y)  # 64 values are not a 28 x 28 image
     with pytest.raises(ValueError, match="Keras model"):
         widgets.digit_explorer("model", x, y, image_shape=(8, 8))
+
+
+# ---------------------------------------------------------------- plotting: bars on given axes
+
+
+def test_plot_probabilities_draws_on_given_axes():
+    fig = Figure()
+    left, right = fig.subplots(1, 2)
+    returned = plotting.plot_probabilities(np.array([0.1, 0.7, 0.2]), true_label=2, ax=right)
+    assert returned is fig
+    assert not left.patches and len(right.patches) == 3
+    colors = [patch.get_facecolor() for patch in right.patches]
+    assert colors == [pytest.approx(to_rgba(c)) for c in ("C0", "C3", "C2")]
+    assert right.get_title() == "predicted: 1 (0.70)" and right.get_ylim() == (0, 1)
+    plotting.plot_probabilities(np.ones(3) / 3, title="given title", ax=left)
+    assert left.get_title() == "given title"
+    with pytest.raises(ValueError, match="matplotlib Axes"):
+        plotting.plot_probabilities(np.ones(3) / 3, ax=fig)
 
 
 # ---------------------------------------------------------------- shared: figures in notebooks
