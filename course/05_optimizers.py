@@ -25,7 +25,7 @@
 #   initialization keep the signal alive through 20 layers of tanh, ReLU and GELU.
 #
 # **What you need**: lessons 00-04, above all lesson 02 (gradients by backpropagation) and
-# lesson 03 (MNIST networks in Keras). The lesson runs in about a minute on a laptop CPU.
+# lesson 03 (MNIST networks in Keras). The lesson runs in under two minutes on a laptop CPU.
 
 # %%
 import time
@@ -160,17 +160,17 @@ print(pd.DataFrame(table).rename_axis("batch size").round(4).to_string(na_rep="0
 # noisy (one example's gradient is further from the true gradient than the gradient is long)
 # that the loss jitters instead of settling. And one example per step wastes the vectorized
 # arithmetic of NumPy (and of GPUs): an epoch costs several times more than with batches of
-# 10. That ratio depends on the machine, so the cell below measures and prints it without
-# checking it.
+# 10. Timings depend on the machine and on what else it is doing (on a busy machine a single
+# multiplication can stall while NumPy waits for a free core), so the cell below records the
+# ratio of batch 1 to batch 10 for the benchmarks but does not check it: read the seconds in
+# the table above.
 
 # %%
 checks.expect_at_most("final loss: batch 100 / 5000", final_loss[100] / final_loss[GD_SAMPLES], 0.5)
 checks.expect_at_least("final loss: full batch (barely moved)", final_loss[GD_SAMPLES], 1.5)
 others = min(final_loss[b] for b in batch_sizes if b != 10)
 checks.expect_at_most("final loss: batch 10 / lowest other batch size", final_loss[10] / others, 1)
-time_ratio = seconds_per_epoch[1] / seconds_per_epoch[10]
-checks.record("seconds per epoch: batch 1 / batch 10", time_ratio)  # measured, not asserted
-print(f"seconds per epoch, batch 1 / batch 10: {time_ratio:.1f} (recorded, not checked)")
+checks.record("seconds per epoch: batch 1 / 10", seconds_per_epoch[1] / seconds_per_epoch[10])
 checks.expect_between("gradient error: batch 1 / batch 100", noise[1] / noise[100], 8, 12.5)
 checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 
@@ -256,11 +256,18 @@ checks.expect_at_most("saddle: loss - (-1/4) at step 160", saddle_loss[160] + 0.
 #
 # On Rosenbrock's banana, gradient descent quickly reaches the floor of the curved valley and
 # then crawls along it: the walls are steep, the floor is nearly flat, and the direction that
-# leads to the minimum is the gentle one, as in the straight valley above.
+# leads to the minimum is the gentle one, as in the straight valley above. In numbers: the
+# first 5 steps remove most of the loss above the minimum, the next 295 less than half of
+# what is left.
 
 # %%
-banana_path = {"GD, rate 0.05": widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)}
-plotting.plot_optimizer_paths(rosenbrock, banana_path, title="Rosenbrock's banana")
+banana_path = widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)
+plotting.plot_optimizer_paths(rosenbrock, {"GD, rate 0.05": banana_path}, title="The banana")
+
+# %%
+gap = [rosenbrock(point) - rosenbrock.minimum_value for point in banana_path]  # above the minimum
+checks.expect_at_most("banana: gap after 5 steps / at the start", gap[5] / gap[0], 0.25)
+checks.expect_at_least("banana: gap after 300 steps / after 5", gap[-1] / gap[5], 0.5)
 
 # %% [markdown]
 # ## 3. Eight descendants of gradient descent
@@ -549,8 +556,9 @@ checks.expect_at_least("Adam, float32 settings, vs ours: largest gap", adam_gap,
 # - the **saddle** with all nine: who escapes first? Then set the learning rate to 0.01;
 # - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97;
 # - Adagrad on any surface for 500 steps: its steps shrink for ever. Adadelta's first steps are
-#   tiny (about $\sqrt{\epsilon/(1-\rho)} \approx 0.0014$) and grow only as its own past
-#   steps grow.
+#   tiny and grow only as its own past steps grow: with $D_0 = 0$ the first step is
+#   $\sqrt{\epsilon}\,g/\sqrt{(1-\rho)g^2 + \epsilon} \approx \sqrt{\epsilon/(1-\rho)}
+#   \approx 0.0014$ per coordinate, whatever the gradient (unless it is tiny).
 
 # %%
 racers = {  # name: a function (learning_rate, momentum) -> a fresh step function
@@ -570,17 +578,20 @@ widgets.optimizer_race(racers)
 # Play with the race as you like: the check below does not read the widget, it reruns the
 # races with `widgets.race_optimizers` at fixed settings (valley, momentum 0.9, 200 steps). At
 # learning rate 0.05, Momentum gets within $10^{-6}$ of the minimum and Adam within $10^{-3}$,
-# while plain GD is still more than 0.1 above it. At 0.22, GD and Nesterov are the only two of
-# the nine that diverge.
+# while plain GD is still more than 0.1 above it. Just past each limit quoted above, exactly
+# the expected racers diverge: Nesterov alone at 0.14, GD and Nesterov at 0.22, and Momentum
+# joins them at 0.39. The adaptive methods never do: their steps do not grow with the
+# gradient.
 
 # %%
 gap = widgets.race_optimizers(racers, valley, 0.05, 0.9, 200)["final_gap"]  # the widget's start
 checks.expect_at_least("valley, rate 0.05: GD above the minimum", gap["GD"], 0.1)
 checks.expect_at_most("valley, rate 0.05: Momentum above the minimum", gap["Momentum"], 1e-6)
 checks.expect_at_most("valley, rate 0.05: Adam above the minimum", gap["Adam"], 1e-3)
-gap = widgets.race_optimizers(racers, valley, 0.22, 0.9, 200)["final_gap"]
-diverged = [name for name in racers if gap[name] == np.inf]
-checks.expect_equal("valley, rate 0.22: the racers that diverge", diverged, ["GD", "Nesterov"])
+diverging = {0.14: ["Nesterov"], 0.22: ["GD", "Nesterov"], 0.39: ["GD", "Momentum", "Nesterov"]}
+for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 0.38
+    gap = widgets.race_optimizers(racers, valley, rate, 0.9, 200)["final_gap"]
+    checks.expect_equal(f"rate {rate}: diverged", [n for n in racers if gap[n] == np.inf], expected)
 
 # %% [markdown]
 # ## 5. The Keras optimizers on MNIST
@@ -614,7 +625,7 @@ histories = {}
 for name, (_, keras_class, settings) in ORACLE.items():  # the same nine as in section 3 ...
     keras_settings = {k: v for k, v in settings.items() if k != "learning_rate"}  # ... Keras's rate
     histories[name] = train(mlp(), keras_class(**keras_settings))
-histories["Adadelta (lr 1.0)"] = train(mlp(), keras.optimizers.Adadelta(learning_rate=1.0))
+histories["Adadelta, lr 1"] = train(mlp(), keras.optimizers.Adadelta(learning_rate=1.0))
 
 # %%
 epochs = np.arange(1, RACE_EPOCHS + 1)
@@ -648,8 +659,7 @@ checks.expect_at_most("validation accuracy: Adadelta, Keras default", accuracy["
 leaders = min(accuracy[name] for name in ["RMSprop", "Adam", "Nadam", "AMSGrad"])
 runner_up = max(accuracy["Momentum"], accuracy["Nesterov"])
 checks.expect_at_least("accuracy: lowest leader - Momentum/Nesterov", leaders - runner_up, 0.01)
-paper = accuracy["Adadelta (lr 1.0)"]
-checks.expect_at_most("accuracy: lowest leader - Adadelta (lr 1.0)", leaders - paper, 0.01)
+checks.expect_at_most("lowest leader - Adadelta, lr 1", leaders - accuracy["Adadelta, lr 1"], 0.01)
 
 # %% [markdown]
 # ## 6. The learning rate
@@ -675,9 +685,8 @@ rate_optimizers = {
     "1e-2, constant": keras.optimizers.Adam(1e-2),
     "1e-2, cosine decay": keras.optimizers.Adam(cosine),
 }
-rate_histories = {"1e-3 (default)": histories["Adam"]}
-for name, optimizer in rate_optimizers.items():
-    rate_histories[name] = train(mlp(), optimizer)
+rate_histories = {"1e-3 (default)": histories["Adam"]}  # from the race above
+rate_histories |= {name: train(mlp(), optimizer) for name, optimizer in rate_optimizers.items()}
 loss_curves = {name: (epochs, h["loss"]) for name, h in rate_histories.items()}
 plotting.plot_curves(loss_curves, "epoch", "training loss (log)", "Adam, five rates", log_y=True)
 
@@ -737,16 +746,18 @@ checks.expect_at_most("all-0.001 start: largest gap between hidden units", unit_
 # ### Too small, too large, just right: Glorot and He
 #
 # Random weights break the symmetry, but their *scale* matters in a deep network. A unit adds
-# up $n_\text{in}$ inputs times weights, so the variance of its input is about $n_\text{in}$
-# times the weights' variance times its inputs' variance. Weights too small, and the signal
-# shrinks by the same factor at every layer; too large, and it grows (ReLU) or saturates
-# (tanh). The cure is to make that factor 1:
+# up $n_\text{in}$ inputs times weights ($n_\text{in}$ is the layer's *fan-in*). With
+# independent zero-mean weights, the variance of that sum is $n_\text{in}$ times the weights'
+# variance times the mean square of the inputs. Weights too small, and the signal shrinks by
+# the same factor at every layer; too large, and it grows (ReLU) or saturates (tanh). The cure
+# is to make that factor 1:
 #
 # - **Glorot (Xavier)**: variance $2/(n_\text{in} + n_\text{out})$, a compromise between the
 #   forward signal and the backward gradient, derived for tanh-like units; Keras's default
 #   (`glorot_uniform`).
-# - **He (Kaiming)**: variance $2/n_\text{in}$. ReLU zeroes half of its inputs, which halves the
-#   signal's power, so He doubles the variance to compensate (`he_normal`, `he_uniform`).
+# - **He (Kaiming)**: variance $2/n_\text{in}$, for ReLU. ReLU sets the negative half of its
+#   (symmetric) inputs to zero, so the mean square of its outputs is half the variance of its
+#   inputs; He doubles the weights' variance to make up for it (`he_normal`, `he_uniform`).
 #
 # We build 20-layer networks of 64 units with tanh, ReLU and GELU (lesson 01), and measure
 # the spread of each layer's outputs (their standard deviation over 512 digits, averaged over
@@ -787,9 +798,12 @@ checks.expect_between("tanh, Glorot: spread layer 20 / 1", ratio["tanh", "Glorot
 # With tiny weights the signal dies within a few layers (for all three activations); with
 # standard normal weights ReLU outputs explode by more than ten orders of magnitude and tanh
 # units are pinned at $\pm1$, where their derivative is zero. Glorot suits tanh (the spread
-# decays only slowly); with ReLU it loses half the signal's power per layer, a factor of 2,000
-# to 4,000 in spread over 20 layers (it depends on the random weights). He keeps the ReLU
-# signal within the same order of magnitude over all 20 layers.
+# decays only slowly). With 64 units in and out, Glorot's variance is $1/64$, half of He's, so
+# with ReLU the signal loses half its power at every layer: over the 19 steps from layer 1 to
+# layer 20 that alone is a factor $2^{19/2} \approx 700$ in spread, and the measured spread
+# falls by more than 1,000, because deep ReLU layers also make the outputs of different digits
+# more alike, and the spread is measured across digits. He keeps the ReLU signal between 0.15
+# and 2 times its size in layer 1 all the way.
 #
 # GELU is a harder case. Lesson 01 saw its 10-layer networks fail to learn with Keras's default
 # (Glorot) weights. Near zero GELU behaves like $z/2$, so it keeps only a quarter of the
@@ -807,10 +821,11 @@ checks.expect_between("gelu, He: spread layer 10 / 1", ratio["gelu", "He"][9], 0
 checks.expect_at_most("gelu, He: spread layer 20 / 1", ratio["gelu", "He"][-1], 0.01)
 
 # %% [markdown]
-# After 10 layers, GELU's spread is about $0.5^9 \approx 0.002$ of layer 1's with Glorot and
-# about $0.71^9 \approx 0.05$ with He; after 20 layers, about $2 \cdot 10^{-6}$ against
-# $0.002$. He's advantage grows with depth, but so does the fading. (Far from zero GELU
-# behaves like ReLU, which is why its curves with large weights look like ReLU's.) Lesson 01
+# From layer 1 to layer 10 are 9 steps, so the rule predicts a spread of $0.5^9 \approx 0.002$
+# of layer 1's with Glorot and $0.71^9 \approx 0.05$ with He; the checks above measured spreads
+# close to those. He's advantage grows with depth, but so does the fading: after 20 layers
+# even He's spread is below 1% of layer 1's. (Far from zero GELU behaves like ReLU, which is
+# why its curves with large weights look like ReLU's.) Lesson 01
 # showed what a fading signal does to training. Lesson 06 adds a remedy that works for any
 # activation, batch normalization, which rescales the signal at every layer during training;
 # transformers, which use GELU, always come with normalization layers.
