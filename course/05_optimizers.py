@@ -284,9 +284,9 @@ checks.expect_at_least("banana: gap after 300 steps / after 5", gap[-1] / gap[5]
 # %% [markdown]
 # ### Momentum and Nesterov (Keras: `SGD(momentum=..., nesterov=...)`)
 #
-# **Momentum** treats $\theta$ as a heavy ball: a velocity accumulates the gradients with decay
-# $\gamma$ (typically 0.9), so the step can reach $1/(1-\gamma) = 10$ times the plain one along a
-# steady slope. Textbook form: $v_t = \gamma v_{t-1} + \alpha g$, $\theta \leftarrow \theta - v_t$.
+# **Momentum** (Polyak's *heavy-ball* method) keeps a velocity that accumulates the gradients
+# with decay $\gamma$ (typically 0.9), so the step can reach $1/(1-\gamma) = 10$ times the plain
+# one along a steady slope. Textbook form: $v_t = \gamma v_{t-1} + \alpha g$, $\theta \leftarrow \theta - v_t$.
 # Keras stores the velocity with the opposite sign, $m_t = \gamma m_{t-1} - \alpha g$,
 # $\theta \leftarrow \theta + m_t$: the same numbers, $m = -v$.
 #
@@ -816,7 +816,7 @@ checks.expect_between("tanh, Glorot: spread layer 20 / 1", ratio["tanh", "Glorot
 plotting.plot_curves(curves["gelu"], "hidden layer", "spread (log)", "20 GELU layers", log_y=True)
 
 # %%
-checks.expect_at_most("gelu, Glorot: spread layer 10 / 1", ratio["gelu", "Glorot"][9], 0.01)
+checks.expect_between("gelu, Glorot: spread layer 10 / 1", ratio["gelu", "Glorot"][9], 7e-4, 7e-3)
 checks.expect_between("gelu, He: spread layer 10 / 1", ratio["gelu", "He"][9], 0.02, 0.2)
 checks.expect_at_most("gelu, He: spread layer 20 / 1", ratio["gelu", "He"][-1], 0.01)
 
