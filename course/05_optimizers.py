@@ -21,11 +21,11 @@
 # - a race of optimizers on the loss surfaces that you control;
 # - all these optimizers training the same network on MNIST; a learning rate too small, too
 #   large, and one that changes during training;
-# - weight initialisation: why all-zero weights cannot learn, and how Glorot and He
-#   initialisation keep the signal alive through 20 layers.
+# - weight initialization: why all-zero weights cannot learn, and how far Glorot and He
+#   initialization keep the signal alive through 20 layers of tanh, ReLU and GELU.
 #
 # **What you need**: lessons 00-04, above all lesson 02 (gradients by backpropagation) and
-# lesson 03 (MNIST networks in Keras). The lesson runs in about a minute on a laptop CPU.
+# lesson 03 (MNIST networks in Keras). The lesson runs in under two minutes on a laptop CPU.
 
 # %%
 import time
@@ -45,11 +45,12 @@ GD_SAMPLES = 5_000  # digits for the batch / mini-batch / stochastic comparison 
 GD_EPOCHS = 5  # epochs for each batch size in that comparison
 RACE_SAMPLES = 20_000  # training digits for the Keras optimizer race and the learning rates
 RACE_EPOCHS = 5  # epochs for each optimizer in the race
+BATCH_SIZE = 128  # mini-batch size of every Keras run
 
 # %% [markdown]
 # ## 1. Gradient descent, three ways
 #
-# Training minimises a loss that is an average over the $N$ training examples,
+# Training minimizes a loss that is an average over the $N$ training examples,
 # $J(\theta) = \frac{1}{N}\sum_{i=1}^{N} L_i(\theta)$, where $\theta$ stands for all the weights.
 # Gradient descent repeats one step: move the weights a little against the gradient,
 #
@@ -60,9 +61,9 @@ RACE_EPOCHS = 5  # epochs for each optimizer in the race
 #
 # | variant | gradient from | steps per epoch | character |
 # |---|---|---|---|
-# | batch GD | all $N$ examples | 1 | exact gradient, but one step per pass over the data; cannot learn from new data on the fly |
-# | stochastic GD (SGD) | one example $i$ | $N$ | many cheap, very noisy steps; can learn online; the noise can shake it out of poor spots, and out of good ones |
-# | mini-batch GD | $n$ examples (typically 32-256) | $N/n$ | the compromise everyone uses: less noise, and vectorised arithmetic makes a batch almost as fast as one example |
+# | batch GD | all $N$ examples | 1 | the true gradient, but a whole pass over the data buys a single step, and each example added later means a new pass over all of them |
+# | stochastic GD (SGD) | one example $i$ | $N$ | cheap steps in large numbers, each pointing somewhere near downhill; it can update as examples arrive; its jitter helps it leave a poor region and hinders it from settling in a good one |
+# | mini-batch GD | $n$ examples (typically 32-256) | $N/n$ | the usual choice: the jitter shrinks as $n$ grows, and vectorized arithmetic makes a batch of 100 cost little more than one example |
 #
 # Keras's `fit(batch_size=...)` is mini-batch gradient descent; `batch_size=1` makes it
 # stochastic and `batch_size=len(x)` makes it batch gradient descent. In practice the name
@@ -100,13 +101,12 @@ def gradient_descent(batch_size, learning_rate=0.1, epochs=GD_EPOCHS):
     curve, durations = [loss_and_gradients(weights, bias, x_gd, targets_gd)[0]], []
     for _ in range(epochs):
         order = rng.permutation(GD_SAMPLES)  # a new shuffle every epoch
-        for step in range(steps):
+        for step, batch in enumerate(np.array_split(order, steps)):
             start = time.perf_counter()
-            batch = order[step * batch_size : (step + 1) * batch_size]
             _, grad_w, grad_b = loss_and_gradients(weights, bias, x_gd[batch], targets_gd[batch])
             weights, bias = weights - learning_rate * grad_w, bias - learning_rate * grad_b
             durations.append(time.perf_counter() - start)
-            if (step + 1) % max(1, steps // 20) == 0:  # up to 20 times per epoch
+            if (step + 1) % max(1, steps // 20) == 0:  # 20-25 times per epoch, or once
                 curve.append(loss_and_gradients(weights, bias, x_gd, targets_gd)[0])  # all digits
     return np.array(curve), np.median(durations) * steps, (weights, bias)  # s per epoch
 
@@ -121,8 +121,7 @@ def gradient_descent(batch_size, learning_rate=0.1, epochs=GD_EPOCHS):
 # %%
 batch_sizes = [1, 10, 100, GD_SAMPLES]
 runs = {batch_size: gradient_descent(batch_size) for batch_size in batch_sizes}
-curves = {f"batch size {b}": run[0] for b, run in runs.items()}  # recorded losses
-curves = {name: (np.linspace(0, GD_EPOCHS, len(loss)), loss) for name, loss in curves.items()}
+curves = {f"batch size {b}": (np.linspace(0, GD_EPOCHS, len(r[0])), r[0]) for b, r in runs.items()}
 plotting.plot_curves(curves, "epoch", "loss on all the training digits", "Progress per epoch")
 
 # %% [markdown]
@@ -132,66 +131,74 @@ plotting.plot_curves(curves, "epoch", "loss on all the training digits", "Progre
 # weights reached by the batch-size-100 run: for 300 random batches of each size, the
 # distance between the batch gradient and the full one, relative to the full gradient's size.
 # Statistics predicts that the error shrinks like $1/\sqrt{n}$: a 100 times larger batch has
-# a 10 times smaller error, for 100 times the arithmetic. (A batch of all 5,000 has none.)
+# a 10 times smaller error, for 100 times the arithmetic. A batch of all 5,000 digits *is* the
+# full gradient: its error is 0 by definition, not measured, and the table says so.
 
 # %%
 weights, bias = runs[100][2]
 full_gradient = loss_and_gradients(weights, bias, x_gd, targets_gd)[1]
 rng = np.random.default_rng(SEED)
-noise = {GD_SAMPLES: 0.0}  # a batch of all the digits gives the full gradient itself
-for batch_size in batch_sizes[:-1]:
-    errors = []
-    for _ in range(300):
-        batch = rng.choice(GD_SAMPLES, size=batch_size, replace=False)
-        grad_w = loss_and_gradients(weights, bias, x_gd[batch], targets_gd[batch])[1]
-        errors.append(np.sum((grad_w - full_gradient) ** 2) / np.sum(full_gradient**2))
-    noise[batch_size] = np.sqrt(np.mean(errors))  # root-mean-square relative error
+
+
+def squared_error(batch_size):  # of one random batch's gradient, relative to the full one's
+    batch = rng.choice(GD_SAMPLES, size=batch_size, replace=False)
+    grad_w = loss_and_gradients(weights, bias, x_gd[batch], targets_gd[batch])[1]
+    return np.sum((grad_w - full_gradient) ** 2) / np.sum(full_gradient**2)
+
+
+# root-mean-square relative error over 300 batches, for the three smaller batch sizes
+noise = {b: np.sqrt(np.mean([squared_error(b) for _ in range(300)])) for b in batch_sizes[:-1]}
 final_loss = {b: run[0][-1] for b, run in runs.items()}
 seconds_per_epoch = {b: run[1] for b, run in runs.items()}
 table = {"final loss": final_loss, "seconds per epoch": seconds_per_epoch, "gradient error": noise}
-print(pd.DataFrame(table).rename_axis("batch size").round(4).to_string())
+print(pd.DataFrame(table).rename_axis("batch size").round(4).to_string(na_rep="0 (exact)"))
 
 # %% [markdown]
-# Per epoch, more steps mean more progress: batch gradient descent took five careful steps and
-# is still not far below its starting loss ($\ln 10 \approx 2.30$), while mini-batches of 10
-# finished lowest. Single examples took the most steps, but their steps are so noisy (one
-# example's gradient is further from the true gradient than the gradient is long) that the
-# loss jitters instead of settling. And one example per step wastes the vectorised arithmetic
-# of NumPy (and of GPUs): an epoch costs several times more than with batches of 10 or 100.
+# Per epoch, more steps mean more progress, up to a point: batch gradient descent took five
+# careful steps and is still not far below its starting loss ($\ln 10 \approx 2.30$), and
+# mini-batches of 10 finished lowest. Single examples took the most steps, but each step is so
+# noisy (one example's gradient is further from the true gradient than the gradient is long)
+# that the loss jitters instead of settling. And one example per step wastes the vectorized
+# arithmetic of NumPy (and of GPUs): an epoch costs several times more than with batches of
+# 10. Timings depend on the machine and on what else it is doing (on a busy machine a single
+# multiplication can stall while NumPy waits for a free core), so the cell below records the
+# ratio of batch 1 to batch 10 for the benchmarks but does not check it: read the seconds in
+# the table above.
 
 # %%
-full_batch_loss = final_loss[GD_SAMPLES]
-checks.expect_at_most("final loss: batch 100 / full batch", final_loss[100] / full_batch_loss, 0.5)
-checks.expect_at_least("final loss: full batch (barely moved)", full_batch_loss, 1.5)
-time_ratio = seconds_per_epoch[1] / seconds_per_epoch[10]
-checks.expect_at_least("seconds per epoch: batch 1 / batch 10", time_ratio, 3)
+checks.expect_at_most("final loss: batch 100 / 5000", final_loss[100] / final_loss[GD_SAMPLES], 0.5)
+checks.expect_at_least("final loss: full batch (barely moved)", final_loss[GD_SAMPLES], 1.5)
+others = min(final_loss[b] for b in batch_sizes if b != 10)
+checks.expect_at_most("final loss: batch 10 / lowest other batch size", final_loss[10] / others, 1)
+checks.record("seconds per epoch: batch 1 / 10", seconds_per_epoch[1] / seconds_per_epoch[10])
 checks.expect_between("gradient error: batch 1 / batch 100", noise[1] / noise[100], 8, 12.5)
 checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 
 # %% [markdown]
 # ## 2. Why plain gradient descent struggles
 #
-# Even with exact gradients, the rule $\theta \leftarrow \theta - \alpha\nabla J$ has three
-# weaknesses, all visible with only two parameters:
+# Exact gradients do not make the rule $\theta \leftarrow \theta - \alpha\nabla J$ fast. Two
+# parameters are enough to see why, and with two we can draw every step on a map of the loss.
+# `datasets.loss_surface` gives three test surfaces, each built to show one difficulty:
 #
-# - **Ravines.** Where the loss curves steeply in one direction and gently in another, the
-#   learning rate must be small enough for the steep direction (for a quadratic with curvature
-#   $\lambda$ along it, $\alpha < 2/\lambda$, or the steps overshoot and grow), and then the
-#   gentle direction advances by only a fraction $\alpha\lambda_\text{gentle}$ of its
-#   remaining distance per step.
-# - **Saddle points.** Where the gradient is almost zero but the point is no minimum (downhill in
-#   some directions, uphill in others), steps become tiny and training stalls. In networks with
-#   millions of weights, saddles are far more common than bad local minima.
-# - **One learning rate for all parameters.** Weights whose gradients are large and weights
-#   whose gradients are small (rare input features, different layers) get the same $\alpha$.
-#   (And the loss of a network is not convex, so where it ends up depends on where it starts.)
+# | surface | formula | what it shows |
+# |---|---|---|
+# | **valley** | $(0.1x^2 + 10y^2)/2$ | curvatures that differ 100-fold: one learning rate cannot suit both directions |
+# | **saddle** | $x^2/2 + y^4/4 - y^2/2$ | a flat point that is no minimum (a saddle at the origin, between two minima at $y = \pm 1$) |
+# | **Rosenbrock's banana** | $\big((1-x)^2 + 100(y-x^2)^2\big)/50$ | a long, curved, nearly flat valley floor leading to the minimum at $(1, 1)$ |
 #
-# `datasets.loss_surface` gives three test surfaces: an elongated **valley**
-# $(0.1x^2 + 10y^2)/2$ whose curvatures differ 100-fold, **Rosenbrock's banana**
-# $\big((1-x)^2 + 100(y-x^2)^2\big)/50$ with a long curved valley towards the minimum at
-# $(1, 1)$, and a **saddle** $x^2/2 + y^4/4 - y^2/2$ with a saddle point at the origin between
-# two minima. In code, an optimizer is a function `step(theta, gradient)` that returns the next
-# point; `widgets.optimizer_path` runs one for a number of steps and returns the points visited.
+# In code, an optimizer is a function `step(theta, gradient)` that returns the next point;
+# `widgets.optimizer_path` runs one for a number of steps and returns the points visited.
+#
+# ### The valley: one learning rate for two curvatures
+#
+# Exercise 3 of lesson 02 found, for a single weight, that gradient descent settles only when
+# the learning rate is below $2/C''$, two over the curvature at the minimum. With several
+# parameters each direction has its own curvature, and the steepest one sets the limit, because
+# a step that overshoots there grows with every step. For a quadratic bowl
+# $\tfrac12\theta^\top A\theta$ the curvatures are the **eigenvalues of $A$** (the curvature
+# along each eigenvector, the bowl's principal axes); the valley's $A$ is diagonal, so its
+# curvatures are 0.1 along $x$ and 10 along $y$, and the limit is $\alpha < 2/10 = 0.2$.
 
 # %%
 valley, rosenbrock, saddle = (datasets.loss_surface(name) for name in datasets.LOSS_SURFACES)
@@ -206,38 +213,61 @@ valley_paths = {f"GD, rate {r}": widgets.optimizer_path(plain_gd(r), valley, 200
 plotting.plot_optimizer_paths(valley, valley_paths, title="The valley: curvatures 10 and 0.1")
 
 # %% [markdown]
-# The steep direction ($y$, curvature 10) sets the limit $\alpha < 2/10 = 0.2$: at 0.21 the
-# steps overshoot more each time and the run diverges. At 0.19, just under the limit, $y$
-# zig-zags across the valley while $x$ creeps along it. At 0.05 there is no zig-zag, but after
-# 200 steps $x$ has covered only two thirds of its way ($0.995^{200} \approx 0.37$ of the
-# distance is left) while $y$ reached its minimum long ago: one learning rate cannot suit both.
+# At 0.21, just over the limit, the steps in $y$ overshoot more each time and the run
+# diverges. At 0.19, just under it, $y$ zig-zags across the valley while $x$ creeps along it.
+# At 0.05 there is no zig-zag: each step halves $y$, which reached its minimum long ago, but
+# each step also takes only $\alpha \cdot 0.1 = 0.5\%$ off $x$, so after 200 steps
+# $0.995^{200} \approx 0.37$ of $x$'s distance is still left. The gentle direction crawls
+# because the steep one caps the learning rate: with one $\alpha$ for all parameters, the
+# worst-curved parameter decides the pace of the rest.
 
 # %%
 x_end, y_end = valley_paths["GD, rate 0.05"][-1]
-checks.expect_at_least("valley, rate 0.05: |x| / |y| after 200 steps", abs(x_end / y_end), 1e6)
+checks.expect_close("valley, rate 0.05: x after 200 steps", x_end, -4.5 * 0.995**200, rtol=1e-9)
+checks.expect_at_most("valley, rate 0.05: |y| after 200 steps", abs(y_end), 1e-12)
 loss_at_019 = valley(valley_paths["GD, rate 0.19"][-1])  # after 200 steps
 loss_at_021 = valley(valley_paths["GD, rate 0.21"][100])  # after 100 steps
 checks.expect_at_most("valley, rate 0.19: loss after 200 steps", loss_at_019, 0.01)
 checks.expect_at_least("valley, rate 0.21: loss after 100 steps", loss_at_021, 1e6)
 
 # %% [markdown]
-# On the saddle surface, the start lies almost on the ridge ($y = 0.001$). Plain gradient
-# descent first slides down to the saddle point and then needs many steps to notice that the
-# ground falls away sideways: near $y = 0$ the slope in $y$ is about $-y$, so $y$ grows only by
-# a factor $1 + \alpha$ per step. The loss curve shows the signature of a saddle: a long
-# plateau where the loss barely changes, then a sudden drop.
+# ### The saddle: a plateau, then a drop
+#
+# At a saddle point the gradient is zero, but the ground falls away in some directions. On the
+# saddle surface the start lies almost on the ridge ($y = 0.001$), so plain gradient descent
+# first slides down to the saddle point, where the slope in every direction is nearly zero.
+# Near $y = 0$ the slope in $y$ is about $-y$, so $y$ grows only by a factor $1 + \alpha$ per
+# step, and the loss sits for dozens of steps near the saddle's value 0 before it finally
+# drops to a minimum ($-1/4$). Which minimum depends on which side of the ridge the start
+# lies: the loss is not convex. Networks have millions of weights, and the flat points they
+# meet are far more often saddles like this one than poor local minima.
 
 # %%
-saddle_path = {"GD, rate 0.05": widgets.optimizer_path(plain_gd(0.05), saddle, 300)}
-plotting.plot_optimizer_paths(saddle, saddle_path, title="The saddle: a plateau, then a drop")
+saddle_path = widgets.optimizer_path(plain_gd(0.05), saddle, 300)
+plotting.plot_optimizer_paths(saddle, {"GD, rate 0.05": saddle_path}, title="The saddle")
+
+# %%
+saddle_loss = np.array([saddle(point) for point in saddle_path])  # 0 at the saddle point
+checks.expect_at_most("saddle: |loss|, steps 60-99", np.abs(saddle_loss[60:100]).max(), 0.01)
+checks.expect_at_most("saddle: loss - (-1/4) at step 160", saddle_loss[160] + 0.25, 0.01)
 
 # %% [markdown]
-# On the banana, gradient descent quickly reaches the floor of the curved valley and then
-# crawls along it: the direction that leads to the minimum is the gentle one.
+# ### The banana: a curved valley floor
+#
+# On Rosenbrock's banana, gradient descent quickly reaches the floor of the curved valley and
+# then crawls along it: the walls are steep, the floor is nearly flat, and the direction that
+# leads to the minimum is the gentle one, as in the straight valley above. In numbers: the
+# first 5 steps remove most of the loss above the minimum, the next 295 less than half of
+# what is left.
 
 # %%
-banana_path = {"GD, rate 0.05": widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)}
-plotting.plot_optimizer_paths(rosenbrock, banana_path, title="Rosenbrock's banana")
+banana_path = widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)
+plotting.plot_optimizer_paths(rosenbrock, {"GD, rate 0.05": banana_path}, title="The banana")
+
+# %%
+gap = [rosenbrock(point) - rosenbrock.minimum_value for point in banana_path]  # above the minimum
+checks.expect_at_most("banana: gap after 5 steps / at the start", gap[5] / gap[0], 0.25)
+checks.expect_at_least("banana: gap after 300 steps / after 5", gap[-1] / gap[5], 0.5)
 
 # %% [markdown]
 # ## 3. Eight descendants of gradient descent
@@ -254,17 +284,19 @@ plotting.plot_optimizer_paths(rosenbrock, banana_path, title="Rosenbrock's banan
 # %% [markdown]
 # ### Momentum and Nesterov (Keras: `SGD(momentum=..., nesterov=...)`)
 #
-# **Momentum** treats $\theta$ as a heavy ball: a velocity accumulates the gradients with decay
-# $\gamma$ (typically 0.9), so the step can reach $1/(1-\gamma) = 10$ times the plain one along a
-# steady slope. Textbook form: $v_t = \gamma v_{t-1} + \alpha g$, $\theta \leftarrow \theta - v_t$.
+# **Momentum** (Polyak's *heavy-ball* method) keeps a velocity that accumulates the gradients
+# with decay $\gamma$ (typically 0.9), so the step can reach $1/(1-\gamma) = 10$ times the plain
+# one along a steady slope. Textbook form: $v_t = \gamma v_{t-1} + \alpha g$, $\theta \leftarrow \theta - v_t$.
 # Keras stores the velocity with the opposite sign, $m_t = \gamma m_{t-1} - \alpha g$,
 # $\theta \leftarrow \theta + m_t$: the same numbers, $m = -v$.
 #
-# **Nesterov's accelerated gradient** (NAG) puts a brake on the ball: it takes the gradient
-# where the momentum is about to carry it, $v_t = \gamma v_{t-1} + \alpha\nabla J(\theta -
-# \gamma v_{t-1})$, so it slows down before an uphill stretch. That needs a gradient at a
-# second point. Keras uses an equivalent rewriting that needs only $g$ at the stored point:
-# $m_t = \gamma m_{t-1} - \alpha g$, $\theta \leftarrow \theta + \gamma m_t - \alpha g$. Why
+# **Nesterov's accelerated gradient** (NAG) evaluates the gradient not at the current weights
+# but at the point the momentum is about to carry them to, $v_t = \gamma v_{t-1} +
+# \alpha\nabla J(\theta - \gamma v_{t-1})$. When that point lies past the bottom, its gradient
+# already points back, and the correction starts one step earlier than with plain momentum, so
+# swings die out sooner. Taken literally, that needs a gradient at a second point. Keras uses
+# an equivalent rewriting that needs only $g$ at the stored point: $m_t = \gamma m_{t-1} -
+# \alpha g$, $\theta \leftarrow \theta + \gamma m_t - \alpha g$. Why
 # equivalent: write the textbook rule for the look-ahead point $\phi = \theta - \gamma v$ and
 # $m = -v$; it becomes $\phi_t = \phi_{t-1} + \gamma m_t - \alpha\nabla J(\phi_{t-1})$, Keras's
 # rule. So the weights Keras stores are the textbook's look-ahead points, and the gradient is
@@ -363,9 +395,10 @@ def adadelta(learning_rate=0.001, rho=0.95, epsilon=1e-7):
 # $v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2$ (the *second moment*). Both start at zero, so early
 # on they are too small; dividing by $1 - \beta^t$ corrects that *bias*:
 # $\hat m_t = m_t/(1-\beta_1^t)$, $\hat v_t = v_t/(1-\beta_2^t)$, and the textbook step is
-# $\theta \leftarrow \theta - \alpha\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$. Like a heavy ball
-# with friction, each step is roughly $\alpha$ long whatever the gradient's scale. Keras folds
-# both corrections into the step size,
+# $\theta \leftarrow \theta - \alpha\,\hat m_t/(\sqrt{\hat v_t} + \epsilon)$. The ratio
+# $\hat m_t/\sqrt{\hat v_t}$ does not depend on the gradient's scale, so each coordinate moves
+# by roughly $\alpha$ per step, whether its gradients are large or tiny. Keras folds both
+# corrections into the step size,
 #
 # $$ \alpha_t = \alpha\,\frac{\sqrt{1-\beta_2^t}}{1-\beta_1^t}, \qquad
 #    \theta \leftarrow \theta - \alpha_t\,\frac{m_t}{\sqrt{v_t} + \epsilon}, $$
@@ -400,18 +433,23 @@ def adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=Fa
 # %% [markdown]
 # ### Nadam (Keras: `Nadam`)
 #
-# **Nadam** is Adam with Nesterov's look-ahead: in the step it uses the momentum it is about to
-# have, $\beta_1\hat m_t$, plus the fresh gradient's share, $(1-\beta_1)\, g/(1-\beta_1^t)$:
-# $\theta \leftarrow \theta - \alpha\big(\beta_1 \hat m_t + (1-\beta_1)g/(1-\beta_1^t)\big)
-# /(\sqrt{\hat v_t} + \epsilon)$. Dozat's original, which Keras follows, also warms the
-# momentum up: $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t})$ replaces $\beta_1$, and the bias
-# correction uses the product $\prod_{i \le t}\mu_i$ instead of $\beta_1^t$:
+# **Nadam** (Dozat, 2016) is Adam with Nesterov's look-ahead. Its moments are Adam's,
+# $m_t = \beta_1 m_{t-1} + (1-\beta_1) g$ and $v_t = \beta_2 v_{t-1} + (1-\beta_2) g^2$; only the
+# step differs: it uses the momentum about to be applied, $\beta_1\hat m_t$, plus the fresh
+# gradient's share, $(1-\beta_1)\, g/(1-\beta_1^t)$, in place of $\hat m_t$. Dozat also lets
+# the momentum weight grow over the first steps, from $\beta_1/2$ towards $\beta_1$, along a
+# schedule $\mu_t$. $\mu$ does not change how $m$ is updated (that still uses $\beta_1$): it
+# appears only in the two weights of the step and in their bias correction, a product
+# $\prod_{i \le t}\mu_i$ in place of $\beta_1^t$:
 #
 # $$ \hat m_t = \frac{\mu_{t+1}\, m_t}{1 - \prod_{i\le t+1}\mu_i}
 #    + \frac{(1-\mu_t)\, g}{1 - \prod_{i\le t}\mu_i}, \qquad
 #    \theta \leftarrow \theta - \alpha\,\frac{\hat m_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}. $$
 #
-# (Keras 2 used $0.96^{t/250}$, a warm-up 250 times slower; Keras 3 uses $0.96^t$.)
+# Dozat's schedule, also used by Keras 2 and by PyTorch (`momentum_decay=0.004`), is
+# $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t/250})$: $\mu$ comes within 1% of $\beta_1$ only after
+# about 24,000 steps. Keras 3 departs from it and uses $\mu_t = \beta_1(1 - \tfrac12\,
+# 0.96^{t})$, 250 times faster: within 1% after about 100 steps. Our code follows Keras 3.
 
 
 # %%
@@ -435,13 +473,15 @@ def nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
 # ### Checked against Keras, step for step
 #
 # Now the proof that these few lines are what Keras does. A Keras optimizer updates variables
-# in place: `optimizer.apply(gradients, variables)`. We give Keras a 2-element `keras.Variable`,
-# feed it the surface's gradient at its current value 50 times, and compare its path with our
-# NumPy path, point by point, on two surfaces. Our functions use Keras's defaults, so we only
+# in place: `optimizer.apply(gradients, variables)`. We give Keras a 2-element `keras.Variable`
+# and wrap it in a step function for `widgets.optimizer_path`, which feeds it the surface's
+# gradient at its current value 50 times; then we compare Keras's path with our NumPy path,
+# point by point, on two surfaces. Our functions use Keras's defaults, so we only
 # name the settings we change. Two details make the comparison exact: both sides compute in
 # float64, and every hyperparameter of the Keras optimizer (read back with `get_config()`) is
 # handed back as an `np.float64` number; TensorFlow would otherwise round a Python float such as
-# 0.999 to float32 (0.99900001), and the paths would differ by about $10^{-6}$ for that alone.
+# 0.999 to float32 (0.99900001), and Adam's path would differ from ours by up to about
+# $6 \cdot 10^{-6}$ for that alone, as the cell after the next one shows.
 
 # %%
 ORACLE = {  # name: (our NumPy optimizer, the Keras class, the settings we change)
@@ -458,38 +498,42 @@ ORACLE = {  # name: (our NumPy optimizer, the Keras class, the settings we chang
 
 
 def in_float64(optimizer):  # the same Keras optimizer, with float64 hyperparameters
-    config = {
-        k: np.float64(v) if isinstance(v, float) else v for k, v in optimizer.get_config().items()
-    }
+    config = optimizer.get_config()
+    config.update({key: np.float64(v) for key, v in config.items() if isinstance(v, float)})
     return type(optimizer).from_config(config)
 
 
-def keras_path(optimizer, surface, steps=50):
+def keras_path(optimizer, surface, steps=50):  # the points a Keras optimizer visits
     theta = keras.Variable(np.array(surface.start), dtype="float64")
-    path = [theta.numpy()]
-    for _ in range(steps):
-        optimizer.apply([surface.gradient(theta.numpy())], [theta])
-        path.append(theta.numpy())
-    return np.array(path)
+
+    def step(point, gradient):  # point is theta's value; Keras updates theta in place
+        optimizer.apply([gradient], [theta])
+        return theta.numpy()
+
+    return widgets.optimizer_path(step, surface, steps)
 
 
 for surface in [rosenbrock, saddle]:
     for name, (numpy_optimizer, keras_class, settings) in ORACLE.items():
         theirs = keras_path(in_float64(keras_class(**settings)), surface)
         ours = widgets.optimizer_path(numpy_optimizer(**settings), surface, 50)
-        checks.expect_close(f"{name} on {surface.name}", ours, theirs, rtol=1e-6, atol=1e-6)
+        checks.expect_close(f"{name} on {surface.name}", ours, theirs, rtol=1e-7, atol=1e-7)
 
 # %% [markdown]
-# The largest differences are about $10^{-8}$: they come from the learning rate, which Keras
-# keeps in a float32 variable. The comparison is sharp enough to catch the details that
-# differ between textbooks and Keras. For example, Adagrad with the accumulator starting at 0
-# (the textbook) instead of 0.1 (Keras) leaves Keras's path by a thousand times the tolerance:
+# The largest differences are a few times $10^{-8}$, within the tolerance of $10^{-7}$: they
+# come from the learning rate, which Keras keeps in a float32 variable. The comparison is sharp
+# enough to catch the details that differ between textbooks and Keras. Adagrad with the
+# accumulator starting at 0 (the textbook) instead of 0.1 (Keras) leaves Keras's path by more
+# than a thousand times the tolerance, and so would Keras's Adam with its settings left as
+# Python floats (rounded to float32) by more than ten times:
 
 # %%
-from_zero = widgets.optimizer_path(adagrad(0.1, initial_accumulator_value=0.0), rosenbrock, 50)
-keras_adagrad = keras_path(in_float64(keras.optimizers.Adagrad(0.1)), rosenbrock)
-largest_gap = np.abs(from_zero - keras_adagrad).max()
-checks.expect_at_least("Adagrad from 0 vs Keras: largest gap", largest_gap, 1e-4)
+textbook = widgets.optimizer_path(adagrad(0.1, initial_accumulator_value=0.0), rosenbrock, 50)
+keras_way = keras_path(in_float64(keras.optimizers.Adagrad(0.1)), rosenbrock)
+checks.expect_at_least("Adagrad from 0 vs Keras: gap", np.abs(textbook - keras_way).max(), 1e-4)
+float32_adam = keras_path(keras.optimizers.Adam(0.05), saddle)  # settings rounded to float32
+adam_gap = np.abs(float32_adam - widgets.optimizer_path(adam(0.05), saddle, 50)).max()
+checks.expect_at_least("Adam, float32 settings, vs ours: largest gap", adam_gap, 1e-6)
 
 # %% [markdown]
 # ## 4. The optimizer race
@@ -503,14 +547,18 @@ checks.expect_at_least("Adagrad from 0 vs Keras: largest gap", largest_gap, 1e-4
 # Things to try:
 #
 # - the **valley** with GD, Momentum and Adam (the default): GD crawls along the valley,
-#   momentum overshoots and oscillates but arrives first, Adam's steps are about one learning
-#   rate long in each coordinate, whatever the gradient (so it sets off diagonally); then raise
-#   the learning rate to 0.22: GD blows up, Adam does not;
+#   Momentum overshoots and swings but arrives first, and Adam moves each coordinate by about
+#   one learning rate per step whatever its gradient, so it sets off diagonally;
+# - add **Nesterov**: how do its swings across the valley compare with Momentum's? Then raise
+#   the learning rate to 0.22, above plain GD's limit of 0.2: GD blows up, and so does
+#   Nesterov (with momentum 0.9 its limit here is about 0.136, because the look-ahead adds a
+#   second gradient step), while Momentum (limit about 0.38) and Adam do not;
 # - the **saddle** with all nine: who escapes first? Then set the learning rate to 0.01;
-# - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97: Nesterov's brake;
+# - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97;
 # - Adagrad on any surface for 500 steps: its steps shrink for ever. Adadelta's first steps are
-#   tiny (about $\sqrt{\epsilon/(1-\rho)} \approx 0.0014$) and grow only as its own past
-#   steps grow.
+#   tiny and grow only as its own past steps grow: with $D_0 = 0$ the first step is
+#   $\sqrt{\epsilon}\,g/\sqrt{(1-\rho)g^2 + \epsilon} \approx \sqrt{\epsilon/(1-\rho)}
+#   \approx 0.0014$ per coordinate, whatever the gradient (unless it is tiny).
 
 # %%
 racers = {  # name: a function (learning_rate, momentum) -> a fresh step function
@@ -524,31 +572,40 @@ racers = {  # name: a function (learning_rate, momentum) -> a fresh step functio
     "Nadam": lambda learning_rate, momentum: nadam(learning_rate, beta_1=momentum),
     "AMSGrad": lambda learning_rate, momentum: adam(learning_rate, momentum, amsgrad=True),
 }
-race = widgets.optimizer_race(racers)
-race
+widgets.optimizer_race(racers)
 
 # %% [markdown]
-# The widget's numbers are in `race.result`. With the defaults (valley, learning rate 0.05,
-# momentum 0.9, 200 steps), momentum gets within $10^{-6}$ of the minimum and Adam within
-# $10^{-3}$, while plain GD is still more than 0.1 above it.
+# Play with the race as you like: the check below does not read the widget, it reruns the
+# races with `widgets.race_optimizers` at fixed settings (valley, momentum 0.9, 200 steps). At
+# learning rate 0.05, Momentum gets within $10^{-6}$ of the minimum and Adam within $10^{-3}$,
+# while plain GD is still more than 0.1 above it. Just past each limit quoted above, exactly
+# the expected racers diverge: Nesterov alone at 0.14, GD and Nesterov at 0.22, and Momentum
+# joins them at 0.39. The adaptive methods never do: their steps do not grow with the
+# gradient.
 
 # %%
-gap = race.result["final_gap"]
-checks.expect_at_least("race on the valley: GD above the minimum", gap["GD"], 0.1)
-checks.expect_at_most("race on the valley: Momentum above the minimum", gap["Momentum"], 1e-6)
-checks.expect_at_most("race on the valley: Adam above the minimum", gap["Adam"], 1e-3)
+gap = widgets.race_optimizers(racers, valley, 0.05, 0.9, 200)["final_gap"]  # the widget's start
+checks.expect_at_least("valley, rate 0.05: GD above the minimum", gap["GD"], 0.1)
+checks.expect_at_most("valley, rate 0.05: Momentum above the minimum", gap["Momentum"], 1e-6)
+checks.expect_at_most("valley, rate 0.05: Adam above the minimum", gap["Adam"], 1e-3)
+diverging = {0.14: ["Nesterov"], 0.22: ["GD", "Nesterov"], 0.39: ["GD", "Momentum", "Nesterov"]}
+for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 0.38
+    gap = widgets.race_optimizers(racers, valley, rate, 0.9, 200)["final_gap"]
+    checks.expect_equal(f"rate {rate}: diverged", [n for n in racers if gap[n] == np.inf], expected)
 
 # %% [markdown]
 # ## 5. The Keras optimizers on MNIST
 #
 # Two-parameter surfaces are a caricature. On a real network, we train the same MLP
 # (784 -> 128 ReLU -> 10 softmax, lesson 03) with every optimizer, at Keras's default settings
-# (with momentum 0.9 where there is one) and from the same initial weights: `RACE_EPOCHS` (5)
-# epochs on the first `RACE_SAMPLES` (20,000) training digits, in mini-batches of 128,
-# validated on the last 10,000 training digits, which are never trained on. Each run takes a
-# few seconds on a laptop CPU. Plain SGD (learning rate 0.01) is
-# the baseline, and Adadelta runs twice: with Keras's default learning rate and with the
-# paper's.
+# and from the same initial weights. The one exception: Momentum and Nesterov are `SGD` with
+# `momentum=0.9` (Keras's `SGD` defaults to 0, i.e. plain SGD); everything else keeps its
+# default, including RMSprop's own `momentum` argument, which stays at 0. Each runs
+# `RACE_EPOCHS` (5) epochs on the first `RACE_SAMPLES` (20,000) training digits, in
+# mini-batches of `BATCH_SIZE` (128), validated on the last 10,000 training digits, which are
+# never trained on. Each run takes a few seconds on a laptop CPU. Plain SGD (learning rate
+# 0.01) is the baseline, and Adadelta runs twice: with Keras's default learning rate and with
+# the paper's.
 
 
 # %%
@@ -558,20 +615,17 @@ def mlp():
     return keras.Sequential([keras.Input(shape=(784,)), hidden, output])
 
 
-def train(model, optimizer, epochs=RACE_EPOCHS):
+def train(model, optimizer, epochs=RACE_EPOCHS):  # returns the history: loss, accuracy per epoch
     model.compile(optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    start = time.perf_counter()
-    x, y, validation = x_train[:RACE_SAMPLES], y_train[:RACE_SAMPLES], (x_val, y_val)
-    history = model.fit(x, y, batch_size=128, epochs=epochs, validation_data=validation, verbose=0)
-    return history.history, time.perf_counter() - start
+    fit = dict(batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
+    return model.fit(x_train[:RACE_SAMPLES], y_train[:RACE_SAMPLES], **fit).history
 
 
-histories, seconds = {}, {}
+histories = {}
 for name, (_, keras_class, settings) in ORACLE.items():  # the same nine as in section 3 ...
     keras_settings = {k: v for k, v in settings.items() if k != "learning_rate"}  # ... Keras's rate
-    histories[name], seconds[name] = train(mlp(), keras_class(**keras_settings))
-adadelta_paper = keras.optimizers.Adadelta(learning_rate=1.0)
-histories["Adadelta (lr 1.0)"], seconds["Adadelta (lr 1.0)"] = train(mlp(), adadelta_paper)
+    histories[name] = train(mlp(), keras_class(**keras_settings))
+histories["Adadelta, lr 1"] = train(mlp(), keras.optimizers.Adadelta(learning_rate=1.0))
 
 # %%
 epochs = np.arange(1, RACE_EPOCHS + 1)
@@ -582,27 +636,30 @@ plotting.plot_curves(errors, "epoch", "validation error (log)", "MNIST", log_y=T
 # %%
 accuracy = {name: h["val_accuracy"][-1] for name, h in histories.items()}
 after_one = {name: h["val_accuracy"][0] for name, h in histories.items()}
-race_table = pd.DataFrame({"accuracy": accuracy, "after epoch 1": after_one, "seconds": seconds})
+race_table = pd.DataFrame({"accuracy": accuracy, "after epoch 1": after_one})
 print(race_table.sort_values("accuracy", ascending=False).round(3).to_string())
 
 # %% [markdown]
 # With their default settings, the adaptive methods that forget (RMSprop, Adam, Nadam, AMSGrad)
-# lead, and the differences among them are small; Adam after one epoch is already ahead of
-# plain SGD after all of them. Momentum is a big step up from plain SGD. Adagrad's
-# ever-shrinking steps make it slow at its default learning rate, and Keras's default Adadelta
-# has barely started, while the paper's Adadelta ($\alpha = 1$) is among the best. The seconds
-# differ little: an update rule costs little next to the network's own arithmetic. Defaults are
-# not the last word: each optimizer does better with a tuned learning rate, the subject of the
-# next section.
+# lead, at least a point ahead of Momentum and Nesterov, and the differences among them are
+# small; Adam after one epoch is already ahead of plain SGD after all of them. Momentum is a
+# big step up from plain SGD. The paper's Adadelta ($\alpha = 1$) finishes within about a point
+# of the leaders, while Keras's default Adadelta has barely started. Adagrad ends below plain
+# SGD, and its update rule tells why: with the accumulator starting at 0.1, its first steps
+# have an effective learning rate of at most $0.001/\sqrt{0.1} \approx 0.003$, a third of
+# SGD's 0.01, and that rate only shrinks as the squared gradients pile up. Defaults are not the
+# last word: each optimizer does better with a tuned learning rate, the subject of the next
+# section.
 
 # %%
 checks.expect_at_least("Adam after 1 - SGD after all", after_one["Adam"] - accuracy["SGD"], 0.01)
-checks.expect_at_least("accuracy: Adam - SGD", accuracy["Adam"] - accuracy["SGD"], 0.04)
 checks.expect_at_least("accuracy: Momentum - SGD", accuracy["Momentum"] - accuracy["SGD"], 0.02)
+checks.expect_at_least("accuracy: SGD - Adagrad", accuracy["SGD"] - accuracy["Adagrad"], 0.03)
 checks.expect_at_most("validation accuracy: Adadelta, Keras default", accuracy["Adadelta"], 0.5)
-checks.expect_at_least("validation accuracy: Adadelta, lr 1.0", accuracy["Adadelta (lr 1.0)"], 0.93)
-for name in ["RMSprop", "Adam", "Nadam", "AMSGrad"]:
-    checks.expect_at_least(f"validation accuracy: {name}", accuracy[name], 0.94)
+leaders = min(accuracy[name] for name in ["RMSprop", "Adam", "Nadam", "AMSGrad"])
+runner_up = max(accuracy["Momentum"], accuracy["Nesterov"])
+checks.expect_at_least("accuracy: lowest leader - Momentum/Nesterov", leaders - runner_up, 0.01)
+checks.expect_at_most("lowest leader - Adadelta, lr 1", leaders - accuracy["Adadelta, lr 1"], 0.01)
 
 # %% [markdown]
 # ## 6. The learning rate
@@ -620,40 +677,41 @@ for name in ["RMSprop", "Adam", "Nadam", "AMSGrad"]:
 # constant $10^{-2}$ with Adam starting at $10^{-2}$ and decaying along a cosine to 0.
 
 # %%
-total_steps = RACE_EPOCHS * int(np.ceil(RACE_SAMPLES / 128))
+total_steps = RACE_EPOCHS * int(np.ceil(RACE_SAMPLES / BATCH_SIZE))
 cosine = keras.optimizers.schedules.CosineDecay(initial_learning_rate=1e-2, decay_steps=total_steps)
 rate_optimizers = {
-    "Adam 1e-5 (too small)": keras.optimizers.Adam(1e-5),
-    "Adam 1e-1 (too large)": keras.optimizers.Adam(1e-1),
-    "Adam 1e-2, constant": keras.optimizers.Adam(1e-2),
-    "Adam 1e-2, cosine decay": keras.optimizers.Adam(cosine),
+    "1e-5 (too small)": keras.optimizers.Adam(1e-5),
+    "1e-1 (too large)": keras.optimizers.Adam(1e-1),
+    "1e-2, constant": keras.optimizers.Adam(1e-2),
+    "1e-2, cosine decay": keras.optimizers.Adam(cosine),
 }
-rate_histories = {"Adam 1e-3 (default)": histories["Adam"]}
-for name, optimizer in rate_optimizers.items():
-    rate_histories[name] = train(mlp(), optimizer)[0]
+rate_histories = {"1e-3 (default)": histories["Adam"]}  # from the race above
+rate_histories |= {name: train(mlp(), optimizer) for name, optimizer in rate_optimizers.items()}
 loss_curves = {name: (epochs, h["loss"]) for name, h in rate_histories.items()}
-plotting.plot_curves(loss_curves, "epoch", "training loss (log)", "Adam, five ways", log_y=True)
+plotting.plot_curves(loss_curves, "epoch", "training loss (log)", "Adam, five rates", log_y=True)
 
 # %%
 loss = {name: h["loss"][-1] for name, h in rate_histories.items()}
 accuracy = {name: h["val_accuracy"][-1] for name, h in rate_histories.items()}
-checks.expect_at_most("validation accuracy, rate 1e-5", accuracy["Adam 1e-5 (too small)"], 0.85)
-gap = accuracy["Adam 1e-3 (default)"] - accuracy["Adam 1e-1 (too large)"]
-checks.expect_at_least("validation accuracy: rate 1e-3 - rate 1e-1", gap, 0.02)
-cosine_ratio = loss["Adam 1e-2, cosine decay"] / loss["Adam 1e-2, constant"]
-checks.expect_at_most("training loss: cosine decay / constant", cosine_ratio, 0.7)
+checks.expect_at_most("validation accuracy, rate 1e-5", accuracy["1e-5 (too small)"], 0.85)
+cosine_ratio = loss["1e-2, cosine decay"] / loss["1e-2, constant"]
+checks.expect_between("training loss: cosine decay / constant", cosine_ratio, 0.3, 0.6)
+too_large = rate_histories["1e-1 (too large)"]["loss"]  # one value per epoch
+checks.expect_at_least("rate 1e-1: loss, last / 2nd epoch", too_large[-1] / too_large[1], 0.8)
+checks.expect_at_least("rate 1e-1: loss / rate 1e-3's", too_large[-1] / loss["1e-3 (default)"], 2)
 print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).round(3).to_string())
 
 # %% [markdown]
-# At $10^{-5}$ the network is still far from trained after all epochs; at $10^{-1}$ the
-# training loss stalls high, because each step throws the weights past the good region. From
-# the same start, $10^{-2}$, the cosine schedule ends with about half the training loss of the
+# At $10^{-5}$ the network is still far from trained after all epochs. At $10^{-1}$ the
+# training loss stops falling after the second epoch and ends several times higher than at the
+# default rate, because each step throws the weights past the good region. From the same
+# start, $10^{-2}$, the cosine schedule ends with roughly half the training loss of the
 # constant rate (compare their validation accuracy too): its last, small steps settle the
-# weights into the minimum instead of bouncing around it. On a GPU, try `RACE_EPOCHS = 20`: the gaps
-# change, the pattern stays.
+# weights into the minimum instead of bouncing around it. On a GPU, try `RACE_EPOCHS = 20`:
+# the gaps change, the pattern stays.
 
 # %% [markdown]
-# ## 7. Where to start: weight initialisation
+# ## 7. Where to start: weight initialization
 #
 # Gradient descent needs a starting point, and in a deep network the starting point decides
 # whether there is any gradient to follow. The usual heuristics: draw the weights at random
@@ -670,40 +728,40 @@ print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).rou
 # weights 0 and with all weights 0.001, and look at the hidden layer's weights afterwards.
 
 # %%
-largest_weight, unit_gap, symmetric_accuracy = {}, {}, {}
+kernels, symmetric_accuracy = {}, {}  # the hidden layer's weights after training; accuracy
 for value in [0.0, 0.001]:
     keras.utils.set_random_seed(SEED)
     same = keras.initializers.Constant(value)
     hidden = keras.layers.Dense(32, "tanh", kernel_initializer=same)
     output = keras.layers.Dense(10, "softmax", kernel_initializer=same)
     model = keras.Sequential([keras.Input(shape=(784,)), hidden, output])
-    history = train(model, keras.optimizers.SGD(0.1, momentum=0.9), epochs=1)[0]
-    kernel = hidden.kernel.numpy()  # one column of 784 weights per hidden unit
-    largest_weight[value] = np.abs(kernel).max()
-    unit_gap[value] = np.abs(kernel - kernel[:, :1]).max()  # between unit 0 and the others
-    symmetric_accuracy[value] = history["val_accuracy"][-1]
-checks.expect_equal("all-zero start: largest hidden weight, trained", largest_weight[0.0], 0.0)
+    history = train(model, keras.optimizers.SGD(0.1, momentum=0.9), epochs=1)
+    kernels[value], symmetric_accuracy[value] = hidden.kernel.numpy(), history["val_accuracy"][-1]
+unit_gap = np.abs(kernels[0.001] - kernels[0.001][:, :1]).max()  # one column of weights per unit
+checks.expect_equal("all-zero start: largest hidden weight, trained", np.abs(kernels[0.0]).max(), 0)
 checks.expect_at_most("all-zero start: validation accuracy", symmetric_accuracy[0.0], 0.2)
-checks.expect_at_most("all-0.001 start: largest gap between hidden units", unit_gap[0.001], 1e-6)
+checks.expect_at_most("all-0.001 start: largest gap between hidden units", unit_gap, 1e-6)
 
 # %% [markdown]
 # ### Too small, too large, just right: Glorot and He
 #
 # Random weights break the symmetry, but their *scale* matters in a deep network. A unit adds
-# up $n_\text{in}$ inputs times weights, so the variance of its input is about $n_\text{in}$
-# times the weights' variance times its inputs' variance. Weights too small, and the signal
-# shrinks by the same factor at every layer; too large, and it grows (ReLU) or saturates
-# (tanh). The cure is to make that factor 1:
+# up $n_\text{in}$ inputs times weights ($n_\text{in}$ is the layer's *fan-in*). With
+# independent zero-mean weights, the variance of that sum is $n_\text{in}$ times the weights'
+# variance times the mean square of the inputs. Weights too small, and the signal shrinks by
+# the same factor at every layer; too large, and it grows (ReLU) or saturates (tanh). The cure
+# is to make that factor 1:
 #
 # - **Glorot (Xavier)**: variance $2/(n_\text{in} + n_\text{out})$, a compromise between the
 #   forward signal and the backward gradient, derived for tanh-like units; Keras's default
 #   (`glorot_uniform`).
-# - **He (Kaiming)**: variance $2/n_\text{in}$. ReLU zeroes half of its inputs, which halves the
-#   signal's power, so He doubles the variance to compensate (`he_normal`, `he_uniform`).
+# - **He (Kaiming)**: variance $2/n_\text{in}$, for ReLU. ReLU sets the negative half of its
+#   (symmetric) inputs to zero, so the mean square of its outputs is half the variance of its
+#   inputs; He doubles the weights' variance to make up for it (`he_normal`, `he_uniform`).
 #
-# We build 20-layer networks of 64 units with tanh and with ReLU, and measure the spread of
-# each layer's outputs (their standard deviation over 512 digits, averaged over units) for four
-# initialisations.
+# We build 20-layer networks of 64 units with tanh, ReLU and GELU (lesson 01), and measure
+# the spread of each layer's outputs (their standard deviation over 512 digits, averaged over
+# units, computed in float64 so that tiny values do not underflow) for four initializations.
 
 # %%
 INITIALIZERS = {  # functions, so that every layer gets its own initializer
@@ -712,47 +770,65 @@ INITIALIZERS = {  # functions, so that every layer gets its own initializer
     "Glorot": lambda: keras.initializers.GlorotUniform(),
     "He": lambda: keras.initializers.HeNormal(),
 }
-
-
-def deep_network(activation, initializer, depth=20):
-    keras.utils.set_random_seed(SEED)
-    make = INITIALIZERS[initializer]
-    hidden = [keras.layers.Dense(64, activation, kernel_initializer=make()) for _ in range(depth)]
-    return keras.Sequential([keras.Input(shape=(784,)), *hidden, keras.layers.Dense(10, "softmax")])
-
-
-spread, saturated, curves = {}, {}, {"tanh": {}, "relu": {}}
+curves, ratio, saturated = {"tanh": {}, "relu": {}, "gelu": {}}, {}, {}  # ratio: to layer 1
 for activation in curves:
-    for initializer in INITIALIZERS:
+    for initializer, make in INITIALIZERS.items():
+        keras.utils.set_random_seed(SEED)
         signal, layer_spreads = x_val[:512], []
-        for layer in deep_network(activation, initializer).layers[:-1]:
-            signal = layer(signal).numpy()
-            layer_spreads.append(signal.std(axis=0).mean())
-        spread[activation, initializer] = layer_spreads[-1] / layer_spreads[0]  # layer 20 / 1
-        saturated[activation, initializer] = np.mean(np.abs(signal) > 0.99)  # in layer 20
+        for _ in range(20):  # 20 hidden layers of 64 units
+            signal = keras.layers.Dense(64, activation, kernel_initializer=make())(signal).numpy()
+            layer_spreads.append(signal.astype("float64").std(axis=0).mean())
         curves[activation][initializer] = (np.arange(1, 21), layer_spreads)
+        ratio[activation, initializer] = np.array(layer_spreads) / layer_spreads[0]
+        saturated[activation, initializer] = np.mean(np.abs(signal) > 0.99)  # in layer 20
 plotting.plot_curves(curves["tanh"], "hidden layer", "spread (log)", "20 tanh layers", log_y=True)
 
 # %%
 plotting.plot_curves(curves["relu"], "hidden layer", "spread (log)", "20 ReLU layers", log_y=True)
 
 # %%
-checks.expect_at_most("relu, tiny: spread layer 20 / 1", spread["relu", "tiny: std 0.01"], 1e-9)
-checks.expect_at_least("relu, large: spread layer 20 / 1", spread["relu", "large: std 1"], 1e6)
-checks.expect_at_most("relu, Glorot: spread layer 20 / 1", spread["relu", "Glorot"], 0.01)
-checks.expect_between("relu, He: spread layer 20 / 1", spread["relu", "He"], 0.1, 10)
+checks.expect_at_most("relu, tiny: spread layer 20 / 1", ratio["relu", "tiny: std 0.01"][-1], 1e-9)
+checks.expect_at_least("relu, large: spread layer 20 / 1", ratio["relu", "large: std 1"][-1], 1e10)
+checks.expect_at_most("relu, Glorot: spread layer 20 / 1", ratio["relu", "Glorot"][-1], 1e-3)
+checks.expect_between("relu, He: spread layer 20 / 1", ratio["relu", "He"][-1], 0.15, 2)
 checks.expect_at_least("tanh, large: saturated in layer 20", saturated["tanh", "large: std 1"], 0.5)
-checks.expect_between("tanh, Glorot: spread layer 20 / 1", spread["tanh", "Glorot"], 0.1, 1)
+checks.expect_between("tanh, Glorot: spread layer 20 / 1", ratio["tanh", "Glorot"][-1], 0.1, 1)
 
 # %% [markdown]
-# With tiny weights the signal dies within a few layers (for both activations); with standard
-# normal weights ReLU outputs explode by more than ten orders of magnitude and tanh units are
-# pinned at $\pm1$, where their derivative is zero. Glorot suits tanh (the spread decays only
-# slowly); with ReLU it loses half the signal's power per layer, a factor of about 1000 in spread
-# over 20 layers. He keeps the ReLU signal at the same scale all the way. Lesson 01 showed what a
-# fading signal does to training (its 10-layer sigmoid and GELU networks did not learn). Lesson 06
-# adds another remedy, batch normalisation, which rescales the signal at every layer during
-# training.
+# With tiny weights the signal dies within a few layers (for all three activations); with
+# standard normal weights ReLU outputs explode by more than ten orders of magnitude and tanh
+# units are pinned at $\pm1$, where their derivative is zero. Glorot suits tanh (the spread
+# decays only slowly). With 64 units in and out, Glorot's variance is $1/64$, half of He's, so
+# with ReLU the signal loses half its power at every layer: over the 19 steps from layer 1 to
+# layer 20 that alone is a factor $2^{19/2} \approx 700$ in spread, and the measured spread
+# falls by more than 1,000, because deep ReLU layers also make the outputs of different digits
+# more alike, and the spread is measured across digits. He keeps the ReLU signal between 0.15
+# and 2 times its size in layer 1 all the way.
+#
+# GELU is a harder case. Lesson 01 saw its 10-layer networks fail to learn with Keras's default
+# (Glorot) weights. Near zero GELU behaves like $z/2$, so it keeps only a quarter of the
+# signal's power, where ReLU keeps half. Glorot's weights leave that quarter as it is: the
+# spread halves at every layer. He's doubled variance turns the quarter into a half, so the
+# spread still shrinks by about $\sqrt{1/2} \approx 0.71$ per layer. He helps, but it does not
+# cure the fading:
+
+# %%
+plotting.plot_curves(curves["gelu"], "hidden layer", "spread (log)", "20 GELU layers", log_y=True)
+
+# %%
+checks.expect_between("gelu, Glorot: spread layer 10 / 1", ratio["gelu", "Glorot"][9], 7e-4, 7e-3)
+checks.expect_between("gelu, He: spread layer 10 / 1", ratio["gelu", "He"][9], 0.02, 0.2)
+checks.expect_at_most("gelu, He: spread layer 20 / 1", ratio["gelu", "He"][-1], 0.01)
+
+# %% [markdown]
+# From layer 1 to layer 10 are 9 steps, so the rule predicts a spread of $0.5^9 \approx 0.002$
+# of layer 1's with Glorot and $0.71^9 \approx 0.05$ with He; the checks above measured spreads
+# close to those. He's advantage grows with depth, but so does the fading: after 20 layers
+# even He's spread is below 1% of layer 1's. (Far from zero GELU behaves like ReLU, which is
+# why its curves with large weights look like ReLU's.) Lesson 01
+# showed what a fading signal does to training. Lesson 06 adds a remedy that works for any
+# activation, batch normalization, which rescales the signal at every layer during training;
+# transformers, which use GELU, always come with normalization layers.
 
 # %% [markdown]
 # ## Summary
@@ -760,24 +836,26 @@ checks.expect_between("tanh, Glorot: spread layer 20 / 1", spread["tanh", "Gloro
 # - Gradient descent steps against the gradient of the loss. Batch GD uses all examples per
 #   step, stochastic GD one, mini-batch GD a few dozen to a few hundred: the mini-batch gives
 #   many steps per epoch, a gradient error that shrinks like $1/\sqrt{n}$ (we measured it), and
-#   fast vectorised arithmetic.
-# - Plain GD struggles in ravines (the steep direction caps the learning rate at $2/\lambda$,
-#   the gentle one then crawls), near saddle points (long plateaus), and with one learning rate
-#   for all parameters.
+#   fast vectorized arithmetic.
+# - Plain GD struggles in ravines (the steepest curvature $\lambda$ caps the learning rate at
+#   $2/\lambda$, as in lesson 02, and the gentle directions then crawl), near saddle points
+#   (long plateaus), and with one learning rate for all parameters.
 # - Momentum and Nesterov build up speed along consistent directions; Adagrad, RMSprop and
 #   Adadelta scale each parameter's step by its own gradient history; Adam, Nadam and AMSGrad
-#   do both. Our NumPy versions matched Keras's classes to about $10^{-8}$ over 50 steps once
-#   we followed Keras's details: the velocity's sign, Nesterov's rewriting, Adagrad's initial
-#   0.1, $\epsilon$ inside the root, Adam's bias correction folded into the step size,
-#   Adadelta's extra learning rate, Nadam's momentum warm-up.
+#   do both. Our NumPy versions matched Keras's classes to within $10^{-7}$ (a few times
+#   $10^{-8}$) over 50 steps once we followed Keras's details: the velocity's sign, Nesterov's
+#   rewriting, Adagrad's initial 0.1, $\epsilon$ inside the root, Adam's bias correction folded
+#   into the step size, Adadelta's extra learning rate, Nadam's fast momentum schedule, and
+#   float64 settings.
 # - On MNIST, with default settings, RMSprop, Adam, Nadam and AMSGrad led; plain SGD and
 #   Adagrad were slow, and Keras's default Adadelta barely moved. A learning rate too small
 #   crawls, too large stalls; a decaying schedule ends lower than a constant rate.
 # - Equal initial weights keep units identical (zeros learn nothing at all); random weights
-#   need the right scale: Glorot for tanh, He for ReLU, as the 20-layer networks showed.
+#   need the right scale: Glorot for tanh, He for ReLU, as the 20-layer networks showed. For
+#   GELU, He only slows the fading; deep GELU networks need normalization as well.
 #
 # A sensible default: Adam (learning rate around $10^{-3}$), or SGD with momentum 0.9 and a
-# tuned learning rate with a schedule; He initialisation for ReLU networks.
+# tuned learning rate with a schedule; He initialization for ReLU networks.
 
 # %% [markdown]
 # ## Exercises
@@ -830,7 +908,8 @@ checks.exercise_adamax(my_adamax)
 # learning rate at which plain gradient descent still converges? Find it by experiment (run
 # `widgets.optimizer_path(sgd(rate), tilted_bowl, 1000)` for several rates and see whether the
 # loss goes down; bisect), or by theory (section 2: what is the steepest curvature of this
-# bowl?). Set `largest_rate` to your answer (the check accepts 3% below to 1% above the limit).
+# bowl, and how does it follow from $A$?). Set `largest_rate` to your answer (the check
+# accepts 3% below to 1% above the limit).
 
 # %% tags=["exercise"]
 tilted_bowl = datasets.quadratic_surface([[3.0, 2.0], [2.0, 6.0]], start=(1.0, 1.0))

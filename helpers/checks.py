@@ -1025,7 +1025,6 @@ def exercise_eight_classes(model: keras.Model | None) -> bool:
 
 
 # ------------------------------------------------------------ 05: gradient descent and optimizers
-# (lesson 05 exercise checks go here)
 
 
 def exercise_adamax(make_adamax: Callable) -> bool:

@@ -965,11 +965,14 @@ def four_pixel_explorer(
 
 
 # ------------------------------------------------------------ 05: gradient descent and optimizers
-# (lesson 05 widgets go here)
 
 
 Step = Callable[[np.ndarray, np.ndarray], np.ndarray]  # step(theta, gradient) -> new theta
 DIVERGED = 1e6  # a path that gets this far from the origin has diverged
+# The race's learning rates: round values, plus those near the valley's limits (GD 0.2,
+# Nesterov 0.136 and Momentum 0.38 at momentum 0.9) that the lesson suggests trying.
+RACE_LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.13, 0.14, 0.19, 0.2)
+RACE_LEARNING_RATES += (0.21, 0.22, 0.3, 0.37, 0.39, 0.5, 1.0)
 
 
 def optimizer_path(step: Step, surface: datasets.LossSurface, steps: int, start=None) -> np.ndarray:
@@ -1060,10 +1063,16 @@ def optimizer_race(
     """Race optimizers on a loss surface: pick the surface, the racers and their settings.
 
     ``makers`` maps a name to ``make(learning_rate, momentum)``, which returns a fresh step
-    function ``step(theta, gradient) -> new theta`` (the lesson's NumPy optimizers). Every
-    change reruns the chosen optimizers from the start: a few hundred NumPy steps.
+    function ``step(theta, gradient) -> new theta`` (the lesson's NumPy optimizers). The
+    learning-rate slider steps through ``RACE_LEARNING_RATES`` (plus ``learning_rate``, if it
+    is not among them). Every change reruns the chosen optimizers from the start: a few
+    hundred NumPy steps.
     """
     _check_makers(makers)
+    number = isinstance(learning_rate, int | float) and not isinstance(learning_rate, bool)
+    if not (number and 0 < learning_rate < np.inf):
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    rates = sorted({*RACE_LEARNING_RATES, float(learning_rate)})  # the start value is on the slider
     unknown = [name for name in racers if name not in makers]
     if unknown:
         raise ValueError(f"racers {unknown} are not among the optimizers {list(makers)}")
@@ -1075,14 +1084,10 @@ def optimizer_race(
             rows=min(len(makers), 9),
             description="optimizers",
         ),
-        "learning_rate": widgets.FloatLogSlider(
+        "learning_rate": widgets.SelectionSlider(
+            options=[(f"{rate:g}", rate) for rate in rates],
             value=learning_rate,
-            base=10,
-            min=-3,
-            max=0,
-            step=0.05,
             description="learning rate",
-            readout_format=".3g",
         ),
         "momentum": widgets.FloatSlider(
             value=momentum, min=0.0, max=0.99, step=0.01, description="momentum/β₁"

@@ -132,6 +132,8 @@ def test_optimizer_race_responds_to_its_controls():
     assert race.result["final_gap"]["GD"] < slow
     race.controls["learning_rate"].value = 0.3  # above 2 / 10: plain GD diverges on the valley
     assert race.result["final_gap"]["GD"] == np.inf
+    race.controls["learning_rate"].value = 0.19  # just below the limit: it converges again
+    assert race.result["final_gap"]["GD"] < slow and race.result["learning_rate"] == 0.19
     race.controls["surface"].value = "saddle"
     assert race.result["surface"].name == "saddle"
     race.controls["racers"].value = ("Momentum",)
@@ -140,6 +142,14 @@ def test_optimizer_race_responds_to_its_controls():
     assert race.result["momentum"] == 0.0
     race.controls["racers"].value = ()
     assert race.result["paths"] == {} and isinstance(race.figure, Figure)
+
+
+def test_optimizer_race_slider_offers_the_rates_the_lesson_suggests():
+    options = widgets.optimizer_race(MAKERS).controls["learning_rate"].options
+    rates = [rate for _, rate in options]
+    assert rates == sorted(rates) and {0.05, 0.14, 0.2, 0.22, 0.39} <= set(rates)
+    custom = widgets.optimizer_race(MAKERS, learning_rate=0.07)  # an unusual start is added
+    assert custom.controls["learning_rate"].value == 0.07 and custom.result["learning_rate"] == 0.07
 
 
 def test_optimizer_race_rejects_bad_input():
@@ -154,6 +164,9 @@ def test_optimizer_race_rejects_bad_input():
         widgets.optimizer_race({"GD": 0.1})
     with pytest.raises(ValueError, match="not among the optimizers"):
         widgets.optimizer_race(MAKERS, racers=("Lion",))
+    for rate in [0.0, -0.1, "fast", np.inf, True]:
+        with pytest.raises(ValueError, match="positive number"):
+            widgets.optimizer_race(MAKERS, learning_rate=rate)
 
 
 # ----------------------------------------------------------------------------- plotting
