@@ -889,8 +889,8 @@ def draw_four_pixel_response(
 ) -> Figure:
     """Draw a :func:`four_pixel_response`: one row per network, one panel per layer.
 
-    Layers 1 and 2 (4 units) are drawn as 2x2 grids (units a b / c d), layer 3 (8 units) as
-    2x4 (a c e g above b d f h: the pairs the hand-set network uses for the four classes).
+    Layers 1 and 2 (4 units) are drawn as 2x2 grids (units 0 1 / 2 3), layer 3 (8 units) as
+    2x4 (unit 2k above unit 2k+1: the pair the hand-set network uses for class k).
     White is +1 and black -1; a panel with a value beyond 1 is scaled to its largest value,
     named in its title. (Bars drawn here rather than with plotting.plot_probabilities, which
     makes a figure of its own.)
