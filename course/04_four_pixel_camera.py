@@ -21,7 +21,7 @@
 #   just as well, and that how long training takes depends on the random start.
 #
 # **What you need**: lessons 00-03 (tensors, activation functions, backpropagation, Keras
-# multilayer perceptrons). The lesson runs in about a minute on a laptop CPU.
+# multilayer perceptrons). The lesson runs in under a minute on a laptop CPU.
 
 # %%
 import keras
@@ -198,7 +198,7 @@ plotting.show_patterns(
 # %%
 all_layers = keras.Model(hand_set.inputs, [layer.output for layer in hand_set.layers])
 first, second, third, probabilities = all_layers.predict(flat_images, verbose=0)
-pd.DataFrame(first, index=captions, columns=["1.0", "1.1", "1.2", "1.3"]).round(2)
+pd.DataFrame(first, index=captions, columns=["1.0", "1.1", "1.2", "1.3"]).round(3)
 
 # %% [markdown]
 # ### Layer 2: one detector per class
@@ -227,7 +227,7 @@ plotting.show_patterns(
 # *signed*: the sign tells the variant, the size tells the class.
 
 # %%
-pd.DataFrame(second, index=captions, columns=["2.0 s", "2.1 v", "2.2 d", "2.3 h"]).round(3)
+pd.DataFrame(second, index=captions, columns=["2.0 s", "2.1 v", "2.2 d", "2.3 h"]).round(4)
 
 # %%
 detector_strength = np.tanh(2 * np.tanh(2.0))
@@ -259,15 +259,17 @@ plotting.show_patterns(
 )
 
 # %%
-pd.DataFrame(third, index=captions, columns=unit_names).round(3)
+pd.DataFrame(third, index=captions, columns=unit_names).round(4)
 
 # %%
-unit_of_image = 2 * all_labels + (np.arange(n_images) >= 4)  # images 4-7 are the negatives
+detector_sign = second[np.arange(n_images), all_labels]  # each image's own detector
+unit_of_image = 2 * all_labels + (detector_sign < 0)  # 3.(2k) if positive, 3.(2k+1) if not
 checks.expect_close(
-    "layer 3: 0.9586 on unit 2k (pattern) or 2k+1 (negative), 0 elsewhere",
+    "layer 3: 0.9586 on unit 2k (detector k > 0) or 2k+1 (< 0), 0 elsewhere",
     third,
     detector_strength * np.eye(len(unit_names))[unit_of_image],
 )
+checks.expect_equal("layer 3: different units, one per image", len(set(unit_of_image)), n_images)
 
 # %% [markdown]
 # ### Layer 4: add the two variants
@@ -377,8 +379,8 @@ checks.expect_at_least("k = 8: probability of the right class", scaled_probabili
 # %% [markdown]
 # With $k = 5$ every image gets 0.9757; with $k = 8$, 0.9986. The hand-set weights of size 1
 # were chosen to be easy to read, not to be confident. Training does not have that limit:
-# cross-entropy keeps rewarding larger gaps, so a trained network's weights grow until its
-# answers are sure.
+# cross-entropy keeps rewarding larger gaps, so the longer a network trains, the larger its
+# weights grow and the surer its answers become.
 
 # %% [markdown]
 # ## 5. Learning the weights instead
@@ -388,9 +390,9 @@ checks.expect_at_least("k = 8: probability of the right class", scaled_probabili
 # default learning rate 0.001, batches of 32, as in the original notebook. That notebook
 # trained for a fixed 8 epochs; we train instead until the network is perfect: a small
 # callback stops training after the first epoch in which every training image was classified
-# correctly (training accuracy 1.0), with `MAX_EPOCHS` as a cap. (`sparse_categorical_crossentropy`
-# takes the labels 0-3 as they are; it is the same loss as `categorical_crossentropy` on
-# one-hot labels.)
+# correctly (training accuracy 1.0), with `MAX_EPOCHS` as a cap.
+# (`sparse_categorical_crossentropy` takes the labels 0-3 as they are; it is the same loss as
+# `categorical_crossentropy` on one-hot labels.)
 #
 # The decision to stop uses the training data only. The test set is used once, at the end,
 # as it should be: here it could hardly mislead us, since both sets hold the same 8 images,
@@ -519,10 +521,10 @@ checks.expect_at_least(f"seeds needing more than {ORIGINAL_EPOCHS} epochs", slow
 
 # %% [markdown]
 # Not every start is equally fast (the table and the plot above). The slow ones sit on a
-# *plateau*: training accuracy stalls below 1.0 for many epochs, typically with one of the 8
-# images still wrong (each image is about an eighth of the training set, so that is a plateau
-# near 0.875), until the last image falls into place. Training accuracy is averaged over the
-# epoch while the weights still change, so it only reaches 1.0 when every batch was right.
+# *plateau*: training accuracy stalls below 1.0 for several epochs, often near 7/8 = 0.875,
+# which is what one wrong image gives (each image is about an eighth of the training set),
+# until the last image falls into place. Training accuracy is averaged over the epoch while
+# the weights still change, so it only reaches 1.0 when every batch was right.
 #
 # So the original "1.0 after 8 epochs" was one start, not a rule. The checks assert what held
 # in every run we tried: most starts become perfect within `MAX_EPOCHS` epochs, every one of
@@ -549,13 +551,13 @@ plotting.show_patterns(
 
 # %% [markdown]
 # Weights of all sizes, non-zero biases, no clean column sums, and weights larger than 1 in
-# the later layers. Its third layer does not give each image a unit of its own either: several
-# ReLU units fire for each image, and so (counting the same pairs the other way) each unit
-# fires for several images on average: a *distributed* code. Its ReLU outputs already reach
-# beyond the hand-set network's 0.9586, and nothing caps them: more training can push its
-# logits as far apart as cross-entropy asks. (Units are also in no particular order:
-# swapping two hidden units, with their weights, gives the same network, so there is no reason
-# for the learned unit 1.0 to match the hand-set one.)
+# the later layers. Its third layer does not give each image a unit of its own either: on
+# average more than two ReLU units fire per image, and so (counting the same pairs the other
+# way) each unit fires for more than two images on average: a *distributed* code. Its ReLU
+# outputs already reach beyond the hand-set network's 0.9586, and nothing caps them: more
+# training can push its logits as far apart as cross-entropy asks. (Units are also in no
+# particular order: swapping two hidden units, with their weights, gives the same network, so
+# there is no reason for the learned unit 1.0 to match the hand-set one.)
 
 # %%
 pd.DataFrame(learned_third, index=captions, columns=unit_names).round(2)
