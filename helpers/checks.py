@@ -866,6 +866,58 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> bool:
 # (lesson 04 exercise checks go here)
 
 BROKEN_WEIGHT = (1, 1, 1, -1.0)  # layer index, kernel row, kernel column, new value
+# The hand-set 4-4-8-4 network of lesson 04, section 2: its four kernels (every bias is 0).
+HAND_SET_KERNELS = (
+    ((1, 0, 1, 0), (0, 1, 0, 1), (1, 0, -1, 0), (0, 1, 0, -1)),
+    ((1, -1, 0, 0), (1, 1, 0, 0), (0, 0, 1, -1), (0, 0, -1, -1)),
+    (
+        (1, -1, 0, 0, 0, 0, 0, 0),
+        (0, 0, 1, -1, 0, 0, 0, 0),
+        (0, 0, 0, 0, 1, -1, 0, 0),
+        (0, 0, 0, 0, 0, 0, 1, -1),
+    ),
+    (
+        (1, 0, 0, 0),
+        (1, 0, 0, 0),
+        (0, 1, 0, 0),
+        (0, 1, 0, 0),
+        (0, 0, 1, 0),
+        (0, 0, 1, 0),
+        (0, 0, 0, 1),
+        (0, 0, 0, 1),
+    ),
+)
+_TIE = 1e-6  # probabilities closer than this count as a tie
+
+
+def _hand_set_weights() -> list[np.ndarray]:
+    """The hand-set network's weights in ``model.get_weights()`` order: kernel, bias, ..."""
+    weights = []
+    for kernel in HAND_SET_KERNELS:
+        kernel = np.array(kernel, dtype=float)
+        weights += [kernel, np.zeros(kernel.shape[1])]
+    return weights
+
+
+def _weights_of(model) -> tuple[list[np.ndarray] | None, str | None]:
+    """``model.get_weights()`` as float arrays, or a hint why they cannot be had."""
+    if not hasattr(model, "get_weights"):
+        return None, f"expected a Keras model, got {type(model).__name__}"
+    weights, problem = attempt(model.get_weights)
+    if problem:
+        return None, f"model.get_weights() failed: {problem}"
+    return [np.asarray(w, dtype=float) for w in weights], None
+
+
+def _differences(weights: list[np.ndarray], reference: list[np.ndarray]) -> list | None:
+    """(array index, position) of every weight that differs, or None if the shapes differ."""
+    if [w.shape for w in weights] != [w.shape for w in reference]:
+        return None
+    return [
+        (index, tuple(int(i) for i in position))
+        for index, (a, b) in enumerate(zip(weights, reference, strict=True))
+        for position in zip(*np.nonzero(a != b), strict=True)
+    ]
 
 
 def _four_pixel_image_name(index: int) -> str:
@@ -893,9 +945,28 @@ def _misclassified(probabilities: np.ndarray, labels: np.ndarray) -> set[int]:
     wrong = set()
     for index, (row, label) in enumerate(zip(probabilities, labels, strict=True)):
         others = np.delete(row, label)
-        if not row[label] > others.max() + 1e-6:
+        if not row[label] > others.max() + _TIE:
             wrong.add(index)
     return wrong
+
+
+def _image_numbers(answer) -> tuple[set[int] | None, str | None]:
+    """A set of image numbers 0-7 from a set, list or array of whole numbers, or a hint."""
+    example = "write a set of image numbers, e.g. {0, 3} (or set() for none)"
+    if isinstance(answer, str | bytes) or not isinstance(answer, Iterable):
+        return None, f"predicted_wrong should be a set of image numbers: {example}; got {answer!r}"
+    numbers = set()
+    for item in answer:
+        if isinstance(item, bool | np.bool_) or not isinstance(
+            item, int | float | np.integer | np.floating
+        ):
+            return None, f"image numbers are whole numbers 0 to 7, got {item!r}: {example}"
+        if not float(item).is_integer():
+            return None, f"image numbers are whole numbers 0 to 7, got {item!r}"
+        numbers.add(int(item))
+    if not numbers <= set(range(8)):
+        return None, f"the images are numbered 0 to 7, got {sorted(numbers)}"
+    return numbers, None
 
 
 def exercise_break_one_weight(
@@ -903,7 +974,11 @@ def exercise_break_one_weight(
     broken_model: keras.Model | None,
     predicted_wrong: Iterable[int] | None,
 ) -> bool:
-    """Exercise 04.1: flip one weight of the hand-set network, predict which images fail."""
+    """Exercise 04.1: flip one weight of the hand-set network, predict which images fail.
+
+    ``broken_model`` is compared with the hand-set weights of the lesson (HAND_SET_KERNELS,
+    zero biases), not with whatever ``hand_set_model`` holds now.
+    """
     from helpers.datasets import four_pixel_all_images
 
     name = "break one weight, predict the damage"
@@ -916,20 +991,22 @@ def exercise_break_one_weight(
             "broken_model is the hand-set model itself: build a new network, give it the "
             "hand-set weights (set_weights(hand_set.get_weights())), then change the copy",
         )
-    try:
-        original = [np.asarray(w) for w in hand_set_model.get_weights()]
-        changed = [np.asarray(w) for w in broken_model.get_weights()]
-    except Exception as error:  # not a Keras model
-        return verdict(name, f"expected Keras models with get_weights(): {error}")
-    if [w.shape for w in original] != [w.shape for w in changed]:
+    reference = _hand_set_weights()
+    original, _ = _weights_of(hand_set_model)
+    if original is not None and _differences(original, reference) != []:
+        return verdict(
+            name,
+            "hand_set no longer holds the hand-set weights (was it changed instead of a "
+            "copy?): re-run the cells of section 2 to restore it, then build broken again",
+        )
+    changed, problem = _weights_of(broken_model)
+    if problem:
+        return verdict(name, problem)
+    differences = _differences(changed, reference)
+    if differences is None:
         return verdict(name, "broken_model must have the same layers as the hand-set model")
-    differences = [
-        (index, position)
-        for index, (a, b) in enumerate(zip(original, changed, strict=True))
-        for position in zip(*np.nonzero(a != b), strict=True)
-    ]
     target = (2 * layer, (row, column))  # get_weights() lists kernel, bias, kernel, bias ...
-    if len(differences) != 1 or differences[0][0] != target[0] or differences[0][1] != target[1]:
+    if differences != [target]:
         return verdict(
             name,
             f"exactly one weight should differ from the hand-set network: the kernel of layer "
@@ -940,14 +1017,9 @@ def exercise_break_one_weight(
         return verdict(name, f"set that weight to {value:g}")
     if predicted_wrong is None:
         return verdict(name, "write your prediction in predicted_wrong, e.g. {0, 3}")
-    try:
-        predicted = {int(i) for i in predicted_wrong}
-    except (TypeError, ValueError):
-        return verdict(
-            name, f"predicted_wrong should be a set of image numbers, got {predicted_wrong!r}"
-        )
-    if not predicted <= set(range(8)):
-        return verdict(name, "the images are numbered 0 to 7")
+    predicted, problem = _image_numbers(predicted_wrong)
+    if problem:
+        return verdict(name, problem)
     probabilities, problem = _probabilities_of_all_images(broken_model)
     if problem:
         return verdict(name, problem)
@@ -967,59 +1039,91 @@ def _hand_set_best_logit() -> float:
     return math.tanh(2 * math.tanh(2.0))
 
 
+def _right_class_probability(k: float, logit: float) -> float:
+    """e^(k m) / (e^(k m) + 3) for the scaled hand-set network, without overflow."""
+    z = k * logit - math.log(3)
+    if z >= 0:
+        return 1 / (1 + math.exp(-z))
+    return math.exp(z) / (1 + math.exp(z))
+
+
 def exercise_confident_scale(k: float | None) -> bool:
-    """Exercise 04.2: the smallest factor k on the last kernel that gives probability 0.99."""
+    """Exercise 04.2: the smallest factor k on the last kernel that gives probability 0.99.
+
+    Passes when k reaches 0.99 (to within 1e-4 of probability) and is at most 1% above the
+    exact smallest k.
+    """
     name = "smallest scale for 99% confidence"
     if k is None:
         return verdict(name, "no answer yet (k is None)")
+    if isinstance(k, str | bytes):
+        return verdict(name, f"expected a number, got {k!r}")
     try:
         k = float(k)
     except (TypeError, ValueError):
         return verdict(name, f"expected a number, got {k!r}")
+    if not math.isfinite(k):
+        return verdict(name, f"expected a finite number, got {k}")
     logit = _hand_set_best_logit()
     k_min = math.log(0.99 * 3 / 0.01) / logit
-
-    def probability(scale: float) -> float:
-        return 1 / (1 + 3 * math.exp(-scale * logit))
-
-    if math.isclose(k, k_min, rel_tol=0.01):
-        return verdict(name, None)
-    if k < k_min:
-        hint = (
-            f"with k = {k:g} the right class gets probability {probability(k):.4f}, less than 0.99"
-        )
-        if math.isclose(k, math.log(99) / logit, rel_tol=0.01):
+    probability = _right_class_probability(k, logit)
+    if probability < 0.99 - 1e-4:
+        hint = f"with k = {k:g} the right class gets probability {probability:.4f}, less than 0.99"
+        if k <= 0:
+            hint += ". A factor of 0 or less cannot make the right class more likely"
+        elif math.isclose(k, math.log(99) / logit, rel_tol=0.01):
             hint += ". Remember the three other classes: each adds e^0 = 1 to the denominator"
         return verdict(name, hint)
-    return verdict(
-        name,
-        f"k = {k:g} gives {probability(k):.4f} >= 0.99, but a smaller k is enough. "
-        "Solve e^(k m) / (e^(k m) + 3) = 0.99 for k, with m the right class's logit",
-    )
+    if k > 1.01 * k_min:
+        return verdict(
+            name,
+            f"k = {k:g} gives {probability:.4f} >= 0.99, but a smaller k is enough. "
+            "Solve e^(k m) / (e^(k m) + 3) = 0.99 for k, with m the right class's logit",
+        )
+    return verdict(name, None)
 
 
 def exercise_eight_classes(model: keras.Model | None) -> bool:
-    """Exercise 04.3: a network that tells all 8 images apart (classes 0-7 = image numbers)."""
+    """Exercise 04.3: a network that tells all 8 images apart (classes 0-7 = image numbers).
+
+    The first three layers must keep the hand-set weights; only the last layer is chosen.
+    """
     name = "eight classes: tell the two variants apart"
     if model is None:
         return verdict(name, "no model yet (eight_class_model is None)")
     probabilities, problem = _probabilities_of_all_images(model)
     if problem:
         return verdict(name, problem)
-    if probabilities.shape != (8, 8):
+    if probabilities.ndim != 2 or probabilities.shape != (8, 8):
         return verdict(
             name,
             f"the model gives {probabilities.shape[1:]} outputs per image; it needs 8, "
             "one per image (the last layer: Dense(8, activation='softmax'))",
         )
+    weights, problem = _weights_of(model)
+    if problem:
+        return verdict(name, problem)
+    if len(weights) != 8 or _differences(weights[:6], _hand_set_weights()[:6]) != []:
+        return verdict(
+            name,
+            "keep the hand-set weights in the first three layers and choose only the last: "
+            "set_weights([*hand_set.get_weights()[:6], last_kernel, last_bias])",
+        )
     wrong = _misclassified(probabilities, np.arange(8))
     if wrong:
         index = min(wrong)
+        row = probabilities[index]
+        best = np.flatnonzero(row >= row.max() - _TIE)
+        if len(best) > 1:
+            classes = ", ".join(str(c) for c in best)
+            outcome = f"ties classes {classes} for the highest probability ({row.max():.3f})"
+        else:
+            outcome = f"gives class {int(best[0])} the highest probability"
         return verdict(
             name,
             f"image {_four_pixel_image_name(index)} should be class {index} but the model "
-            f"gives class {int(np.argmax(probabilities[index]))} the highest probability "
-            f"({len(wrong)} of 8 images wrong). Which layer-3 unit fires for each image?",
+            f"{outcome} ({len(wrong)} of 8 images wrong). Which layer-3 unit fires for each "
+            "image?",
         )
     return verdict(name, None)
 

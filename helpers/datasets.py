@@ -291,6 +291,7 @@ FOUR_PIXEL_PATTERNS = np.array(
     ],
     dtype=np.float32,
 )
+FOUR_PIXEL_PATTERNS.setflags(write=False)  # shared by every caller: read-only
 
 
 def four_pixel_camera(n: int, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -604,40 +604,25 @@ def show_patterns(
     size: float = 1.3,
     title: str | None = None,
 ) -> Figure:
-    """Show small signed images, such as 2x2 pictures or receptive fields, framed, in a grid.
+    """Show small signed images, such as 2x2 pictures or weight templates, framed, in a grid.
 
     ``patterns``: shape (n, height, width). Black is ``-vmax``, white ``+vmax``, grey 0;
     ``vmax`` defaults to the largest absolute value (or 1 if all are zero). ``labels``: n
-    captions or None. ``show_values`` writes each cell's number in it.
+    captions or None. ``show_values`` writes each cell's number in it. The grid, captions and
+    their checks are :func:`show_images`'; each panel is then redrawn by :func:`draw_pattern`.
     """
     patterns = np.asarray(patterns, dtype=float)
     if patterns.ndim != 3 or len(patterns) == 0:
         raise ValueError(
             "show_patterns expects images of shape (n, height, width) with n >= 1, "
             f"got {patterns.shape}; for one image pass image[None], for a kernel whose "
-            "columns are receptive fields pass kernel.T.reshape(-1, 2, 2)"
+            "columns are templates pass kernel.T.reshape(-1, 2, 2)"
         )
-    n = len(patterns)
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"show_patterns got {n} images but {len(labels)} labels")
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
     if vmax is None:
         vmax = float(np.abs(patterns).max()) or 1.0
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    caption_room = 0.35 if labels is not None else 0.0
-    fig = Figure(
-        figsize=(size * ncols, (size + caption_room) * nrows + (0.4 if title else 0)),
-        layout="constrained",
-    )
-    axes = fig.subplots(nrows, ncols, squeeze=False)
-    for index, ax in enumerate(axes.flat):
-        if index >= n:
-            ax.set_axis_off()
-            continue
-        label = None if labels is None else str(labels[index])
-        draw_pattern(ax, patterns[index], vmax=vmax, show_values=show_values, title=label)
-    if title:
-        fig.suptitle(title)
+    fig = show_images(patterns, labels, ncols=ncols, size=size, title=title)
+    for ax, pattern in zip(fig.axes, patterns, strict=False):  # first n panels: images
+        ax.images[0].remove()
+        ax.set_axis_on()
+        draw_pattern(ax, pattern, vmax=vmax, show_values=show_values)
     return fig

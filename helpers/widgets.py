@@ -802,43 +802,64 @@ def _activate(name: str, z: np.ndarray) -> np.ndarray:
     raise ValueError(f"unknown activation {name!r}; use 'tanh', 'relu', 'softmax' or 'linear'")
 
 
-def dense_forward(
-    weights: Sequence[Sequence[np.ndarray]],
-    images: np.ndarray,
-    activations: Sequence[str] = FOUR_PIXEL_ACTIVATIONS,
-) -> list[np.ndarray]:
-    """Run a stack of ``Dense`` layers in NumPy and return every layer's output.
-
-    ``weights``: one ``(kernel, bias)`` pair per layer, as ``layer.get_weights()`` gives them
-    (a layer computes ``activation(x @ kernel + bias)``). ``images``: shape (n, 2, 2), (n, 4)
-    or a single image (2, 2) or (4,); they are flattened row by row (top left, top right,
-    bottom left, bottom right), as the lesson feeds them to Keras. ``activations``: one name per
-    layer. Returns a list with one array of shape (n, units) per layer; the last holds the
-    class probabilities when the last activation is softmax.
-    """
-    if len(weights) != len(activations):
+def _as_layer_weights(weights: Any) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``weights`` as a list of float64 (kernel, bias) pairs, or a ValueError saying why not."""
+    how = "pass [layer.get_weights() for layer in model.layers]"
+    if hasattr(weights, "get_weights") or hasattr(weights, "layers"):
+        raise ValueError(f"expected the weights of a network, not the model itself: {how}")
+    if isinstance(weights, str | bytes | Mapping) or not isinstance(weights, Sequence):
         raise ValueError(
-            f"dense_forward got {len(weights)} layers of weights but {len(activations)} "
-            "activations; pass one (kernel, bias) pair per layer, e.g. "
-            "[layer.get_weights() for layer in model.layers]"
+            f"expected a list of (kernel, bias) pairs, one per layer, got "
+            f"{type(weights).__name__}: {how}"
         )
-    x = np.asarray(images, dtype=np.float64)
-    if x.shape in ((4,), (2, 2)):  # a single image
-        x = x.reshape(1, 4)
-    elif x.ndim == 3:  # a batch of 2x2 images
-        x = x.reshape(len(x), -1)
-    outputs = []
-    for index, (pair, activation) in enumerate(zip(weights, activations, strict=True)):
-        if len(pair) != 2:
-            raise ValueError(
-                f"layer {index}: expected a pair (kernel, bias), got {len(pair)} items"
-            )
-        kernel, bias = (np.asarray(w, dtype=np.float64) for w in pair)
+    pairs = []
+    for index, pair in enumerate(weights):
+        if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
+            raise ValueError(f"layer {index}: expected a pair (kernel, bias); {how}")
+        try:
+            kernel, bias = (np.asarray(w, dtype=np.float64) for w in pair)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"layer {index}: the kernel and bias must be numbers") from error
         if kernel.ndim != 2 or bias.shape != (kernel.shape[1],):
             raise ValueError(
                 f"layer {index}: expected a kernel (inputs, units) and a bias (units,), "
                 f"got shapes {kernel.shape} and {bias.shape}"
             )
+        pairs.append((kernel, bias))
+    return pairs
+
+
+def dense_forward(
+    weights: Sequence[Sequence[np.ndarray]],
+    images: np.ndarray,
+    activations: Sequence[str] = FOUR_PIXEL_ACTIVATIONS,
+) -> list[np.ndarray]:
+    """Run a stack of ``Dense`` layers in NumPy (float64) and return every layer's output.
+
+    ``weights``: one ``(kernel, bias)`` pair per layer, as ``layer.get_weights()`` gives them
+    (a layer computes ``activation(x @ kernel + bias)``). ``images``: shape (n, 2, 2), (n, 4)
+    or a single image (2, 2) or (4,); they are flattened row by row (top left, top right,
+    bottom left, bottom right), as the lesson feeds them to Keras. ``activations``: one name per
+    layer ('tanh', 'relu', 'softmax' or 'linear'; 'linear' on the last layer gives the logits).
+    Returns a list with one array of shape (n, units) per layer.
+    """
+    pairs = _as_layer_weights(weights)
+    if isinstance(activations, str) or len(pairs) != len(activations):
+        raise ValueError(
+            f"dense_forward got {len(pairs)} layers of weights but activations "
+            f"{activations!r}; pass one (kernel, bias) pair per layer and one activation name "
+            "per layer, e.g. ('tanh', 'tanh', 'relu', 'softmax')"
+        )
+    try:
+        x = np.asarray(images, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"dense_forward expects images of numbers, got {images!r}") from error
+    if x.shape in ((4,), (2, 2)):  # a single image
+        x = x.reshape(1, 4)
+    elif x.ndim == 3:  # a batch of 2x2 images
+        x = x.reshape(len(x), -1)
+    outputs = []
+    for index, ((kernel, bias), activation) in enumerate(zip(pairs, activations, strict=True)):
         if x.ndim != 2 or x.shape[1] != kernel.shape[0]:
             raise ValueError(
                 f"layer {index} expects inputs of shape (n, {kernel.shape[0]}), got {x.shape}; "
@@ -861,7 +882,10 @@ def four_pixel_response(
     Returns ``pixels`` (2, 2) and, for each network name, ``layers``: the outputs of the three
     hidden layers and ``probabilities`` (one per class).
     """
-    pixels = np.array([[top_left, top_right], [bottom_left, bottom_right]], dtype=float)
+    pixels = [top_left, top_right, bottom_left, bottom_right]
+    if not all(_is_real(value) for value in pixels):
+        raise ValueError(f"the four pixels must be numbers, got {pixels!r}")
+    pixels = np.array(pixels, dtype=float).reshape(2, 2)
     result: dict[str, Any] = {"pixels": pixels, "networks": {}}
     for name, weights in networks.items():
         *hidden, probabilities = dense_forward(weights, pixels)
@@ -872,25 +896,45 @@ def four_pixel_response(
     return result
 
 
+def _is_real(value: Any) -> bool:
+    """A finite real number (bools excluded)."""
+    return (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+        and bool(np.isfinite(value))
+    )
+
+
+def _draw_activations(ax: Any, values: np.ndarray, title: str) -> None:
+    """One layer's outputs as cells: white is +1, or the largest |value| when that is larger."""
+    from helpers.plotting import draw_pattern
+
+    scale = max(1.0, float(np.abs(values).max()))
+    if scale > 1.0:
+        title += f", white = {scale:.2f}"
+    draw_pattern(ax, values, vmax=scale, show_values=True, title=title)
+
+
 def draw_four_pixel_response(
     result: Mapping[str, Any], class_names: Sequence[str] = ("s", "v", "d", "h")
 ) -> Figure:
     """Draw a :func:`four_pixel_response`: one row per network, one panel per layer.
 
     Layers 1 and 2 (4 units) are drawn as 2x2 grids (units 0 1 / 2 3), layer 3 (8 units) as
-    2x4 (unit 2k above unit 2k+1, the pair the hand-set network uses for class k).
+    2x4 (unit 2k above unit 2k+1: the pair the hand-set network uses for class k).
+    White is +1 and black -1; a panel with a value beyond 1 is scaled to its largest value,
+    named in its title. (Bars drawn here rather than with plotting.plot_probabilities, which
+    makes a figure of its own.)
     """
-    from helpers.plotting import draw_pattern
-
     networks = result["networks"]
-    fig = Figure(figsize=(11, 2.3 * len(networks) + 0.3), layout="constrained")
+    fig = Figure(figsize=(12, 2.3 * len(networks) + 0.3), layout="constrained")
     axes = fig.subplots(len(networks), 5, squeeze=False)
     for row, (name, network) in enumerate(networks.items()):
         first, second, third = network["layers"]
-        draw_pattern(axes[row, 0], result["pixels"], show_values=True, title=f"{name}: pixels")
-        draw_pattern(axes[row, 1], first.reshape(2, 2), show_values=True, title="layer 1 (tanh)")
-        draw_pattern(axes[row, 2], second.reshape(2, 2), show_values=True, title="layer 2 (tanh)")
-        draw_pattern(axes[row, 3], third.reshape(-1, 2).T, show_values=True, title="layer 3 (ReLU)")
+        _draw_activations(axes[row, 0], result["pixels"], f"{name}: pixels")
+        _draw_activations(axes[row, 1], first.reshape(2, 2), "layer 1 (tanh)")
+        _draw_activations(axes[row, 2], second.reshape(2, 2), "layer 2 (tanh)")
+        _draw_activations(axes[row, 3], third.reshape(-1, 2).T, "layer 3 (ReLU)")
         probabilities = network["probabilities"]
         top = probabilities >= probabilities.max() - 1e-6  # every class tied for first place
         colors = np.where(top, "C3", "C0")
@@ -927,22 +971,30 @@ def four_pixel_explorer(
     ``pixels``: the starting values, row by row.
     """
     if not isinstance(networks, Mapping) or not 1 <= len(networks) <= 3:
+        size = f" of length {len(networks)}" if isinstance(networks, Mapping) else ""
         raise ValueError(
             "four_pixel_explorer expects a dict {name: weights} of 1 to 3 networks, "
-            f"got {type(networks).__name__} of length {len(networks)}"
+            f"got {type(networks).__name__}{size}"
         )
+    if isinstance(class_names, str) or not isinstance(class_names, Sequence):
+        raise ValueError(f"class_names must be a list of names, got {class_names!r}")
     for name, weights in networks.items():
         try:
             probabilities = dense_forward(weights, np.zeros(4))[-1]
-        except (TypeError, ValueError) as error:
+        except ValueError as error:
             raise ValueError(f"networks[{name!r}]: {error}") from error
         if probabilities.shape != (1, len(class_names)) or len(weights[2][1]) != 8:
             raise ValueError(
                 f"networks[{name!r}] must be a 4-4-8-{len(class_names)} network, "
                 f"got layer sizes {[len(pair[1]) for pair in weights]}"
             )
-    if len(pixels) != 4 or not all(-1 <= value <= 1 for value in pixels):
-        raise ValueError(f"pixels must be 4 values in [-1, 1], got {pixels!r}")
+    if (
+        isinstance(pixels, str)
+        or not isinstance(pixels, Sequence)
+        or len(pixels) != 4
+        or not all(_is_real(value) and -1 <= value <= 1 for value in pixels)
+    ):
+        raise ValueError(f"pixels must be 4 numbers in [-1, 1], row by row, got {pixels!r}")
     controls = {
         name: widgets.FloatSlider(
             value=value,
@@ -954,7 +1006,7 @@ def four_pixel_explorer(
         )
         for name, value in zip(_PIXEL_NAMES, pixels, strict=True)
     }
-    short_names = [name[:10] for name in class_names]
+    short_names = [str(name)[:10] for name in class_names]
 
     def compute(**values: float) -> dict[str, Any]:
         return four_pixel_response(networks, **values)

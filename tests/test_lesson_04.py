@@ -90,6 +90,17 @@ def test_four_pixel_camera_rejects_bad_seed(seed):
         datasets.four_pixel_camera(10, seed=seed)
 
 
+def test_four_pixel_patterns_are_read_only():
+    patterns = datasets.FOUR_PIXEL_PATTERNS
+    assert not patterns.flags.writeable
+    with pytest.raises(ValueError, match="read-only"):
+        patterns[0, 0, 0] = -1.0
+    images, _ = datasets.four_pixel_all_images()  # what callers get back is their own copy
+    images[0, 0, 0] = 5.0
+    assert patterns[0, 0, 0] == 1.0
+    assert datasets.four_pixel_camera(3, seed=0)[0].flags.writeable
+
+
 def test_four_pixel_all_images():
     images, labels = datasets.four_pixel_all_images()
     assert images.shape == (8, 2, 2) and images.dtype == np.float32
@@ -109,8 +120,12 @@ def test_show_patterns_draws_one_framed_panel_per_image():
     assert visible[0].get_title() == "0"
     assert len(visible[0].texts) == 4  # one value per cell
     assert visible[0].images[0].get_clim() == (-1.0, 1.0)  # vmax defaults to max |value|
+    assert len(visible[0].images) == 1  # show_images' picture replaced by the framed one
+    assert visible[0].spines["top"].get_visible()
     fig = plotting.show_patterns(np.zeros((2, 2, 2)))
     assert fig.axes[0].images[0].get_clim() == (-1.0, 1.0)
+    fig = plotting.show_patterns(3 * np.ones((1, 2, 2)), vmax=1.5, title="t")
+    assert fig.axes[0].images[0].get_clim() == (-1.5, 1.5) and fig.get_suptitle() == "t"
 
 
 @pytest.mark.parametrize(
@@ -120,6 +135,8 @@ def test_show_patterns_draws_one_framed_panel_per_image():
         (np.zeros((0, 2, 2)), {}, r"n >= 1"),
         (np.zeros((3, 2, 2)), {"labels": ["a"]}, "3 images but 1 labels"),
         (np.zeros((3, 2, 2)), {"ncols": 0}, "ncols"),
+        (np.zeros((3, 2, 2, 3)), {}, r"shape \(n, height, width\)"),
+        (np.zeros((3, 2, 2)), {"vmax": 0}, "vmax must be positive"),
     ],
 )
 def test_show_patterns_rejects_bad_input(patterns, kwargs, message):
@@ -169,6 +186,31 @@ def test_dense_forward_rejects_bad_weights_and_inputs():
         widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4), ("tanh", "tanh", "relu", "selu"))
     with pytest.raises(ValueError, match="pair"):
         widgets.dense_forward([[k] for k in KERNELS], np.ones(4))
+    with pytest.raises(ValueError, match="pair"):
+        widgets.dense_forward(["ab", "cd", "ef", "gh"], np.ones(4))
+    with pytest.raises(ValueError, match="must be numbers"):
+        widgets.dense_forward([["a", "b"]] * 4, np.ones(4))
+    with pytest.raises(ValueError, match="images of numbers"):
+        widgets.dense_forward(HAND_SET_WEIGHTS, ["a", "b", "c", "d"])
+    with pytest.raises(ValueError, match="one activation name per layer"):
+        widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4), "tanh")
+    for not_weights in (None, 3, "weights", {"a": 1}):
+        with pytest.raises(ValueError, match="list of \\(kernel, bias\\) pairs"):
+            widgets.dense_forward(not_weights, np.ones(4))
+
+
+def test_dense_forward_rejects_a_model_with_a_clear_message(hand_set):
+    with pytest.raises(ValueError, match="not the model itself"):
+        widgets.dense_forward(hand_set, np.ones(4))
+
+
+def test_dense_forward_linear_last_layer_gives_the_logits():
+    logits = widgets.dense_forward(
+        HAND_SET_WEIGHTS, datasets.four_pixel_all_images()[0], ("tanh", "tanh", "relu", "linear")
+    )[-1]
+    strength = math.tanh(2 * math.tanh(2))
+    expected = strength * np.eye(4)[datasets.four_pixel_all_images()[1]]
+    np.testing.assert_allclose(logits, expected, atol=1e-7)
 
 
 # ------------------------------------------------------------------------------ widget
@@ -198,7 +240,29 @@ def test_four_pixel_explorer_responds_to_its_sliders(random_weights):
     assert len(explorer.figure.axes) == 10  # 2 networks x (pixels, 3 layers, probabilities)
 
 
-def test_four_pixel_explorer_rejects_bad_input(random_weights):
+def test_four_pixel_explorer_scales_a_layer_with_values_beyond_one():
+    strong = [list(pair) for pair in HAND_SET_WEIGHTS]
+    strong[2] = [3 * KERNELS[2], np.zeros(8, dtype=np.float32)]  # layer 3 outputs up to 2.88
+    explorer = widgets.four_pixel_explorer({"hand-set": HAND_SET_WEIGHTS, "strong": strong})
+    third = explorer.result["networks"]["strong"]["layers"][2]
+    assert third.max() == pytest.approx(3 * math.tanh(2 * math.tanh(2)))
+    axes = explorer.figure.axes
+    hand_third, strong_third = axes[3], axes[8]
+    assert hand_third.images[0].get_clim() == (-1.0, 1.0)
+    assert hand_third.get_title() == "layer 3 (ReLU)"
+    assert strong_third.images[0].get_clim() == pytest.approx((-third.max(), third.max()))
+    assert strong_third.get_title() == f"layer 3 (ReLU), white = {third.max():.2f}"
+    assert axes[5].get_title() == "strong: pixels"
+
+
+def test_four_pixel_response_rejects_non_numeric_pixels():
+    with pytest.raises(ValueError, match="four pixels must be numbers"):
+        widgets.four_pixel_response({"x": HAND_SET_WEIGHTS}, "1", 1, 1, 1)
+    with pytest.raises(ValueError, match="four pixels must be numbers"):
+        widgets.four_pixel_response({"x": HAND_SET_WEIGHTS}, float("nan"), 1, 1, 1)
+
+
+def test_four_pixel_explorer_rejects_bad_input(hand_set):
     with pytest.raises(ValueError, match="1 to 3 networks"):
         widgets.four_pixel_explorer({})
     with pytest.raises(ValueError, match="1 to 3 networks"):
@@ -208,8 +272,18 @@ def test_four_pixel_explorer_rejects_bad_input(random_weights):
     eight_outputs = [*HAND_SET_WEIGHTS[:3], [np.eye(8), np.zeros(8)]]
     with pytest.raises(ValueError, match="4-4-8-4 network"):
         widgets.four_pixel_explorer({"x": eight_outputs})
-    with pytest.raises(ValueError, match="pixels must be 4 values"):
-        widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=(2, 0, 0, 0))
+    for pixels in [(2, 0, 0, 0), (0, 0, 0), ("a", 0, 0, 0), None, "abcd"]:
+        with pytest.raises(ValueError, match="pixels must be 4 numbers in \\[-1, 1\\]"):
+            widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=pixels)
+    for networks in (None, [HAND_SET_WEIGHTS], HAND_SET_WEIGHTS):
+        with pytest.raises(ValueError, match="dict \\{name: weights\\} of 1 to 3 networks"):
+            widgets.four_pixel_explorer(networks)
+    with pytest.raises(ValueError, match="networks\\['x'\\]: expected the weights"):
+        widgets.four_pixel_explorer({"x": hand_set})
+    with pytest.raises(ValueError, match="networks\\['x'\\]: layer 0: the kernel"):
+        widgets.four_pixel_explorer({"x": [["a", "b"]] * 4})
+    with pytest.raises(ValueError, match="class_names"):
+        widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, class_names="svdh")
 
 
 # ------------------------------------------------------------------- exercise checks
@@ -225,22 +299,35 @@ def broken_copy(hand_set, layer=1, row=1, column=1, value=-1.0, extra=False):
     return model
 
 
+def test_hand_set_kernels_of_the_checks_match_the_lesson():
+    for ours, theirs in zip(KERNELS, checks.HAND_SET_KERNELS, strict=True):
+        assert np.array_equal(ours, np.array(theirs))
+
+
 def test_exercise_break_one_weight(hand_set, capsys):
     right = broken_copy(hand_set)
-    assert checks.exercise_break_one_weight(hand_set, right, {0, 1, 4, 5})
-    assert "PASS" in capsys.readouterr().out
+    for answer in ({0, 1, 4, 5}, [5, 4, 1, 0], np.array([0, 1, 4, 5]), (0.0, 1, 4, 5)):
+        assert checks.exercise_break_one_weight(hand_set, right, answer)
+        assert "PASS" in capsys.readouterr().out
     cases = [
         (None, {0}, "build the copy"),
         (hand_set, {0}, "the hand-set model itself"),
         (broken_copy(hand_set, row=0), {0}, "exactly one weight should differ"),
         (broken_copy(hand_set, extra=True), {0}, "differs in 2 place"),
         (broken_copy(hand_set, value=0.0), {0}, "set that weight to -1"),
+        (network(outputs=8), {0}, "same layers as the hand-set model"),
         (right, None, "write your prediction"),
         (right, "abc", "set of image numbers"),
+        (right, "0145", "set of image numbers"),
+        (right, 3, "set of image numbers"),
+        (right, {0, 0.5}, "whole numbers 0 to 7, got 0.5"),
+        (right, {True}, "whole numbers 0 to 7, got True"),
+        (right, ["0", "1"], "whole numbers 0 to 7, got '0'"),
         (right, {0, 9}, "numbered 0 to 7"),
+        (right, {-1}, "numbered 0 to 7"),
         (right, {0, 4}, "gets these wrong: 0 \\(solid\\), 1 \\(vertical\\)"),
         (right, set(), "you predicted \\[\\]"),
-        ("not a model", {0}, "expected Keras models"),
+        ("not a model", {0}, "expected a Keras model, got str"),
     ]
     for broken, predicted, hint in cases:
         assert not checks.exercise_break_one_weight(hand_set, broken, predicted)
@@ -248,19 +335,44 @@ def test_exercise_break_one_weight(hand_set, capsys):
         assert "Not yet" in out and re.search(hint, out), out
 
 
+def test_exercise_break_one_weight_compares_with_the_lesson_weights(hand_set, capsys):
+    # a "hand-set" model that was itself changed does not make a wrong copy right
+    changed = broken_copy(hand_set, layer=0, row=0, column=0, value=0.5)
+    copy_of_changed = network()
+    weights = changed.get_weights()
+    weights[2][1, 1] = -1.0
+    copy_of_changed.set_weights(weights)
+    assert not checks.exercise_break_one_weight(changed, copy_of_changed, {0, 1, 4, 5})
+    assert "re-run the cells of section 2" in capsys.readouterr().out
+    # the copy is compared with the lesson's weights: it differs from them in two places
+    assert not checks.exercise_break_one_weight(hand_set, copy_of_changed, {0, 1, 4, 5})
+    assert "differs in 2 place" in capsys.readouterr().out
+
+
 def test_exercise_confident_scale(capsys):
     logit = math.tanh(2 * math.tanh(2))
     k_min = math.log(297) / logit
-    for k in (k_min, 5.9, 5.99, np.float32(5.95)):
+    for k in (k_min, 5.935, 5.95, 5.99, np.float32(5.95), np.float64(k_min)):
         assert checks.exercise_confident_scale(k)
         assert "PASS" in capsys.readouterr().out
     cases = [
         (None, "no answer yet"),
         ("six", "expected a number"),
+        ("5.94", "expected a number"),
+        ([5.94], "expected a number"),
+        (float("nan"), "expected a finite number, got nan"),
+        (float("inf"), "expected a finite number, got inf"),
         (5.0, "less than 0.99"),
+        (5.9, "probability 0.9896, less than 0.99"),  # below its own target: not a pass
+        (5.92, "less than 0.99"),
         (math.log(99) / logit, "three other classes"),
+        (0, "0 or less cannot"),
+        (-1000, "0 or less cannot"),
+        (-1e308, "0 or less cannot"),
+        (6.01, "a smaller k is enough"),
         (6.1, "a smaller k is enough"),
         (10, "a smaller k is enough"),
+        (1e308, "a smaller k is enough"),
     ]
     for k, hint in cases:
         assert not checks.exercise_confident_scale(k)
@@ -279,11 +391,21 @@ def test_exercise_eight_classes(hand_set, capsys):
 
     identity = network(outputs=8)  # each unit to the class of the same number: wrong routing
     identity.set_weights([*hand_set.get_weights()[:6], np.eye(8), np.zeros(8)])
+    all_zero = network(outputs=8)  # every class gets 1/8: a tie, reported as a tie
+    all_zero.set_weights([*hand_set.get_weights()[:6], np.zeros((8, 8)), np.zeros(8)])
+    retrained = network(outputs=8)  # right answers, but the first layers were changed
+    weights = [*hand_set.get_weights()[:6], kernel, np.zeros(8)]
+    weights[0] = 2 * weights[0]
+    retrained.set_weights(weights)
+    assert checks.exercise_eight_classes(retrained) is False
+    capsys.readouterr()
     wrong_input = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8)])
     cases = [
         (None, "no model yet"),
         (hand_set, "it needs 8"),
         (identity, "image 1 \\(vertical\\) should be class 1 but the model gives class 3"),
+        (all_zero, "image 0 \\(solid\\) should be class 0 but the model ties classes 0, 1, "),
+        (retrained, "keep the hand-set weights in the first three layers"),
         (wrong_input, "model.predict on the 8 images"),
         ("a model", "expected a Keras model"),
     ]
