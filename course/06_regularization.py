@@ -606,8 +606,7 @@ summarize("early stopping", early_model)
 early_val = histories["early stopping"]["val_loss"]
 restored_loss = early_model.evaluate(x_val, y_val, batch_size=1000, verbose=0)[0]
 from_disk = keras.models.load_model(checkpoint_path)
-size = os.path.getsize(checkpoint_path)
-print(f"stopped after {len(early_val)} of {EPOCHS} epochs; checkpoint file: {size:,} bytes")
+print(f"stopped after {len(early_val)} of {EPOCHS} epochs, best epoch {np.argmin(early_val) + 1}")
 checks.expect_at_most("early stopping: epochs run", len(early_val), EPOCHS - 5)
 checks.expect_close("restored val loss vs best of curve", restored_loss, min(early_val), rtol=1e-4)
 flat = [np.concatenate([w.ravel() for w in m.get_weights()]) for m in (from_disk, early_model)]
@@ -685,19 +684,20 @@ plt.show()
 table.round(3)
 
 # %% [markdown]
-# Notice that test *accuracy* moves much less than the validation loss. The five changes to
-# the model that lowered the validation loss (L2, dropout, batch normalization, early stopping
-# and augmentation) moved test accuracy by a point or so at most, up or down: they cure
-# over-confidence more than they fix wrong answers. Four times the data gains by far the most
-# accuracy.
+# Notice that test *accuracy* moves much less than the validation loss. L2, dropout, batch
+# normalization and early stopping all lowered the late validation loss, yet each moved test
+# accuracy by two points at most, up or down: they cure over-confidence more than they fix
+# wrong answers. The two changes that add information, four times the data and augmentation,
+# are the ones that gained accuracy.
 
 # %%
 gains = table["test accuracy"] - table.loc["baseline", "test accuracy"]
-helped = ["L2", "dropout", "batch norm", "early stopping", "augmentation"]  # lower val loss
-checks.expect_at_most("those five: biggest test accuracy change", gains[helped].abs().max(), 0.025)
+helped = ["L2", "dropout", "batch norm", "early stopping"]
+late = max(change(name, "late val loss") for name in helped)  # the smallest drop of the four
+checks.expect_at_most("those four: largest change in late val loss", late, -0.03)
+checks.expect_at_most("those four: biggest test accuracy change", gains[helped].abs().max(), 0.025)
 checks.expect_at_least("4x data: change in test accuracy", gains["4x data"], 0.02)
-lead = gains["4x data"] - gains.drop("4x data").max()
-checks.expect_at_least("4x data minus the next best change in test accuracy", lead, 0.01)
+checks.expect_at_least("augmentation: change in test accuracy", gains["augmentation"], 0.005)
 
 # %% [markdown]
 # The remedies in words:
