@@ -257,9 +257,9 @@ summarize("small network", small)
 compare(["baseline", "4x data", "small network"])
 
 # %% [markdown]
-# Four times the data lowers the whole validation curve. The small network overfits later and
-# less: its best epoch comes several epochs later, and afterwards its validation loss rises by
-# a few percent, where the baseline's rose by a quarter or more. But it also learns less, so its *best* validation loss is worse than the
+# Four times the data lowers the validation curve. The small network overfits later and less:
+# its best epoch comes several epochs later, and afterwards its validation loss rises by less
+# than 10%, where the baseline's rose by 15% or more (section 2). But it also learns less, so its *best* validation loss is worse than the
 # baseline's. Capacity is a dial: too small underfits, too large overfits, and the right size
 # is found by trying sizes in between and comparing validation scores.
 
@@ -360,7 +360,8 @@ print(f"{unused.sum()} of 784 pixels are black in all {TRAIN_SAMPLES} training i
 # network in which most pixels are simply switched off.
 #
 # L2 at 0.001 lowered the best validation loss a little and the late one a lot: its curve
-# hardly turns up, and its best epoch comes near the end (more epochs would help it further).
+# hardly turns up, and its best epoch comes late, in the last third of the run (with more
+# epochs it may improve further).
 # L1 at 0.001 is too strong for this network: it switches off nearly every weight and learns
 # less, so its best validation loss is worse than the baseline's, and L1+L2's too. Try
 # `regularizers.l1(0.0001)` yourself.
@@ -370,7 +371,7 @@ same = first_kernels["baseline"][unused], initial[unused]
 checks.expect_close("baseline: weights of always-black pixels vs start", *same, rtol=0, atol=0)
 checks.expect_at_most("L2: change in best val loss", change("L2", "best val loss"), 0.0)
 checks.expect_at_most("L2: change in late val loss", change("L2", "late val loss"), -0.05)
-checks.expect_at_least("L2: best epoch", results["L2"]["best epoch"], EPOCHS - 5)
+checks.expect_at_least("L2: best epoch", results["L2"]["best epoch"], EPOCHS - 8)
 checks.expect_between("L2: weight norm / baseline's", norm["L2"] / norm["baseline"], 0.25, 0.45)
 checks.expect_at_least("L1: change in best val loss", change("L1", "best val loss"), 0.03)
 checks.expect_at_least("L1+L2: change in best val loss", change("L1+L2", "best val loss"), 0.03)
@@ -685,8 +686,8 @@ table.round(3)
 
 # %% [markdown]
 # Notice that test *accuracy* moves much less than the validation loss. L2, dropout, batch
-# normalization and early stopping all lowered the late validation loss, yet each moved test
-# accuracy by two points at most, up or down: they cure over-confidence more than they fix
+# normalization and early stopping all lowered the late validation loss, yet none moved test
+# accuracy by more than 2.5 points, up or down: they cure over-confidence more than they fix
 # wrong answers. The two changes that add information, four times the data and augmentation,
 # are the ones that gained accuracy.
 
