@@ -15,15 +15,16 @@
 # - what *overfitting* looks like: a large network on 1,000 handwritten digits, whose validation
 #   loss turns up while its training loss keeps falling;
 # - *K-fold cross-validation*: a fair estimate, with its spread, when data are scarce;
-# - the remedies, each measured against the **same baseline** (same data, seed, epochs and
-#   optimizer): more data, a smaller network, L2 / L1 / L1+L2 weight penalties, dropout, batch
-#   normalisation, early stopping with checkpoints, and data augmentation;
-# - what dropout does at training time and at inference time, in numbers;
+# - the remedies, each measured against the **same baseline**, one change at a time (all else,
+#   data, seed, number of epochs and optimizer, stays as it was): more data, a smaller network,
+#   L2 / L1 / L1+L2 weight penalties, dropout, batch normalization, early stopping with
+#   checkpoints, and data augmentation;
+# - what dropout and batch normalization do at training time and at inference time, in numbers;
 # - which remedies paid off here, and by how much, in one closing table.
 #
 # **What you need**: lessons 00-05, in particular lesson 03 (training an MLP on MNIST with
-# `fit` and reading its learning curves) and lesson 05 (optimizers; we use RMSprop throughout).
-# The lesson runs in about a minute and a half on a laptop CPU.
+# `fit`, reading its learning curves, dropout) and lesson 05 (optimizers and initial weights;
+# we use RMSprop throughout). The lesson runs in about two minutes on a laptop CPU.
 
 # %%
 import os
@@ -61,7 +62,8 @@ K_FOLD_EPOCHS = 8  # epochs for each of the K models
 #
 # Why not choose on the test set? Every decision taken by looking at a data set leaks a little
 # information about it into the model. After dozens of choices the validation score flatters;
-# the test set, untouched by our choices, stays honest.
+# the test set, untouched by our choices, stays honest. In this lesson every table and figure
+# uses training and validation data only, until the closing section.
 #
 # MNIST comes with 60,000 training and 10,000 test images. To make overfitting easy to see we
 # train on only `TRAIN_SAMPLES` of them and hold out `VALIDATION_SAMPLES` others for validation,
@@ -78,8 +80,6 @@ train_index = shuffled[VALIDATION_SAMPLES : VALIDATION_SAMPLES + TRAIN_SAMPLES]
 x_train, y_train = x_pool[train_index], y_pool[train_index]
 x_val, y_val = x_pool[val_index], y_pool[val_index]
 print(f"training {x_train.shape}, validation {x_val.shape}, test {x_test.shape}")
-overlap = np.intersect1d(train_index, val_index).size
-checks.expect_equal("images in both training and validation", overlap, 0)
 
 # %% [markdown]
 # ## 2. Overfitting made visible
@@ -95,8 +95,7 @@ checks.expect_equal("images in both training and validation", overlap, 0)
 
 
 # %%
-def network(*hidden):
-    """784 pixels in, the given hidden layers, 10 class probabilities out."""
+def network(*hidden):  # 784 pixels in, the given hidden layers, 10 class probabilities out
     output = layers.Dense(10, activation="softmax")
     return keras.Sequential([keras.Input(shape=(784,)), *hidden, output])
 
@@ -106,27 +105,19 @@ def baseline_network():
     return network(layers.Dense(512, activation="relu"), layers.Dense(512, activation="relu"))
 
 
-def train(model, x=x_train, y=y_train, validation=(x_val, y_val), epochs=EPOCHS, callbacks=()):
-    """Compile and fit `model` the same way for every experiment; return its history dict."""
+def train(model, x=x_train, y=y_train, validation=(x_val, y_val), epochs=EPOCHS, callbacks=None):
+    # compile and fit `model` the same way for every experiment; return its history dict
     metrics = [keras.metrics.SparseCategoricalCrossentropy(name="crossentropy"), "accuracy"]
-    loss = "sparse_categorical_crossentropy"
-    model.compile(optimizer=keras.optimizers.RMSprop(), loss=loss, metrics=metrics)
+    model.compile(keras.optimizers.RMSprop(), "sparse_categorical_crossentropy", metrics=metrics)
+    validate = dict(validation_data=validation, validation_batch_size=1000)  # large: faster
     history = model.fit(
-        x,
-        y,
-        batch_size=BATCH_SIZE,
-        epochs=epochs,
-        validation_data=validation,
-        validation_batch_size=1000,  # large batches: faster validation
-        callbacks=list(callbacks),
-        verbose=0,
+        x, y, batch_size=BATCH_SIZE, epochs=epochs, callbacks=callbacks, verbose=0, **validate
     )
     return history.history
 
 
 def compare(names, metrics=("crossentropy",)):
-    runs = {name: histories[name] for name in names}  # learning curves on the same axes
-    return plotting.plot_history(runs, metrics, title=" vs ".join(names))
+    return plotting.plot_history({n: histories[n] for n in names}, metrics, " vs ".join(names))
 
 
 baseline = baseline_network()
@@ -134,12 +125,13 @@ histories = {"baseline": train(baseline)}
 plotting.plot_history(histories["baseline"], ["crossentropy", "accuracy"], "baseline, 1,000 images")
 
 # %% [markdown]
-# The training loss falls towards zero: within a few epochs the network has memorised its
+# The training loss falls towards zero: within a few epochs the network has memorized its
 # 1,000 images. The validation loss falls for a few epochs, reaches its minimum, then **turns
 # up**: the network keeps growing more confident, and where it is wrong on new digits it is now
 # confidently wrong. That is overfitting: from here on, what it learns is particular to the
-# training images, not true of digits in general. Validation *accuracy* hardly moves, but the
-# loss also measures confidence, and it is what the remedies below are judged by.
+# training images, not true of digits in general. Validation *accuracy* hardly moves (by less
+# than two points after the best epoch), but the loss also measures confidence, and it is what
+# the remedies below are judged by.
 #
 # The validation curve is jagged: an epoch is only 16 steps here, and a single step that
 # overshoots shows up as a spike. Read the trend, not the single epoch.
@@ -148,46 +140,46 @@ plotting.plot_history(histories["baseline"], ["crossentropy", "accuracy"], "base
 baseline_val = np.array(histories["baseline"]["val_crossentropy"])
 best_epoch = int(np.argmin(baseline_val)) + 1
 rise = np.median(baseline_val[-5:]) / baseline_val.min()  # the last 5 epochs, against the best
-print(f"best validation loss {baseline_val.min():.3f} (epoch {best_epoch}), late {rise:.2f}x that")
 checks.expect_at_most("baseline: epoch of the best validation loss", best_epoch, EPOCHS // 2)
 checks.expect_at_least("baseline: late / best validation loss", rise, 1.15)
 last_train_loss = histories["baseline"]["crossentropy"][-1]
 checks.expect_at_most("baseline: last training loss", last_train_loss, 0.01)
+val_accuracy = np.array(histories["baseline"]["val_accuracy"])
+drift = np.median(val_accuracy[-5:]) - val_accuracy[best_epoch - 1]
+checks.expect_between("baseline: late minus best-epoch val accuracy", drift, -0.02, 0.02)
 
 # %% [markdown]
-# Each run is summarised by a few numbers: the **best validation cross-entropy** over the
+# Each run is summarized by a few numbers: the **best validation cross-entropy** over the
 # epochs and when it happened; the **late** validation cross-entropy, the median of the last
-# five epochs (so that one jagged epoch does not decide); the **gap** between validation and
-# training cross-entropy of the final weights (both measured in inference mode with
-# `evaluate`); and, for the closing table only, the test accuracy.
+# five epochs (so that one jagged epoch does not decide); and the **gap** between validation
+# and training cross-entropy of the final weights (both measured in inference mode with
+# `evaluate`). `summarize` also keeps each model, so that the closing section can measure all
+# of them on the test set, once.
 
 # %%
-results = {}
+results, models = {}, {}
 
 
-def summarise(name, model):
-    """Record the numbers we compare runs by, and show them."""
+def summarize(name, model):  # record the numbers we compare runs by (no test data), show them
     val_curve = histories[name]["val_crossentropy"]
-    train_loss, _ = model.evaluate(x_train, y_train, batch_size=1000, verbose=0)[1:]
-    val_loss, _ = model.evaluate(x_val, y_val, batch_size=1000, verbose=0)[1:]
-    _, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[1:]
+    train_loss = model.evaluate(x_train, y_train, batch_size=1000, verbose=0)[1]
+    val_loss = model.evaluate(x_val, y_val, batch_size=1000, verbose=0)[1]
+    models[name] = model
     results[name] = {
         "best val loss": min(val_curve),
         "best epoch": int(np.argmin(val_curve)) + 1,
         "epochs run": len(val_curve),
         "late val loss": np.median(val_curve[-5:]),
         "gap val - train": val_loss - train_loss,
-        "test accuracy": test_accuracy,
     }
     return pd.DataFrame([results[name]], index=[name]).round(4)
 
 
-def change(name, column):
-    """How much a remedy changed one of the numbers, relative to the baseline."""
+def change(name, column):  # how much a remedy changed one of the numbers, against the baseline
     return results[name][column] - results["baseline"][column]
 
 
-summarise("baseline", baseline)
+summarize("baseline", baseline)
 
 # %% [markdown]
 # ## 3. K-fold cross-validation
@@ -196,8 +188,9 @@ summarise("baseline", baseline)
 # small validation set gives a noisy score: whether 250 particular images are easy or hard can
 # move the accuracy by a few points. **K-fold cross-validation** uses all the data for both
 # jobs: split the training images into $K$ equal parts (folds), train $K$ models, each on $K-1$
-# folds and validated on the remaining one, and average the $K$ scores. Their spread says how
-# far to trust the average. The price: $K$ trainings instead of one.
+# folds and validated on the remaining one (so every image is validated on exactly once), and
+# average the $K$ scores. Their spread says how far to trust the average. The price: $K$
+# trainings instead of one.
 
 # %%
 folds = np.array_split(np.arange(TRAIN_SAMPLES), K)  # the images are already in random order
@@ -209,7 +202,7 @@ for k in range(K):
     fold_accuracy.append(fold_history["val_accuracy"][-1])
     fold_curves.append(fold_history["val_crossentropy"])
 
-kfold_mean, kfold_std = np.mean(fold_accuracy), np.std(fold_accuracy)
+kfold_mean, kfold_std = np.mean(fold_accuracy), np.std(fold_accuracy, ddof=1)  # sample std
 separate = histories["baseline"]["val_accuracy"][K_FOLD_EPOCHS - 1]
 print(f"fold accuracies ({len(held_out[0])} images each):", np.round(fold_accuracy, 3))
 print(f"{K}-fold: {kfold_mean:.3f} ± {kfold_std:.3f}; separate validation set: {separate:.3f}")
@@ -222,16 +215,15 @@ plt.show()
 
 # %% [markdown]
 # The folds disagree by several points of accuracy: 250 images are a noisy judge, and any one
-# of them alone could have misled us. Their mean lands within a few points of what the separate
-# 2,000-image validation set says, usually a little below it, because each K-fold model saw a
-# quarter fewer images. The averaged curve can also choose the number of epochs with no data
-# set aside: its minimum is the epoch to stop at. (When even that is too noisy, *iterated*
-# K-fold repeats the whole procedure with differently shuffled folds and averages again.)
+# of them alone could have misled us. (The ± is the sample standard deviation of the $K$
+# scores, `ddof=1`.) Their mean lands within a few points of what the separate 2,000-image
+# validation set says, usually a little below it, because each K-fold model saw a quarter
+# fewer images. The averaged curve can also choose the number of epochs with no data set
+# aside: its minimum is the epoch to stop at. (When even that is too noisy, *iterated* K-fold
+# repeats the whole procedure with differently shuffled folds and averages again.)
 
 # %%
-every_image_once = np.array_equal(np.sort(np.concatenate(folds)), np.arange(TRAIN_SAMPLES))
-checks.expect_equal("every training image validated on exactly once", every_image_once, True)
-checks.expect_at_least("fold accuracies, best minus worst", np.ptp(fold_accuracy), 0.02)
+checks.expect_at_least("fold accuracies, best minus worst", np.ptp(fold_accuracy), 0.03)
 checks.expect_between("K-fold mean minus separate accuracy", kfold_mean - separate, -0.08, 0.03)
 
 # %% [markdown]
@@ -245,7 +237,7 @@ checks.expect_between("K-fold mean minus separate accuracy", kfold_mean - separa
 more_index = shuffled[VALIDATION_SAMPLES : VALIDATION_SAMPLES + 4 * TRAIN_SAMPLES]
 more_data = baseline_network()
 histories["4x data"] = train(more_data, x_pool[more_index], y_pool[more_index])
-summarise("4x data", more_data)
+summarize("4x data", more_data)
 
 # %% [markdown]
 # More data usually cannot be had, or costs money. The rest of the lesson keeps the 1,000
@@ -253,31 +245,31 @@ summarise("4x data", more_data)
 #
 # ## 5. Remedy: a smaller network
 #
-# Fewer weights, less room to memorise. Here: 32 units per hidden layer instead of 512.
+# Fewer weights, less room to memorize. Here: 32 units per hidden layer instead of 512.
 
 # %%
 keras.utils.set_random_seed(SEED)
 small = network(layers.Dense(32, activation="relu"), layers.Dense(32, activation="relu"))
 histories["small network"] = train(small)
-summarise("small network", small)
+summarize("small network", small)
 
 # %%
 compare(["baseline", "4x data", "small network"])
 
 # %% [markdown]
-# Four times the data lowers the whole validation curve. The small network overfits later and
-# less: its best epoch comes about ten epochs later, and its validation loss rises slowly
-# afterwards. But it also learns less, so its *best* validation loss is worse than the
+# Four times the data lowers the validation curve. The small network overfits later and less:
+# its best epoch comes several epochs later, and afterwards its validation loss rises by less
+# than 10%, where the baseline's rose by 15% or more (section 2). But it also learns less, so its *best* validation loss is worse than the
 # baseline's. Capacity is a dial: too small underfits, too large overfits, and the right size
 # is found by trying sizes in between and comparing validation scores.
 
 # %%
 checks.expect_at_most("4x data: change in best val loss", change("4x data", "best val loss"), -0.05)
-checks.expect_at_least(
-    "small network: change in best epoch", change("small network", "best epoch"), 3
-)
+checks.expect_at_least("small network: later best epoch", change("small network", "best epoch"), 5)
 worse = change("small network", "best val loss")
 checks.expect_at_least("small network: change in best val loss", worse, 0.0)
+small_rise = results["small network"]["late val loss"] / results["small network"]["best val loss"]
+checks.expect_at_most("small network: late / best validation loss", small_rise, 1.1)
 
 # %% [markdown]
 # ## 6. Remedy: weight penalties (L2, L1, L1+L2)
@@ -290,14 +282,26 @@ checks.expect_at_least("small network: change in best val loss", worse, 0.0)
 #    \text{L1:}\quad \text{loss} = \text{cross-entropy} + \lambda \sum_i |w_i|. $$
 #
 # In Keras a penalty is attached to a layer's kernel: `kernel_regularizer=regularizers.l2(0.001)`
-# adds $0.001 \cdot w^2$ to the loss for every weight $w$ of that kernel. L2 (also called
-# *weight decay*) pulls every weight towards zero in proportion to its size; L1 pulls with the
-# same force whatever the size, so small weights end up at (or jittering around) zero: a sparse
-# network. `regularizers.l1_l2(l1=..., l2=...)` adds both.
+# adds $0.001 \cdot w^2$ to the loss for every weight $w$ of that kernel. L2 pulls every weight
+# towards zero in proportion to its size; L1 pulls with the same force whatever the size, so
+# small weights end up at (or jittering around) zero: a sparse network.
+# `regularizers.l1_l2(l1=..., l2=...)` adds both.
+#
+# L2 is often called *weight decay*, but the two are the same only for plain SGD, where the
+# penalty's gradient $2\lambda w$ shrinks every weight by the fraction $2\lambda \times$ the
+# learning rate at every step. With an adaptive optimizer such as RMSprop that gradient is
+# divided by the running size of each weight's gradients, like every other gradient, so weights
+# with small gradients decay much faster than weights with large ones. *Decoupled* weight decay
+# leaves the gradients alone and shrinks every weight by the same fraction (learning rate times
+# `weight_decay`) at every step. In Keras it is an optimizer setting, not a layer's:
+# `keras.optimizers.RMSprop(weight_decay=...)`, or `keras.optimizers.AdamW`.
+#
+# We train an L2, an L1 and an L1+L2 network with the factors of the classic example (0.001
+# each). (Exercise 1 asks you to compute such a penalty by hand.)
 
 
 # %%
-def penalised_network(regularizer):
+def penalized_network(regularizer):
     keras.utils.set_random_seed(SEED)
     return network(
         layers.Dense(512, activation="relu", kernel_regularizer=regularizer),
@@ -305,22 +309,12 @@ def penalised_network(regularizer):
     )
 
 
-l2_model = penalised_network(regularizers.l2(0.001))
-kernels = [layer.kernel.numpy() for layer in l2_model.layers[:2]]
-by_hand = 0.001 * sum(np.sum(kernel**2) for kernel in kernels)
-print(f"penalty of the initial weights: Keras {sum(l2_model.losses):.4f}, by hand {by_hand:.4f}")
-checks.expect_close("L2 penalty, Keras vs by hand", sum(l2_model.losses), by_hand, rtol=1e-4)
-
-# %% [markdown]
-# We train it, and an L1 and an L1+L2 network with the factors of the classic example
-# (0.001 each):
-
-# %%
-l1_model = penalised_network(regularizers.l1(0.001))
-l1_l2_model = penalised_network(regularizers.l1_l2(l1=0.001, l2=0.001))
+l2_model = penalized_network(regularizers.l2(0.001))
+l1_model = penalized_network(regularizers.l1(0.001))
+l1_l2_model = penalized_network(regularizers.l1_l2(l1=0.001, l2=0.001))
 for name, model in [("L2", l2_model), ("L1", l1_model), ("L1+L2", l1_l2_model)]:
     histories[name] = train(model)
-    summarise(name, model)
+    summarize(name, model)
 pd.DataFrame(results).T.loc[["baseline", "L2", "L1", "L1+L2"]].round(4)
 
 # %% [markdown]
@@ -337,22 +331,24 @@ checks.expect_close("loss minus cross-entropy vs penalty", loss - crossentropy, 
 compare(["baseline", "L2", "L1"])
 
 # %% [markdown]
-# What the penalties did to the weights: histograms of the first layer's 401,408 weights.
+# What the penalties did to the weights: histograms of the first layer's 401,408 weights. We
+# call a weight *near zero* when $|w| < 0.01$: RMSprop moves a weight by about 0.001 per step
+# (its learning rate), so a weight that L1 holds at zero still jitters by about that much, and
+# 0.01 leaves a margin of ten. (The uniform random start already puts some weights below 0.01.)
 
 # %%
-trained = {"baseline": baseline, "L2": l2_model, "L1": l1_model}
-first_kernels = {name: model.layers[0].kernel.numpy() for name, model in trained.items()}
+first_kernels = {name: models[name].layers[0].kernel.numpy() for name in ["baseline", "L2", "L1"]}
 fig, ax = plt.subplots(figsize=(8, 3.8))
 for name, kernel in first_kernels.items():
     ax.hist(kernel.ravel(), bins=np.linspace(-0.15, 0.15, 121), histtype="step", lw=1.5, label=name)
 ax.set(yscale="log", xlabel="weight", ylabel="number of weights", title="first-layer weights")
 ax.legend()
 plt.show()
-near_zero = {name: np.mean(np.abs(kernel) < 1e-3) for name, kernel in first_kernels.items()}
+first_kernels["start"] = initial = baseline_network().layers[0].kernel.numpy()  # same seed
+near_zero = {name: np.mean(np.abs(kernel) < 0.01) for name, kernel in first_kernels.items()}
 norm = {name: np.sqrt(np.sum(kernel**2)) for name, kernel in first_kernels.items()}
-print(pd.DataFrame({"share |w| < 0.001": near_zero, "L2 norm": norm}).round(3).to_string())
+print(pd.DataFrame({"share |w| < 0.01": near_zero, "L2 norm": norm}).round(3).to_string())
 unused = np.all(x_train == 0, axis=0)  # pixels that are black in every training image
-initial = baseline_network().layers[0].kernel.numpy()  # the same seed: the same starting weights
 print(f"{unused.sum()} of 784 pixels are black in all {TRAIN_SAMPLES} training images")
 
 # %% [markdown]
@@ -364,20 +360,23 @@ print(f"{unused.sum()} of 784 pixels are black in all {TRAIN_SAMPLES} training i
 # network in which most pixels are simply switched off.
 #
 # L2 at 0.001 lowered the best validation loss a little and the late one a lot: its curve
-# hardly turns up, and its best epoch comes near the end (more epochs would help it further).
+# hardly turns up, and its best epoch comes late, in the last third of the run (with more
+# epochs it may improve further).
 # L1 at 0.001 is too strong for this network: it switches off nearly every weight and learns
-# less, so its best validation loss is worse than the baseline's (L1+L2's too, in the table).
-# Try `regularizers.l1(0.0001)` yourself.
+# less, so its best validation loss is worse than the baseline's, and L1+L2's too. Try
+# `regularizers.l1(0.0001)` yourself.
 
 # %%
 same = first_kernels["baseline"][unused], initial[unused]
 checks.expect_close("baseline: weights of always-black pixels vs start", *same, rtol=0, atol=0)
 checks.expect_at_most("L2: change in best val loss", change("L2", "best val loss"), 0.0)
 checks.expect_at_most("L2: change in late val loss", change("L2", "late val loss"), -0.05)
-checks.expect_at_most("L2: weight norm / baseline's", norm["L2"] / norm["baseline"], 0.5)
+checks.expect_at_least("L2: best epoch", results["L2"]["best epoch"], EPOCHS - 8)
+checks.expect_between("L2: weight norm / baseline's", norm["L2"] / norm["baseline"], 0.25, 0.45)
 checks.expect_at_least("L1: change in best val loss", change("L1", "best val loss"), 0.03)
+checks.expect_at_least("L1+L2: change in best val loss", change("L1+L2", "best val loss"), 0.03)
 checks.expect_at_least("L1: share of first-layer weights near 0", near_zero["L1"], 0.8)
-checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero["baseline"], 0.05)
+checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero["baseline"], 0.25)
 
 # %% [markdown]
 # ### Explore: the strength of L2
@@ -392,20 +391,17 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
 for strength in [0.0001, 0.003, 0.01]:
-    l2_histories[strength] = train(penalised_network(regularizers.l2(strength)))
+    l2_histories[strength] = train(penalized_network(regularizers.l2(strength)))
 widgets.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
 
 # %% [markdown]
 # ## 7. Remedy: dropout
 #
-# **Dropout** sets each output of a layer to zero with probability `rate`, afresh for every
-# example at every step, during training only. No unit can rely on any particular other unit
-# being there, so the network has to spread what it knows over many units: it behaves like an
-# average of many thinned networks that share their weights.
-#
-# Dropping half of the units halves, on average, the signal reaching the next layer, so at
-# inference, with nothing dropped, the signal would be twice as strong as in training. There
-# are two fixes:
+# Lesson 03 introduced dropout: in training, a `Dropout(rate)` layer sets each of its inputs to
+# zero with probability `rate`, afresh for every example at every step, and at inference it
+# does nothing. Here is why the survivors are scaled, and how. Dropping half of the units
+# halves, on average, the signal reaching the next layer, so at inference, with nothing
+# dropped, the signal would be twice as strong as in training. There are two fixes:
 #
 # - the original recipe: drop without scaling in training, and multiply every output by the
 #   *keep* probability $1 - \text{rate}$ at inference (the keep probability, not the rate;
@@ -427,37 +423,35 @@ print("original, training:  ", np.where(keras_training != 0, activations[0], 0))
 print("original, inference: ", activations[0] * (1 - 0.5))
 
 # %% [markdown]
-# Averaged over many random masks, Keras's training output equals the input, and its inference
-# output is the input itself. (The original recipe's training output averages to half the
-# input, matched by its halved inference output.)
+# Averaged over 20,000 random masks, each unit's Keras training output equals its input, which
+# is also its inference output; the original recipe's training output averages to half the
+# input, matched by its halved inference output.
 
 # %%
-ones = np.ones((10_000, 100), dtype="float32")
-for rate in [0.2, 0.5]:
-    dropped = np.asarray(layers.Dropout(rate, seed=SEED)(ones, training=True))
-    survivors = np.unique(dropped[dropped > 0])
-    print(f"rate {rate}: {np.mean(dropped == 0):.1%} dropped, survivors {survivors}")
-    checks.expect_close(f"rate {rate}: survivors vs 1 / (1 - rate)", survivors, [1 / (1 - rate)])
-    checks.expect_close(f"rate {rate}: mean training output", dropped.mean(), 1.0, atol=0.01)
-checks.expect_close("inference output vs input", dropout_layer(activations), activations)
+keras_out = np.asarray(dropout_layer(np.repeat(activations, 20_000, axis=0), training=True))
+checks.expect_close("mean training output vs input", keras_out.mean(0), activations[0], rtol=0.03)
 
 # %% [markdown]
 # ### Explore: a dropout mask
 #
 # The grid below is the first hidden layer of the trained baseline, its 512 units arranged
-# 16 x 32, responding to one test digit. Choose a rate and press **resample** for a new mask:
-# each press is another thinned network. Watch the sum of the output: it changes from mask to
-# mask, but on average (the title) it stays at the sum without dropout. (Units that are black
-# on the left are silent for this digit anyway: ReLU outputs zero for negative inputs.)
+# 16 x 32, responding to one validation digit. A Keras `Dropout` layer with the chosen rate and
+# mask seed drops units of it. Choose a rate and press **resample** for a new mask: each press
+# is another thinned network. Watch the sum of the output: it changes from mask to mask, but on
+# average (the title) it stays at the sum without dropout. (Units that are black on the left
+# are silent for this digit anyway: ReLU outputs zero for negative inputs.)
 
 # %%
-hidden = keras.Model(baseline.inputs, baseline.layers[0].output)
-digit_activations = hidden.predict(x_test[:1], verbose=0).reshape(16, 32)
-widgets.dropout_visualiser(digit_activations, rate=0.5)
+digit_activations = baseline.layers[0](x_val[:1]).numpy().reshape(16, 32)  # 512 ReLU outputs
+widgets.dropout_visualizer(digit_activations, rate=0.5)
 
 # %% [markdown]
 # Now the remedy. Dropout layers go after the layers whose outputs they thin; the classic
-# choice is 0.2 on the input pixels and 0.5 after each hidden layer.
+# choice (from the paper that introduced dropout) is 0.2 on the input pixels and 0.5 after
+# each hidden layer. Lesson 03's demo used 0.2 after each hidden layer: on 60,000 images for
+# 5 epochs that network overfitted only mildly, so light dropout was enough. With 1,000 images
+# the network overfits strongly, and stronger dropout pays. The rate is a setting like any other:
+# choose it by the validation score.
 
 # %%
 keras.utils.set_random_seed(SEED)
@@ -469,14 +463,14 @@ dropout_model = network(
     layers.Dropout(0.5),
 )
 histories["dropout"] = train(dropout_model)
-summarise("dropout", dropout_model)
+summarize("dropout", dropout_model)
 
 # %%
 compare(["baseline", "dropout"])
 
 # %% [markdown]
 # With dropout the training curve is measured while units are being dropped, which is why it
-# stays higher; `summarise` measures both losses in inference mode. The gap between validation
+# stays higher; `summarize` measures both losses in inference mode. The gap between validation
 # and training shrinks, and the validation loss rises much less towards the end.
 
 # %%
@@ -484,28 +478,70 @@ checks.expect_at_most("dropout: change in gap", change("dropout", "gap val - tra
 checks.expect_at_most("dropout: change in late val loss", change("dropout", "late val loss"), -0.03)
 
 # %% [markdown]
-# ## 8. Batch normalisation
+# ## 8. Batch normalization
 #
-# **Batch normalisation** standardises each unit's input over the current batch (subtract the
-# batch mean, divide by the batch standard deviation), then rescales it with two learned
-# numbers per unit, $\gamma$ and $\beta$. It was invented to make deep networks train faster
-# and more stably; the noise of batch statistics also acts as a mild regulariser. At inference
-# there is no batch to average over, so the layer uses running averages collected in training.
-# In numbers, on a fresh layer ($\gamma = 1$, $\beta = 0$) and the baseline's first layer:
+# **Batch normalization** standardizes each unit's input over the current batch (subtract the
+# batch mean, divide by $\sqrt{\text{batch variance} + \epsilon}$, with $\epsilon = 0.001$ in
+# Keras against division by zero), then rescales it with two learned numbers per unit,
+# $\gamma$ and $\beta$. It was invented to make deep networks train faster and more stably; the
+# noise of batch statistics also acts as a mild regularizer. At inference there is no batch to
+# average over, so the layer uses *running* averages of the mean and variance collected in
+# training, which start at 0 and 1. In numbers, on a fresh layer ($\gamma = 1$, $\beta = 0$)
+# and the baseline's first layer:
 
 # %%
 first = baseline.layers[0]
 pre_activations = x_val[:256] @ first.kernel.numpy() + first.bias.numpy()  # before the ReLU
-normalised = np.asarray(layers.BatchNormalization()(pre_activations, training=True))
+fresh = layers.BatchNormalization()
+at_inference = np.asarray(fresh(pre_activations, training=False))  # the running statistics
+normalized = np.asarray(fresh(pre_activations, training=True))  # the batch's, updating the others
 per_unit = {"mean before": pre_activations.mean(0), "std before": pre_activations.std(0)}
-per_unit |= {"mean after": normalised.mean(0), "std after": normalised.std(0)}
+per_unit |= {"mean after": normalized.mean(0), "std after": normalized.std(0)}
 print(pd.DataFrame(per_unit).describe().loc[["min", "50%", "max"]].round(4).to_string())
-checks.expect_at_most("batch norm: largest |unit mean|", np.abs(normalised.mean(0)).max(), 1e-4)
-checks.expect_between("batch norm: smallest unit std", normalised.std(0).min(), 0.97, 1.0)
+eps, centred = fresh.epsilon, pre_activations - per_unit["mean before"]  # eps = 0.001
+by_formula = centred / np.sqrt(per_unit["std before"] ** 2 + eps)
+checks.expect_close("training vs (x - mean) / √(var + eps)", normalized, by_formula, atol=1e-4)
+checks.expect_close("inference vs x / √(1 + eps)", at_inference, pre_activations / np.sqrt(1 + eps))
+moved = 0.01 * per_unit["mean before"]  # 1 - momentum = 1% of the way from 0 to the batch mean
+checks.expect_close("running mean after one step vs 1% of batch mean", fresh.moving_mean, moved)
 
 # %% [markdown]
-# In a network, batch normalisation usually sits between a `Dense` layer (without its bias,
-# which $\beta$ replaces) and the activation:
+# In training the output of every unit has mean 0 and a standard deviation just under 1: it is
+# $\sigma / \sqrt{\sigma^2 + \epsilon}$, furthest below 1 for the units with the smallest spread
+# $\sigma$. At inference the fresh layer divides by $\sqrt{1 + \epsilon}$ and does nothing
+# else, since its running mean is still 0 and its running variance 1. After one training step
+# the running mean has moved only 1% of the way towards the batch mean: the running statistics
+# follow the batches with `momentum=0.99`, slowly.
+#
+# Lessons 01 and 05 promised that normalization keeps a deep network's signal alive. Here is
+# the measurement: 20 untrained `Dense(256)` + ReLU layers with Keras's default initial weights,
+# fed 256 real digits, with and without batch normalization (in training mode) before each ReLU.
+
+# %%
+deep_spread = {"Dense + ReLU": [], "Dense + batch norm + ReLU": []}
+for name, spread in deep_spread.items():
+    keras.utils.set_random_seed(SEED)  # the same initial weights for both
+    signal = x_val[:256]
+    for _ in range(20):
+        signal = layers.Dense(256)(signal)
+        if "batch norm" in name:  # normalize with the batch's statistics, as in training
+            signal = layers.BatchNormalization()(signal, training=True)
+        signal = keras.activations.relu(signal)
+        spread.append(float(np.std(signal)))
+ax = pd.DataFrame(deep_spread, index=range(1, 21)).plot(style="-o", logy=True, figsize=(6, 3.5))
+ax.set(xlabel="layer", ylabel="std of its outputs", title="20 untrained layers", xticks=[1, 10, 20])
+plt.show()
+fading, kept = (spread[-1] / spread[0] for spread in deep_spread.values())
+checks.expect_between("deep net, no batch norm: spread per layer", fading ** (1 / 19), 0.6, 0.8)
+checks.expect_at_most("deep net without batch norm: spread layer 20 / 1", fading, 0.01)
+checks.expect_between("deep net with batch norm: spread layer 20 / 1", kept, 0.8, 1.25)
+
+# %% [markdown]
+# Without normalization each layer multiplies the spread by about 0.7 (about $1/\sqrt{2}$: the
+# ReLU zeroes the negative half, and Keras's default Glorot initial weights, made for layers
+# without a ReLU, do not make up for it), and after 20 layers little is left of the digit; with batch normalization every layer starts again from mean 0
+# and variance 1. In a network, batch normalization usually sits between a `Dense` layer
+# (without its bias, which $\beta$ replaces) and the activation:
 
 # %%
 keras.utils.set_random_seed(SEED)
@@ -518,14 +554,21 @@ batch_norm_model = network(
     layers.Activation("relu"),
 )
 histories["batch norm"] = train(batch_norm_model)
-summarise("batch norm", batch_norm_model)
+summarize("batch norm", batch_norm_model)
 
 # %% [markdown]
-# Here batch normalisation lowered the best validation loss as well. On 1,000 images part of
-# that is the regularising noise of batch statistics, part easier optimisation; in deep
+# Here batch normalization lowered the best validation loss as well. On 1,000 images part of
+# that is the regularizing noise of batch statistics, part easier optimization; in deep
 # networks (lessons to come) the second matters most.
+#
+# One caution when reading its curve. The validation pass uses the running statistics, and
+# with 16 steps per epoch and momentum 0.99 they lag: after $n$ epochs the starting values
+# (mean 0, variance 1) still weigh $0.99^{16n}$, that is 85% after one epoch, 45% after five.
+# So the first epochs' validation losses of the batch-norm model describe a network whose
+# statistics do not match its weights yet; do not read much into them.
 
 # %%
+print("weight of the starting statistics:", {n: round(0.99 ** (16 * n), 2) for n in (1, 5, 25)})
 better = change("batch norm", "best val loss")
 checks.expect_at_most("batch norm: change in best val loss", better, -0.01)
 
@@ -535,26 +578,28 @@ checks.expect_at_most("batch norm: change in best val loss", better, -0.01)
 # If the validation loss turns up after a few epochs, why keep training? A **callback** is an
 # object that `fit` calls at fixed moments, here at the end of every epoch. Two of Keras's:
 #
-# - `EarlyStopping` watches `val_loss` and stops when it has not improved for `patience`
-#   epochs; with `restore_best_weights=True` the model ends with the weights of its best epoch;
-# - `ModelCheckpoint` saves the model to a file whenever `val_loss` improves, so the best model
-#   survives a crash or the end of the session. We write it into a fresh temporary folder.
+# - `EarlyStopping` stops when the validation loss has not improved for `patience` epochs;
+#   with `restore_best_weights=True` the model ends with the weights of its best epoch;
+# - `ModelCheckpoint` saves the model to a file whenever the validation loss improves, so the
+#   best model survives a crash or the end of the session. We write it into a temporary
+#   folder, removed again once we have checked the file.
+#
+# Both watch `val_loss` unless told otherwise (`monitor="val_accuracy"`, for instance).
 #
 # (A third, `ReduceLROnPlateau`, cuts the learning rate, by default to a tenth, when the
 # validation loss stops improving.)
 
 # %%
-checkpoint_path = os.path.join(tempfile.mkdtemp(), "best.keras")
-callbacks = [
-    keras.callbacks.EarlyStopping(monitor="val_loss", patience=4, restore_best_weights=True),
-    keras.callbacks.ModelCheckpoint(checkpoint_path, monitor="val_loss", save_best_only=True),
-]
+checkpoint_folder = tempfile.TemporaryDirectory()
+checkpoint_path = os.path.join(checkpoint_folder.name, "best.keras")
+early_stop = keras.callbacks.EarlyStopping(patience=4, restore_best_weights=True)
+checkpoint = keras.callbacks.ModelCheckpoint(checkpoint_path, save_best_only=True)
 early_model = baseline_network()
-histories["early stopping"] = train(early_model, callbacks=callbacks)
-summarise("early stopping", early_model)
+histories["early stopping"] = train(early_model, callbacks=[early_stop, checkpoint])
+summarize("early stopping", early_model)
 
 # %% [markdown]
-# Training stopped long before `EPOCHS`. The model we are left with has the weights of its
+# Training stopped well before `EPOCHS`. The model we are left with has the weights of its
 # best epoch, so evaluating it on the validation set gives exactly the best value of the curve,
 # and the file on disk holds the very same weights.
 
@@ -563,11 +608,11 @@ early_val = histories["early stopping"]["val_loss"]
 restored_loss = early_model.evaluate(x_val, y_val, batch_size=1000, verbose=0)[0]
 from_disk = keras.models.load_model(checkpoint_path)
 print(f"stopped after {len(early_val)} of {EPOCHS} epochs, best epoch {np.argmin(early_val) + 1}")
-print(f"checkpoint {checkpoint_path}: {os.path.getsize(checkpoint_path) / 1e6:.1f} MB")
 checks.expect_at_most("early stopping: epochs run", len(early_val), EPOCHS - 5)
 checks.expect_close("restored val loss vs best of curve", restored_loss, min(early_val), rtol=1e-4)
 flat = [np.concatenate([w.ravel() for w in m.get_weights()]) for m in (from_disk, early_model)]
 checks.expect_close("checkpoint vs restored weights", *flat, rtol=0, atol=0)
+checkpoint_folder.cleanup()  # delete the folder and the file in it
 
 # %% [markdown]
 # Early stopping is cheap and almost always worth having, and a checkpoint also protects
@@ -585,15 +630,10 @@ checks.expect_close("checkpoint vs restored weights", *flat, rtol=0, atol=0)
 # preview with our MLP.
 
 # %%
-augment = keras.Sequential(
-    [
-        keras.Input(shape=(28, 28, 1)),
-        layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),  # up to ±2.8 pixels
-        layers.RandomRotation(0.04, fill_mode="constant"),  # up to ±0.04 turns = ±14 degrees
-    ]
-)
+shift = layers.RandomTranslation(0.1, 0.1, fill_mode="constant")  # up to ±2.8 pixels
+turn = layers.RandomRotation(0.04, fill_mode="constant")  # up to ±0.04 turns = ±14 degrees
 originals = x_train[:6].reshape(-1, 28, 28, 1)
-variants = [np.asarray(augment(originals, training=True)) for _ in range(4)]
+variants = [np.asarray(turn(shift(originals, training=True), training=True)) for _ in range(4)]
 gallery = np.stack([originals, *variants], axis=1).reshape(-1, 28, 28)
 plotting.show_images(gallery, (["original"] + ["augmented"] * 4) * 6, ncols=5)
 
@@ -608,18 +648,20 @@ augmented_model = network(
     layers.Dense(512, activation="relu"),
 )
 histories["augmentation"] = train(augmented_model)
-summarise("augmentation", augmented_model)
+summarize("augmentation", augmented_model)
 
 # %%
 compare(["baseline", "augmentation"], ["crossentropy", "accuracy"])
 
 # %% [markdown]
-# The network can no longer memorise its training images, since it never sees the same one
+# The network can no longer memorize its training images, since it never sees the same one
 # twice: the training loss stays well above zero, and the validation loss drops further than
 # with any other change to the model. This is remarkable for an MLP, which has no idea that
 # neighbouring pixels are related; convolutional networks exploit augmentation even better.
 
 # %%
+augmented_train_loss = histories["augmentation"]["crossentropy"][-1]
+checks.expect_at_least("augmentation: last training loss", augmented_train_loss, 0.05)
 others = [r["best val loss"] for n, r in results.items() if n not in ("augmentation", "4x data")]
 lead = results["augmentation"]["best val loss"] - min(others)
 checks.expect_at_most("augmentation minus the next best model change", lead, -0.02)
@@ -628,19 +670,35 @@ checks.expect_at_most("augmentation minus the next best model change", lead, -0.
 # ## 11. All remedies, side by side
 #
 # Every row is the baseline's recipe with one change, trained on the same 1,000 images (except
-# "4x data") for the same epochs, with the same seed and optimizer. Only now do we look at the
-# test set, once. Notice that test *accuracy* moves much less than the validation loss: most
-# remedies here cure over-confidence more than they fix wrong answers; the two that add
-# information (more data, augmentation) gain the most accuracy too.
+# "4x data") with the same seed and optimizer, for `EPOCHS` epochs, except early stopping,
+# which ended its own run (its "late" loss is the median of the last five epochs it ran). Only
+# now do we look at the test set, once, with every model as it ended training.
 
 # %%
+for name, model in models.items():
+    results[name]["test accuracy"] = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)[2]
 table = pd.DataFrame(results).T
-ax = table[["best val loss", "late val loss"]].plot.barh(figsize=(8, 4.5), title="each remedy")
+ax = table[["best val loss", "late val loss"]][::-1].plot.barh(figsize=(8, 4.5))
 ax.axvline(table.loc["baseline", "best val loss"], color="black", linewidth=0.8)
-ax.set(xlabel="validation cross-entropy (line: the baseline's best)")
-ax.invert_yaxis()
+ax.set(title="each remedy", xlabel="validation cross-entropy (line: the baseline's best)")
 plt.show()
 table.round(3)
+
+# %% [markdown]
+# Notice that test *accuracy* moves much less than the validation loss. L2, dropout, batch
+# normalization and early stopping all lowered the late validation loss, yet none moved test
+# accuracy by more than 2.5 points, up or down: they cure over-confidence more than they fix
+# wrong answers. The two changes that add information, four times the data and augmentation,
+# are the ones that gained accuracy.
+
+# %%
+gains = table["test accuracy"] - table.loc["baseline", "test accuracy"]
+helped = ["L2", "dropout", "batch norm", "early stopping"]
+late = max(change(name, "late val loss") for name in helped)  # the smallest drop of the four
+checks.expect_at_most("those four: largest change in late val loss", late, -0.03)
+checks.expect_at_most("those four: biggest test accuracy change", gains[helped].abs().max(), 0.025)
+checks.expect_at_least("4x data: change in test accuracy", gains["4x data"], 0.02)
+checks.expect_at_least("augmentation: change in test accuracy", gains["augmentation"], 0.005)
 
 # %% [markdown]
 # The remedies in words:
@@ -648,11 +706,11 @@ table.round(3)
 # | remedy | what it does | in Keras | here |
 # |---|---|---|---|
 # | more data | less room for the quirks of single examples | collect and label | lower validation loss all along |
-# | smaller network | fewer weights to memorise with | fewer units or layers | overfits later, but learns less |
+# | smaller network | fewer weights to memorize with | fewer units or layers | overfits later, but learns less |
 # | L2 penalty | keeps all weights small | `kernel_regularizer=regularizers.l2(0.001)` | lower best and late validation loss |
 # | L1 penalty | drives many weights to zero (sparse) | `regularizers.l1(...)`, `regularizers.l1_l2(...)` | 0.001 is too strong for this network |
 # | dropout | trains many thinned networks at once | `layers.Dropout(rate)` | smaller gap, lower late validation loss |
-# | batch normalisation | standardises each unit's input per batch | `layers.BatchNormalization()` | lower best validation loss |
+# | batch normalization | standardizes each unit's input per batch | `layers.BatchNormalization()` | lower best validation loss |
 # | early stopping | stops near the best epoch, keeps its weights | `callbacks.EarlyStopping(restore_best_weights=True)` | the best weights for a fraction of the epochs |
 # | checkpoints | save the best model to disk | `callbacks.ModelCheckpoint(path, save_best_only=True)` | insurance, not a remedy by itself |
 # | data augmentation | makes new training examples from old ones | `layers.RandomTranslation`, `layers.RandomRotation`, ... | the largest gain of all the changes to the model |
@@ -668,13 +726,15 @@ table.round(3)
 # - A large network on little data overfits: the training loss goes to zero while the
 #   validation loss, after a few epochs, turns up.
 # - The workflow: first build a model that *can* overfit (it has enough capacity), then
-#   regularise it while watching the validation loss: more data, less capacity, weight
+#   regularize it while watching the validation loss: more data, less capacity, weight
 #   penalties, dropout, augmentation, and early stopping to keep the best epoch.
 # - Keras's dropout is inverted: it scales the survivors by 1/(1 - rate) in training and does
-#   nothing at inference. Keras's reported loss includes weight penalties, in training and
-#   validation alike; compare models on the plain cross-entropy.
+#   nothing at inference. Batch normalization uses batch statistics in training and running
+#   averages at inference. Keras's reported loss includes weight penalties, in training and
+#   validation alike; compare models on the plain cross-entropy. With adaptive optimizers, an
+#   L2 penalty is not the same as (decoupled) weight decay.
 # - Measured against one baseline on 1,000 MNIST images, more data, augmentation, batch
-#   normalisation, dropout and L2 all lowered the validation loss, augmentation most of all
+#   normalization, dropout and L2 all lowered the validation loss, augmentation most of all
 #   the changes to the model; a strong L1 penalty and a too-small network did not help. Early
 #   stopping kept the baseline's best weights and saved the rest of the epochs.
 
@@ -710,8 +770,10 @@ checks.exercise_weight_penalty(weight_penalty)
 # ### Exercise 2: inverted dropout in NumPy
 #
 # Write `my_dropout(x, rate, rng)` that does what a Keras `Dropout(rate)` layer does in
-# training: zero each entry independently with probability `rate` (draw from the NumPy
-# generator `rng`) and scale the survivors so that the expected output equals `x`.
+# training: zero each entry of `x` independently with probability `rate` and scale the
+# survivors so that the expected output equals `x`. Draw the random numbers from the NumPy
+# generator `rng` (and only from it): the check calls your function with different generators
+# and expects different masks, and the same mask again for the same seed.
 
 
 # %% tags=["exercise"]
@@ -725,8 +787,7 @@ checks.exercise_inverted_dropout(my_dropout)
 
 # %% tags=["solution"]
 def my_dropout(x, rate, rng):
-    keep = rng.random(x.shape) >= rate
-    return np.where(keep, x / (1 - rate), 0.0)
+    return np.where(rng.random(x.shape) >= rate, x / (1 - rate), 0.0)  # keep with prob. 1 - rate
 
 
 checks.exercise_inverted_dropout(my_dropout)
@@ -736,8 +797,16 @@ checks.exercise_inverted_dropout(my_dropout)
 #
 # Write `early_stopping(val_losses, patience)` that returns `(best_epoch, epochs_run)`, both
 # counted from 1, for a run whose validation losses are `val_losses`, epoch after epoch, when
-# `EarlyStopping(monitor="val_loss", patience=patience)` watches it. The check replays its
-# cases through Keras's own callback.
+# `EarlyStopping(monitor="val_loss", patience=patience)` watches it. Keras's rules:
+#
+# - the first epoch is the first best; a later epoch is a new best only if its loss is
+#   *strictly* lower than the best so far (`min_delta=0`: a tie is not an improvement);
+# - a wait counter is reset to 0 at each new best, and goes up by one at the end of every
+#   other epoch, that epoch included: training stops after the epoch at which the counter
+#   reaches `patience`, that is `patience` epochs after the best one (for `patience` >= 1);
+# - if that never happens, all epochs run.
+#
+# The check replays its cases through Keras's own callback.
 
 
 # %% tags=["exercise"]

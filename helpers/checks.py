@@ -1221,7 +1221,6 @@ def exercise_largest_learning_rate(learning_rate: float) -> bool:
 
 
 # ------------------------------------------------------------ 06: overfitting and regularization
-# (lesson 06 exercise checks go here)
 
 
 def exercise_weight_penalty(penalty: Callable) -> bool:
@@ -1281,7 +1280,12 @@ def _penalty_hint(got: float, kernels: list[np.ndarray], l1: float, l2: float) -
 
 
 def exercise_inverted_dropout(dropout: Callable) -> bool:
-    """Exercise 06.2: ``dropout(x, rate, rng)`` drops units like Keras does in training."""
+    """Exercise 06.2: ``dropout(x, rate, rng)`` drops units like Keras does in training.
+
+    Checks the dropped fraction, the survivors' scaling, that the drops are spread over rows
+    and columns, and that the mask comes from ``rng`` (same seed: same mask; other seed: other;
+    a second call with the same generator: a new mask).
+    """
     name = "inverted dropout"
     x = np.full((200, 500), 3.0)
     for rate in (0.2, 0.5, 0.8):
@@ -1311,9 +1315,47 @@ def exercise_inverted_dropout(dropout: Callable) -> bool:
                 f"{expected_value:.4g}. Divide the survivors by (1 - rate), so the expected "
                 "output equals the input",
             )
-    zero_rate, problem = attempt(dropout, x.copy(), 0.0, np.random.default_rng(0))
-    if problem is None and not np.allclose(np.asarray(zero_rate, dtype=float), x):
-        problem = "with rate 0 nothing should change"
+        # Independent drops spread evenly: every row and column loses about `rate` of its
+        # entries (binomial spread here is below 0.04; a fixed pattern is far outside 0.2).
+        by_row, by_column = np.mean(got == 0, axis=1), np.mean(got == 0, axis=0)
+        if max(np.abs(by_row - rate).max(), np.abs(by_column - rate).max()) > 0.2:
+            return verdict(
+                name,
+                f"rate {rate}: the dropped units bunch in some rows or columns (between "
+                f"{min(by_row.min(), by_column.min()):.0%} and "
+                f"{max(by_row.max(), by_column.max()):.0%} of a row or column is 0). Drop each "
+                "entry independently: one random number per entry, e.g. rng.random(x.shape)",
+            )
+    masks, shared = [], np.random.default_rng(3)
+    for rng in (np.random.default_rng(1), np.random.default_rng(1), np.random.default_rng(2)):
+        got, problem = attempt(dropout, x.copy(), 0.5, rng)
+        if problem:
+            return verdict(name, problem)
+        masks.append(np.asarray(got, dtype=float) == 0)
+    for _ in range(2):  # two calls, one generator: every call must draw a fresh mask
+        got, problem = attempt(dropout, x.copy(), 0.5, shared)
+        if problem:
+            return verdict(name, problem)
+        masks.append(np.asarray(got, dtype=float) == 0)
+    if not np.array_equal(masks[0], masks[1]):
+        problem = (
+            "two generators with the same seed gave different masks: draw the random numbers "
+            "from `rng` (e.g. rng.random(x.shape)), not from np.random or a generator of your own"
+        )
+    elif np.array_equal(masks[0], masks[2]):
+        problem = (
+            "generators with different seeds gave the same mask: the mask must come from "
+            "`rng`, not from a fixed pattern or a generator of your own"
+        )
+    elif np.array_equal(masks[3], masks[4]):
+        problem = (
+            "two calls with the same generator gave the same mask: every call must draw new "
+            "random numbers from `rng` (do not copy or re-seed it inside your function)"
+        )
+    else:
+        zero_rate, problem = attempt(dropout, x.copy(), 0.0, np.random.default_rng(0))
+        if problem is None and not np.allclose(np.asarray(zero_rate, dtype=float), x):
+            problem = "with rate 0 nothing should change"
     return verdict(name, problem)
 
 

@@ -1157,41 +1157,51 @@ def optimizer_race(
 
 
 # ------------------------------------------------------------ 06: overfitting and regularization
-# (lesson 06 widgets go here)
 
 
 def dropout_sample(
     activations: np.ndarray, rate: float, seed: int, repeats: int = 1000
 ) -> dict[str, Any]:
-    """Inverted dropout, as Keras applies it in training, on a grid of activations.
+    """What a Keras ``Dropout(rate, seed=seed)`` layer does in training to a grid of activations.
 
-    A unit is dropped (set to 0) with probability ``rate``; the survivors are multiplied by
-    ``1 / (1 - rate)``. The mask comes from ``np.random.default_rng(seed)``. Returns
-    ``activations``, ``keep`` (bool mask), ``output``, ``dropped_fraction``, ``total_before``,
-    ``total_after`` (sums over all units) and ``mean_total`` (the sum after dropout averaged
-    over ``repeats`` further masks: close to ``total_before``, which is the point of scaling).
+    The layer runs on ``1 + repeats`` rows of ones, each with its own mask: a row holds 0 for a
+    dropped unit and ``1 / (1 - rate)`` for a survivor, and multiplying the activations by it is
+    what the layer does to them. The first row is the mask shown; the others give
+    ``mean_total``, the sum after dropout averaged over ``repeats`` masks (close to
+    ``total_before``: that is what the scaling is for). Returns ``activations``, ``keep`` (bool
+    mask), ``output``, ``dropped_fraction``, ``total_before``, ``total_after`` (sums over all
+    units) and ``mean_total``.
     """
-    activations = np.asarray(activations, dtype=float)
+    import keras
+
+    activations = np.asarray(activations, dtype="float32")
     if activations.ndim != 2 or activations.size == 0:
         raise ValueError(
             f"dropout_sample expects a 2-D grid of activations (rows, cols), got shape "
             f"{activations.shape}; reshape a layer's output, e.g. a.reshape(16, 32)"
         )
+    if not np.all(np.isfinite(activations)):
+        raise ValueError("the activations contain NaN or infinity; pass a layer's finite outputs")
+    if isinstance(rate, bool) or not isinstance(rate, int | float | np.number):
+        raise ValueError(f"the dropout rate must be a number in [0, 1), e.g. 0.5; got {rate!r}")
     if not 0 <= rate < 1:
-        raise ValueError(f"dropout rate must be in [0, 1), got {rate}")
-    if not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"the dropout rate must be in [0, 1), e.g. 0.5; got {rate}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer such as 0, 1, 2; got {seed!r}")
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
         raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
-    rng = np.random.default_rng(seed)
-    keep = rng.random(activations.shape) >= rate
-    output = np.where(keep, activations / (1 - rate), 0.0)
-    more_masks = rng.random((repeats, *activations.shape)) >= rate
-    totals = (more_masks * activations).sum(axis=(1, 2)) / (1 - rate)
+    layer = keras.layers.Dropout(float(rate), seed=int(seed))
+    ones = np.ones((1 + repeats, activations.size), dtype="float32")
+    scales = np.asarray(layer(ones, training=True))  # per row: 0 (dropped) or 1 / (1 - rate)
+    output = activations * scales[0].reshape(activations.shape)
+    keep = scales[0].reshape(activations.shape) != 0
+    totals = scales[1:] @ activations.ravel()
     return {
         "activations": activations,
         "keep": keep,
         "output": output,
         "rate": float(rate),
-        "seed": seed,
+        "seed": int(seed),
         "repeats": repeats,
         "dropped_fraction": float(1 - keep.mean()),
         "total_before": float(activations.sum()),
@@ -1223,8 +1233,11 @@ def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
     return fig
 
 
-def dropout_visualiser(activations: np.ndarray, rate: float = 0.5) -> LiveFigure:
-    """Drop units of ``activations`` (a 2-D grid) at a chosen rate; "resample" draws a new mask."""
+def dropout_visualizer(activations: np.ndarray, rate: float = 0.5) -> LiveFigure:
+    """Drop units of ``activations`` (a 2-D grid) with Keras's ``Dropout`` at a chosen rate.
+
+    Controls: the rate and the mask seed; the "resample" button moves to the next seed.
+    """
     dropout_sample(activations, rate, seed=0)  # validates the input before building controls
     controls = {
         "rate": widgets.FloatSlider(
@@ -1311,12 +1324,13 @@ def draw_run_summary(result: Mapping[str, Any], parameter: str = "setting") -> F
         f"at epoch {result['best_epoch']}",
     )
     ax_curves.legend(fontsize=8)
+    # Bars from 0 (a bar's length is its value), each labelled so that small differences read.
     positions = np.arange(len(result["settings"]))
     colors = ["C3" if s == result["chosen"] else "C0" for s in result["settings"]]
-    ax_best.bar(positions, result["best_per_setting"], color=colors)
+    bars = ax_best.bar(positions, result["best_per_setting"], color=colors)
+    ax_best.bar_label(bars, fmt="%.3f", fontsize=8)
+    ax_best.set_ylim(0, 1.12 * max(result["best_per_setting"]))
     ax_best.set_xticks(positions, [f"{s:g}" for s in result["settings"]])
-    low = min(result["best_per_setting"])
-    ax_best.set_ylim(0.9 * low, 1.05 * max(result["best_per_setting"]))
     ax_best.set(
         xlabel=parameter, ylabel=f"best validation {metric}", title="every run (red: shown)"
     )

@@ -1,4 +1,6 @@
-"""Lesson 06 helpers: exercise checks, dropout visualiser, L2 explorer, LiveFigure buttons."""
+"""Lesson 06 helpers: exercise checks, dropout visualizer, L2 explorer, LiveFigure buttons."""
+
+import copy
 
 import ipywidgets
 import numpy as np
@@ -93,6 +95,57 @@ def test_inverted_dropout_rejects_wrong_answers(wrong, hint, capsys):
     assert checks.exercise_inverted_dropout(wrong) is False
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
+
+
+def first_entries(x, rate, rng):  # deterministic: zero the first rate * size entries
+    flat = (x / (1 - rate)).ravel()
+    flat[: round(rate * flat.size)] = 0
+    return flat.reshape(x.shape)
+
+
+def same_mask_for_every_row(x, rate, rng):
+    return np.where(rng.random(x.shape[1]) >= rate, x / (1 - rate), 0.0)
+
+
+def same_mask_for_every_column(x, rate, rng):
+    return np.where(rng.random((x.shape[0], 1)) >= rate, x / (1 - rate), 0.0)
+
+
+def global_numpy_random(x, rate, rng):  # the mistake under test: NumPy's global generator
+    return np.where(np.random.random(x.shape) >= rate, x / (1 - rate), 0.0)  # noqa: NPY002
+
+
+def own_generator(x, rate, rng):
+    return dropout_correct(x, rate, np.random.default_rng(0))
+
+
+def copies_the_generator(x, rate, rng):  # the same mask on every call with one generator
+    return dropout_correct(x, rate, copy.deepcopy(rng))
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (first_entries, "bunch in some rows or columns"),
+        (same_mask_for_every_row, "bunch in some rows or columns"),
+        (same_mask_for_every_column, "bunch in some rows or columns"),
+        (global_numpy_random, "same seed gave different masks"),
+        (own_generator, "different seeds gave the same mask"),
+        (copies_the_generator, "two calls with the same generator gave the same mask"),
+    ],
+)
+def test_inverted_dropout_needs_independent_masks_from_rng(wrong, hint, capsys):
+    assert checks.exercise_inverted_dropout(wrong) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out
+
+
+def test_inverted_dropout_accepts_other_correct_ways_to_draw(capsys):
+    def binomial(x, rate, rng):
+        return x * rng.binomial(1, 1 - rate, size=x.shape) / (1 - rate)
+
+    assert checks.exercise_inverted_dropout(binomial) is True
+    assert "PASS" in capsys.readouterr().out
 
 
 def test_inverted_dropout_rejects_a_rate_zero_bug(capsys):
@@ -196,7 +249,7 @@ def test_live_figure_buttons_run_their_action():
         widgets.LiveFigure(controls, compute, draw, buttons={"oops": 3})
 
 
-# --------------------------------------------------------------------- dropout visualiser
+# --------------------------------------------------------------------- dropout visualizer
 
 GRID = np.arange(1, 65, dtype=float).reshape(8, 8)
 
@@ -219,29 +272,49 @@ def test_dropout_sample_numbers():
     assert nothing["dropped_fraction"] == 0
 
 
+def test_dropout_sample_is_what_keras_dropout_does():
+    import keras
+
+    result = widgets.dropout_sample(GRID, rate=0.25, seed=5, repeats=10)
+    keras_scales = keras.layers.Dropout(0.25, seed=5)(np.ones((11, 64)), training=True)
+    expected = GRID * np.asarray(keras_scales)[0].reshape(8, 8)
+    np.testing.assert_allclose(result["output"], expected, rtol=1e-6)
+    other_seed = widgets.dropout_sample(GRID, rate=0.25, seed=6, repeats=10)
+    assert not np.array_equal(other_seed["keep"], result["keep"])
+
+
 def test_dropout_sample_rejects_bad_input():
     with pytest.raises(ValueError, match="2-D grid"):
         widgets.dropout_sample(np.ones(10), 0.5, 0)
-    with pytest.raises(ValueError, match=r"\[0, 1\)"):
-        widgets.dropout_sample(GRID, 1.0, 0)
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        widgets.dropout_sample(np.full((2, 2), np.nan), 0.5, 0)
+    for rate in (1.0, -0.1):
+        with pytest.raises(ValueError, match=r"\[0, 1\)"):
+            widgets.dropout_sample(GRID, rate, 0)
+    for rate in ("0.5", None, True):
+        with pytest.raises(ValueError, match="rate must be a number"):
+            widgets.dropout_sample(GRID, rate, 0)
+    for seed in (1.5, -1, "3", True, None):
+        with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+            widgets.dropout_sample(GRID, 0.5, seed)
     with pytest.raises(ValueError, match="repeats"):
         widgets.dropout_sample(GRID, 0.5, 0, repeats=0)
 
 
-def test_dropout_visualiser_resamples_and_follows_the_rate():
+def test_dropout_visualizer_resamples_and_follows_the_rate():
     large = np.ones((40, 50))
-    visualiser = widgets.dropout_visualiser(large, rate=0.5)
-    first_mask = visualiser.result["keep"].copy()
-    assert visualiser.result["dropped_fraction"] == pytest.approx(0.5, abs=0.05)
-    visualiser.buttons["resample"].click()
-    assert visualiser.controls["seed"].value == 1
-    assert not np.array_equal(visualiser.result["keep"], first_mask)
-    visualiser.controls["rate"].value = 0.8
-    assert visualiser.result["dropped_fraction"] == pytest.approx(0.8, abs=0.05)
-    assert visualiser.result["output"].max() == pytest.approx(5.0)
-    assert visualiser.figure is not None and len(visualiser.figure.axes) == 4  # 3 panels + colorbar
+    visualizer = widgets.dropout_visualizer(large, rate=0.5)
+    first_mask = visualizer.result["keep"].copy()
+    assert visualizer.result["dropped_fraction"] == pytest.approx(0.5, abs=0.05)
+    visualizer.buttons["resample"].click()
+    assert visualizer.controls["seed"].value == 1
+    assert not np.array_equal(visualizer.result["keep"], first_mask)
+    visualizer.controls["rate"].value = 0.8
+    assert visualizer.result["dropped_fraction"] == pytest.approx(0.8, abs=0.05)
+    assert visualizer.result["output"].max() == pytest.approx(5.0)
+    assert visualizer.figure is not None and len(visualizer.figure.axes) == 4  # 3 panels + colorbar
     with pytest.raises(ValueError, match="2-D grid"):
-        widgets.dropout_visualiser(np.ones(5))
+        widgets.dropout_visualizer(np.ones(5))
 
 
 # ------------------------------------------------------------------------ L2 explorer
@@ -281,5 +354,11 @@ def test_regularization_explorer_follows_the_slider():
     assert explorer.result["best_epoch"] == 9
     assert explorer.result["best_value"] == pytest.approx(0.45)
     assert explorer.figure is not None and len(explorer.figure.axes) == 2
+    best_panel = explorer.figure.axes[1]
+    heights = [bar.get_height() for bar in best_panel.patches]
+    np.testing.assert_allclose(heights, [0.40, 0.30, 0.45])
+    assert best_panel.get_ylim()[0] == 0, "bars start at 0"
+    colors = [bar.get_facecolor() for bar in best_panel.patches]
+    assert colors[2] != colors[0] == colors[1], "the chosen run is the one in red"
     with pytest.raises(ValueError, match="got nothing"):
         widgets.regularization_explorer({})
