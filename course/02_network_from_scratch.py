@@ -44,7 +44,9 @@ plotting.use_course_style()
 SEED = 7
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
 
-# Settings that cost time. With more time, or a GPU, try EPOCHS = 30.
+# Settings that cost time. More epochs would still raise the accuracy a little: with time to
+# spare try EPOCHS = 30. (On a GPU, only the Keras network of section 9 runs faster; our NumPy
+# code always runs on the CPU.)
 EPOCHS = 10  # passes over the 60,000 training digits, for each MNIST network
 BATCH_SIZE = 32  # examples per mini-batch, i.e. per gradient step
 HIDDEN_UNITS = 100  # the MNIST networks are 784 -> 100 -> 10
@@ -54,8 +56,8 @@ HIDDEN_UNITS = 100  # the MNIST networks are 784 -> 100 -> 10
 #
 # A network maps an input $x$ to an output vector $a(x)$; for a digit, ten numbers, one per
 # class. For each training input we know the output we want, $y(x)$: for a 3, the *one-hot*
-# vector $(0,0,0,1,0,0,0,0,0,0)$. The **quadratic cost** (mean squared error) sums up how far
-# the outputs are from their targets over the $n$ training examples:
+# vector $(0,0,0,1,0,0,0,0,0,0)$. The **quadratic cost** sums up how far the outputs are from
+# their targets, averaged over the $n$ training examples:
 #
 # $$ C(w, b) = \frac{1}{2n} \sum_x \lVert y(x) - a(x) \rVert^2 . $$
 #
@@ -63,6 +65,11 @@ HIDDEN_UNITS = 100  # the MNIST networks are 784 -> 100 -> 10
 # targets are fixed; what $C$ depends on are the weights $w$ and biases $b$ hidden inside
 # $a(x)$. **Learning means finding weights and biases that make $C$ small.** (The factor
 # $\tfrac12$ only tidies the derivative: $\partial/\partial a \,\tfrac12 (y-a)^2 = a - y$.)
+#
+# What this lesson calls the *cost*, Keras calls the *loss*. Keras's `"mse"` loss is a close
+# relative of $C$: it also averages over the outputs and has no $\tfrac12$, so it equals
+# $C \cdot 2/\text{num\_outputs}$ (for ten outputs, $C/5$). To keep the two apart, our
+# function is called `quadratic_cost`.
 
 # %% [markdown]
 # ## 2. Gradient descent: a ball rolling downhill
@@ -76,9 +83,10 @@ HIDDEN_UNITS = 100  # the MNIST networks are 784 -> 100 -> 10
 # $$ w \leftarrow w - \eta\,\frac{\partial C}{\partial w}, \qquad
 #    b \leftarrow b - \eta\,\frac{\partial C}{\partial b}. $$
 #
-# The **learning rate** $\eta$ sets the size of the step. To see it work we take the smallest
-# possible case: a sigmoid neuron $a = \sigma(w x)$ with one weight and no bias, and eight
-# training points whose targets were made by the weight $w = 1$. So we know where the bottom is.
+# The **learning rate** $\eta$ (Keras: `learning_rate`) sets the size of the step. To see it
+# work we take the smallest possible case: a sigmoid neuron $a = \sigma(w x)$ with one
+# weight and no bias, and eight training points whose targets were made by the weight $w = 1$.
+# So we know where the bottom is.
 
 
 # %%
@@ -86,7 +94,7 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def sigmoid_prime(z):
+def sigmoid_derivative(z):
     return sigmoid(z) * (1 - sigmoid(z))
 
 
@@ -100,7 +108,7 @@ def neuron_cost(w):
 
 def neuron_gradient(w):  # chain rule: dC/dw = 1/n * sum of (a - y) * sigma'(w x) * x
     a = sigmoid(w * x_points)
-    return np.sum((a - y_points) * sigmoid_prime(w * x_points) * x_points) / len(x_points)
+    return np.sum((a - y_points) * sigmoid_derivative(w * x_points) * x_points) / len(x_points)
 
 
 def gradient_descent(w, learning_rate, steps):
@@ -136,9 +144,7 @@ end = {name: path[-1] for name, path in paths.items()}
 checks.expect_at_least("eta = 1: |w - 1| after 30 steps", abs(end["too small"] - 1), 0.1)
 checks.expect_at_most("eta = 20: |w - 1| after 30 steps", abs(end["about right"] - 1), 1e-4)
 checks.expect_at_least("eta = 150: |w - 1| after 30 steps", abs(end["too large"] - 1), 5)
-checks.expect_at_most(
-    "eta = 150: slope where it stopped", abs(neuron_gradient(end["too large"])), 1e-3
-)
+checks.expect_at_most("eta = 150: slope at the end", abs(neuron_gradient(end["too large"])), 1e-3)
 
 # %% [markdown]
 # - **Too small** a rate crawls: after 30 steps the ball is still on its way.
@@ -148,11 +154,11 @@ checks.expect_at_most(
 #   stays: training has broken down, not by exploding but by getting stuck. Exercise 3 asks
 #   you to find the exact learning rate where this starts.
 #
-# **Stochastic gradient descent (SGD).** The cost is an average over all $n$ training
-# examples, so its exact gradient needs a pass through all of them: for MNIST, 60,000 digits
-# per step. SGD instead estimates the gradient from a small random **mini-batch** of, say, 32
-# examples, takes the step, and moves on to the next batch. Each step is noisier but thousands
-# of times cheaper. One pass through all the mini-batches is an **epoch**.
+# **Stochastic gradient descent (SGD)**, which lesson 00's `fit` used, steps on mini-batches
+# and counts passes over the data in epochs. Now we can say why: the cost is an average over
+# all $n$ examples, so its exact gradient needs all 60,000 MNIST digits per step. The gradient
+# of a random mini-batch's cost is a noisy *estimate* of it, right on average and thousands
+# of times cheaper.
 
 # %% [markdown]
 # ## 3. A multilayer network in NumPy
@@ -189,16 +195,19 @@ def forward(params, x, output=sigmoid):
 
 # %% [markdown]
 # The weights start random, with spread $1/\sqrt{\text{inputs}}$ so that each $z$ starts in
-# the sigmoid's sensitive range rather than saturated (lesson 05 returns to initialisation).
-# MNIST digits become rows of 784 numbers in $[0, 1]$, and labels become one-hot targets.
+# the sigmoid's sensitive range rather than saturated (lesson 05 returns to initialization).
+# The digits are prepared as in lesson 00 (rows of 784 numbers in $[0, 1]$), and the labels
+# become the one-hot targets of section 1. Everything is in 32-bit floats, as in Keras:
+# `to_categorical` returns 64-bit floats, and one 64-bit array in the cost would quietly turn
+# every weight into 64 bits after the first step (section 7 checks that it did not).
 
 # %%
 (x_train, y_train), (x_test, y_test) = datasets.load_mnist()
 x_train = x_train.reshape(-1, 28 * 28).astype("float32") / 255
 x_test = x_test.reshape(-1, 28 * 28).astype("float32") / 255
 num_classes = 10
-y_train_onehot = keras.utils.to_categorical(y_train, num_classes)  # 3 -> [0,0,0,1,0,...,0]
-y_test_onehot = keras.utils.to_categorical(y_test, num_classes)
+y_train_onehot = keras.utils.to_categorical(y_train, num_classes).astype("float32")
+y_test_onehot = keras.utils.to_categorical(y_test, num_classes).astype("float32")
 
 initial_params = init_network([784, HIDDEN_UNITS, num_classes], SEED)
 zs, activations = forward(initial_params, x_train[:BATCH_SIZE])
@@ -226,9 +235,10 @@ checks.expect_equal("output shape for one mini-batch", activations[-1].shape, (B
 #
 # Each line is one use of the chain rule. BP1: $a^L_j = \sigma(z^L_j)$, so
 # $\partial C/\partial z^L_j = \partial C/\partial a^L_j \cdot \sigma'(z^L_j)$. BP2: $z^l_j$
-# influences the cost only through the next layer's $z^{l+1}_i = \sum_j w^{l+1}_{ij}
-# \sigma(z^l_j) + b^{l+1}_i$, so $\delta^l_j = \sum_i \delta^{l+1}_i w^{l+1}_{ij}
-# \sigma'(z^l_j)$. BP3 and BP4: $\partial z^l_j/\partial b^l_j = 1$ and
+# influences the cost only through the next layer's $z^{l+1}_i = \sum_k w^{l+1}_{ik}
+# \sigma(z^l_k) + b^{l+1}_i$, so $\delta^l_j = \sum_i (\partial C/\partial z^{l+1}_i)
+# (\partial z^{l+1}_i/\partial z^l_j) = \sum_i \delta^{l+1}_i w^{l+1}_{ij} \sigma'(z^l_j)$.
+# BP3 and BP4: $\partial z^l_j/\partial b^l_j = 1$ and
 # $\partial z^l_j/\partial w^l_{jk} = a^{l-1}_k$.
 
 # %% [markdown]
@@ -247,9 +257,9 @@ checks.expect_equal("output shape for one mini-batch", activations[-1].shape, (B
 
 
 # %%
-def mse(a, y, z):
+def quadratic_cost(a, y, z):
     """Quadratic cost of sigmoid outputs a = sigmoid(z), and BP1: delta^L = dC/dz^L."""
-    return np.sum((y - a) ** 2) / (2 * len(y)), (a - y) / len(y) * sigmoid_prime(z)
+    return np.sum((y - a) ** 2) / (2 * len(y)), (a - y) / len(y) * sigmoid_derivative(z)
 
 
 def backward(params, zs, activations, delta):
@@ -258,17 +268,14 @@ def backward(params, zs, activations, delta):
     for layer in reversed(range(len(params))):
         gradients.append((activations[layer].T @ delta, delta.sum(axis=0)))  # BP4, BP3
         if layer > 0:
-            W = params[layer][0]
-            delta = (delta @ W.T) * sigmoid_prime(zs[layer - 1])  # BP2
+            delta = (delta @ params[layer][0].T) * sigmoid_derivative(zs[layer - 1])  # BP2
     return gradients[::-1]
 
 
 def update(params, gradients, learning_rate):
     """One gradient-descent step for every weight and bias."""
-    return [
-        (W - learning_rate * dW, b - learning_rate * db)
-        for (W, b), (dW, db) in zip(params, gradients, strict=True)
-    ]
+    pairs = zip(params, gradients, strict=True)
+    return [(W - learning_rate * dW, b - learning_rate * db) for (W, b), (dW, db) in pairs]
 
 
 # %% [markdown]
@@ -321,16 +328,17 @@ def finite_difference_check(params, output, cost, per_array=20, h=1e-4):
     return max(errors)
 
 
-error = finite_difference_check(params64, sigmoid, mse)
-checks.expect_at_most("MSE: backprop vs finite differences, relative error", error, 1e-6)
+error = finite_difference_check(params64, sigmoid, quadratic_cost)
+checks.expect_at_most("quadratic cost: backprop vs finite differences, relative error", error, 1e-6)
 
 # %% [markdown]
 # ### Against TensorFlow's automatic differentiation
 #
 # `tf.GradientTape` (lesson 01) differentiates whatever TensorFlow computed. We build the same
 # network as a Keras model, give it *our* weights with `set_weights` (Keras stores them in the
-# order $W^1, b^1, W^2, b^2$ with the same shapes as ours), write the cost in TensorFlow, and
-# compare all 79,510 gradients.
+# order $W^1, b^1, W^2, b^2$ with the same shapes as ours), write the cost with Keras's own
+# `"mse"` loss (times $\text{num\_outputs}/2$, as section 1 says), and compare all 79,510
+# gradients. A wrong factor in that conversion would show up here too.
 
 
 # %%
@@ -343,8 +351,11 @@ def keras_network(params, output, dtype="float32"):
     return model
 
 
-def tf_quadratic_cost(y, a):
-    return tf.reduce_sum((y - a) ** 2) / (2 * len(y))
+keras_mse = keras.losses.MeanSquaredError(dtype="float64")  # mean over outputs, no 1/2
+
+
+def tf_quadratic_cost(y, a):  # C = Keras "mse" * num_outputs / 2
+    return keras_mse(y, a) * y.shape[1] / 2
 
 
 def tape_gradients(params, output, tf_cost):
@@ -358,12 +369,17 @@ def all_numbers(arrays):
     return np.concatenate([np.ravel(array) for array in arrays])
 
 
-ours = all_numbers(flat(cost_and_gradients(params64, sigmoid, mse)[1]))
+ours = all_numbers(flat(cost_and_gradients(params64, sigmoid, quadratic_cost)[1]))
 theirs = all_numbers(tape_gradients(params64, "sigmoid", tf_quadratic_cost))
-checks.expect_close("MSE: backprop vs GradientTape", ours, theirs, rtol=1e-7, atol=1e-13)
+checks.expect_close(
+    "quadratic cost: backprop vs GradientTape", ours, theirs, rtol=1e-10, atol=1e-15
+)
 
 # %% [markdown]
-# Both agree to many digits: the four equations and our code are right.
+# Both checks pass: the relative error against finite differences is below the $10^{-6}$
+# asserted (that method cannot resolve much better), and the tape's gradients equal ours to
+# within a relative $10^{-10}$ (the largest difference is printed). Two independent methods
+# agree with our four equations and our code.
 #
 # ### Why not just use finite differences?
 #
@@ -377,7 +393,7 @@ def seconds_per_call(function):
 
 
 forward_seconds = seconds_per_call(lambda: forward(params64, x_batch))
-backprop_seconds = seconds_per_call(lambda: cost_and_gradients(params64, sigmoid, mse))
+backprop_seconds = seconds_per_call(lambda: cost_and_gradients(params64, sigmoid, quadratic_cost))
 evaluations = 2 * len(ours)  # two forward passes per parameter
 print(f"backpropagation: {1000 * backprop_seconds:.2f} ms for all {len(ours):,} gradients")
 print(f"finite differences: {evaluations:,} forward passes of {1000 * forward_seconds:.2f} ms")
@@ -387,9 +403,15 @@ print(f"  = about {evaluations * forward_seconds:.0f} s for the same gradients")
 # ## 6. Watch backpropagation, one step at a time
 #
 # The smallest network that needs a hidden layer: two inputs, two hidden sigmoid neurons and
-# one output, learning XOR (output 1 when exactly one input is 1). No single neuron can do it
-# (lesson 04 shows why). We train it with our own functions, full-batch gradient descent on
-# the four examples, and keep snapshots of the weights along the way.
+# one output, learning XOR (output 1 when exactly one input is 1). No single neuron can do it:
+# a sigmoid neuron answers "1" (output above ½) where $w \cdot x + b > 0$, so its decision
+# boundary $w \cdot x + b = 0$ is one straight line, and no line separates $(0,1), (1,0)$
+# from $(0,0), (1,1)$. (Put $(0,1)$ and $(1,0)$ on the "1" side: $w_2 + b > 0$ and
+# $w_1 + b > 0$; put $(0,0)$ on the "0" side: $b \le 0$. Then $w_1 + w_2 + b = (w_1 + b) +
+# (w_2 + b) - b > 0$, so $(1,1)$ lands on the "1" side too.) XOR is not *linearly separable*.
+# The hidden layer draws two lines, and the output combines them. We train it with our own
+# functions, full-batch gradient descent on the four examples, and keep snapshots of the
+# weights along the way.
 
 # %%
 XOR_LEARNING_RATE = 10.0
@@ -398,7 +420,7 @@ xor_params = init_network([2, 2, 1], SEED, dtype="float64")
 snapshots = {"untrained": xor_params}
 for step in range(1, 3001):
     zs, activations = forward(xor_params, xor_x)
-    delta = mse(activations[-1], xor_y, zs[-1])[1]
+    delta = quadratic_cost(activations[-1], xor_y, zs[-1])[1]
     xor_params = update(xor_params, backward(xor_params, zs, activations, delta), XOR_LEARNING_RATE)
     if step in (300, 3000):
         snapshots[f"after {step} steps"] = xor_params
@@ -429,7 +451,7 @@ stepper
 # %%
 shown = stepper.result  # the untrained network on x = (0, 1)
 zs, activations = forward(snapshots["untrained"], xor_x[1:2])
-delta = mse(activations[-1], xor_y[1:2], zs[-1])[1]
+delta = quadratic_cost(activations[-1], xor_y[1:2], zs[-1])[1]
 gradients = all_numbers(flat(backward(snapshots["untrained"], zs, activations, delta)))
 shown_gradients = all_numbers([shown[name] for name in ("dW1", "db1", "dW2", "db2")])
 checks.expect_close("widget's gradients vs backward()", shown_gradients, gradients, rtol=1e-12)
@@ -448,6 +470,12 @@ checks.expect_close("widget's gradients vs backward()", shown_gradients, gradien
 # mini-batches of `BATCH_SIZE`, and for each batch runs forward, backward and one update.
 # After each epoch we measure accuracy on the 10,000 test digits: the predicted class is the
 # output neuron with the largest activation.
+#
+# For brevity, this lesson uses the test set as validation data: we watch its accuracy after
+# every epoch, and we picked the learning rates below by looking at it. That is acceptable
+# only here, because the lesson compares ways of computing the same training and picks no
+# model to rely on; lesson 06 keeps a separate validation set for such choices and uses the
+# test set once, at the end.
 
 
 # %%
@@ -471,22 +499,26 @@ def train(params, output, cost, learning_rate, epochs=EPOCHS):
     return params, batch_costs, test_accuracy
 
 
-MSE_LEARNING_RATE = 3.0
+QUADRATIC_LEARNING_RATE = 3.0
 start = time.perf_counter()
-mse_params, mse_costs, mse_accuracy = train(initial_params, sigmoid, mse, MSE_LEARNING_RATE)
+quadratic_params, quadratic_costs, quadratic_accuracy = train(
+    initial_params, sigmoid, quadratic_cost, QUADRATIC_LEARNING_RATE
+)
 seconds = {"NumPy, quadratic cost": time.perf_counter() - start}
 steps_per_epoch = int(np.ceil(len(x_train) / BATCH_SIZE))
-costs, accuracies = {"quadratic cost": mse_costs}, {"quadratic cost": mse_accuracy}
+costs, accuracies = {"quadratic cost": quadratic_costs}, {"quadratic cost": quadratic_accuracy}
 plotting.plot_batch_costs(costs, steps_per_epoch, accuracies)
 
 # %%
-checks.expect_at_least("NumPy network, quadratic cost: test accuracy", mse_accuracy[-1], 0.97)
+checks.expect_at_least("NumPy, quadratic cost: test accuracy", quadratic_accuracy[-1], 0.965)
+trained_dtypes = [array.dtype.name for array in flat(quadratic_params)]
+checks.expect_equal("dtypes of the trained W1, b1, W2, b2", trained_dtypes, ["float32"] * 4)
 
 # %% [markdown]
-# About 97.5% of digits the network has never seen are classified right, by code you can read
-# in full above. The cost falls fast in the first epoch and slowly after; each batch's cost is
-# noisy (faint line) because each batch is a different small sample. That noise is the price
-# of SGD's cheap steps.
+# About 97% of the test digits are classified right (first check), by code you can read
+# in full above, and the weights are still 32-bit floats (second check). The cost falls fast
+# in the first epoch and slowly after; each batch's cost is noisy (faint line) because each
+# batch is a different small sample. That noise is the price of SGD's cheap steps.
 
 # %% [markdown]
 # ## 8. A better cost for classification: softmax and cross-entropy
@@ -496,14 +528,15 @@ checks.expect_at_least("NumPy network, quadratic cost: test accuracy", mse_accur
 # on the flat part of the sigmoid: $\sigma'(z) \approx 0$, so its error is tiny, and the
 # neuron that most needs to learn learns slowest.
 #
-# For classification we instead use a **softmax** output layer (lesson 01),
-# $a_j = e^{z_j} / \sum_k e^{z_k}$, which turns the outputs into probabilities, and the
-# **cross-entropy** cost, minus the log of the probability given to the true class:
+# Lesson 00's classifier ended instead in a **softmax** layer (lesson 01),
+# $a_j = e^{z_j} / \sum_k e^{z_k}$, with the **cross-entropy** loss. With one-hot targets $y$
+# its cost is
 #
-# $$ C = -\frac{1}{n} \sum_x \sum_j y_j \ln a_j . $$
+# $$ C = -\frac{1}{n} \sum_x \sum_j y_j \ln a_j , $$
 #
-# Its gradient is remarkably simple. For one example, using lesson 01's softmax Jacobian
-# $\partial a_j/\partial z_i = a_j(\mathbb{1}_{i=j} - a_i)$ and $\sum_j y_j = 1$:
+# and what is new here is its gradient, which is remarkably simple. For one example, using
+# lesson 01's softmax Jacobian $\partial a_j/\partial z_i = a_j(\mathbb{1}_{i=j} - a_i)$ and
+# $\sum_j y_j = 1$:
 #
 # $$ \frac{\partial C}{\partial z_i} = \sum_j \left(-\frac{y_j}{a_j}\right) a_j (\mathbb{1}_{i=j} - a_i)
 #    = -y_i + a_i \sum_j y_j = a_i - y_i . $$
@@ -520,26 +553,25 @@ def softmax(z):
 
 def cross_entropy(a, y, z):
     """Cross-entropy of softmax outputs, and BP1 for it: delta^L = (a - y) / n."""
-    cost = -np.sum(y * np.log(np.clip(a, 1e-7, 1))) / len(y)  # clipped as Keras does
+    # a clipped to [1e-7, 1 - 1e-7], as Keras does: a = 0 would give log(0) = -inf
+    cost = -np.sum(y * np.log(np.clip(a, 1e-7, 1 - 1e-7))) / len(y)
     return cost, (a - y) / len(y)
 
 
 a_true = np.linspace(0.001, 0.999, 500)  # the output for the true class (target 1)
 z = np.log(a_true / (1 - a_true)).reshape(-1, 1)  # the weighted input that gives it
 n = len(z)  # 500 examples, one per output value; n * delta is each one's own error
-delta_mse = n * mse(sigmoid(z), np.ones_like(z), z)[1][:, 0]
+delta_quadratic = n * quadratic_cost(sigmoid(z), np.ones_like(z), z)[1][:, 0]
 logits = np.hstack([z, np.zeros_like(z)])  # two classes: softmax gives the true one a_true
 delta_ce = n * cross_entropy(softmax(logits), np.tile([1.0, 0.0], (n, 1)), logits)[1][:, 0]
 fig, ax = plt.subplots(figsize=(6, 3.5))
-ax.plot(a_true, np.abs(delta_mse), label="quadratic cost, sigmoid output")
+ax.plot(a_true, np.abs(delta_quadratic), label="quadratic cost, sigmoid output")
 ax.plot(a_true, np.abs(delta_ce), label="cross-entropy, softmax output")
-ax.set(
-    xlabel="output a for the true class", ylabel="|δ|", title="how hard a wrong output is pushed"
-)
+ax.set(xlabel="output a for the true class", ylabel="|δ|", title="how hard an output is pushed")
 ax.legend()
 plt.show()
 wrong = np.argmin(np.abs(a_true - 0.01))  # confidently wrong: a = 0.01 for the true class
-checks.expect_at_most("quadratic cost: |delta| at a = 0.01", abs(delta_mse[wrong]), 0.011)
+checks.expect_at_most("quadratic cost: |delta| at a = 0.01", abs(delta_quadratic[wrong]), 0.011)
 checks.expect_at_least("cross-entropy: |delta| at a = 0.01", abs(delta_ce[wrong]), 0.98)
 
 # %% [markdown]
@@ -553,7 +585,7 @@ checks.expect_at_most("cross-entropy: backprop vs finite differences, relative e
 ours = all_numbers(flat(cost_and_gradients(params64, softmax, cross_entropy)[1]))
 tf_cross_entropy = keras.losses.CategoricalCrossentropy(dtype="float64")  # default: float32
 theirs = all_numbers(tape_gradients(params64, "softmax", tf_cross_entropy))
-checks.expect_close("cross-entropy: backprop vs GradientTape", ours, theirs, rtol=1e-7, atol=1e-13)
+checks.expect_close("cross-entropy: backprop vs GradientTape", ours, theirs, rtol=1e-10, atol=1e-15)
 
 # %% [markdown]
 # Now train it, from the same starting weights and with the same batches:
@@ -567,23 +599,26 @@ costs["cross-entropy"], accuracies["cross-entropy"] = ce_costs, ce_accuracy
 plotting.plot_batch_costs(costs, steps_per_epoch, accuracies)
 
 # %%
-checks.expect_at_least("NumPy network, cross-entropy: test accuracy", ce_accuracy[-1], 0.97)
+checks.expect_at_least("NumPy, cross-entropy: test accuracy", ce_accuracy[-1], 0.965)
+gap = abs(ce_accuracy[-1] - quadratic_accuracy[-1])
+checks.expect_at_most("|cross-entropy - quadratic cost| test accuracy", gap, 0.01)
 
 # %% [markdown]
 # (The two costs are in different units, so compare their shapes, not their heights.) With
-# well-scaled starting weights and a tuned learning rate, both reach similar accuracy here;
-# cross-entropy came out ahead by 0.1 to 0.4 points on each of the three seeds we tried, and
-# it has no shoulder at the very start, where the quadratic cost pauses while its first steps
-# push all ten outputs towards 0 (nine of the ten targets are 0). The difference is larger
-# when outputs saturate. A too-large learning rate does exactly that: the first steps
-# push every output far out. One epoch at learning rate 10, with each cost:
+# well-scaled starting weights and a tuned learning rate, both costs work here: on the three
+# seeds we tried, the final accuracies were within half a point of each other, about the size
+# of the luck of the batch order (cross-entropy was slightly ahead each time). The difference
+# is large when outputs saturate. A too-large learning rate does exactly that: the first
+# steps push every output far out. One epoch at learning rate 10, with each cost:
 
 # %%
-broken_params, _, broken_mse = train(initial_params, sigmoid, mse, learning_rate=10.0, epochs=1)
-_, _, broken_ce = train(initial_params, softmax, cross_entropy, learning_rate=10.0, epochs=1)
-checks.expect_at_most("learning rate 10, quadratic cost: test accuracy", broken_mse[0], 0.2)
-checks.expect_at_least("learning rate 10, cross-entropy: test accuracy", broken_ce[0], 0.7)
-output_slopes = sigmoid_prime(forward(broken_params, x_test)[0][-1])  # sigma'(z^L)
+with np.errstate(over="ignore"):  # exp(-z) overflows to inf for z < -88; 1 / (1 + inf) = 0
+    # learning rate 10, one epoch
+    broken_params, _, broken_quadratic = train(initial_params, sigmoid, quadratic_cost, 10.0, 1)
+    _, _, broken_ce = train(initial_params, softmax, cross_entropy, 10.0, 1)
+    output_slopes = sigmoid_derivative(forward(broken_params, x_test)[0][-1])  # sigma'(z^L)
+checks.expect_at_most("learning rate 10, quadratic cost: test accuracy", broken_quadratic[0], 0.15)
+checks.expect_at_least("learning rate 10, cross-entropy: test accuracy", broken_ce[0], 0.5)
 saturated = np.mean(output_slopes < 0.01)  # fraction of all 10 x 10,000 test outputs
 checks.expect_at_least("rate 10, quadratic cost: outputs with sigma' < 0.01", saturated, 0.9)
 
@@ -592,7 +627,9 @@ checks.expect_at_least("rate 10, quadratic cost: outputs with sigma' < 0.01", sa
 # the output neurons so far that, on the test digits, nearly all of them sit where
 # $\sigma' < 0.01$ (last check), so BP1 returns almost nothing, so no gradient
 # reaches any weight, like the ball on the plateau in section 2. With cross-entropy the errors
-# $a - y$ stay large and the network keeps learning. This is why classifiers end in softmax
+# $a - y$ stay large and the network keeps learning: after the same bad epoch it already gets
+# most test digits right (61% to 88% on the ten seeds we tried, depending on how hard the
+# first steps threw the outputs). This is why classifiers end in softmax
 # and cross-entropy (in Keras: `activation="softmax"` with `loss="categorical_crossentropy"`,
 # or `"sparse_categorical_crossentropy"` for integer labels).
 
@@ -602,17 +639,15 @@ checks.expect_at_least("rate 10, quadratic cost: outputs with sigma' < 0.01", sa
 # Here is the cross-entropy network again, in Keras. It starts from the *same* weights
 # (`set_weights`) and runs the same algorithm (plain SGD, same learning rate, batch size and
 # epochs); only the order of the batches differs. Keras computes the gradients by automatic
-# differentiation; there is no backward pass to write.
+# differentiation; there is no backward pass to write. To measure test accuracy after each
+# epoch, as our loop does, we pass the test set to `fit` as its `validation_data` (the test
+# set used as validation data, as in section 7), so Keras reports it as `val_accuracy`.
 
 # %%
 keras.utils.set_random_seed(SEED)
-model = keras.Sequential(
-    [
-        keras.Input(shape=(784,)),
-        keras.layers.Dense(HIDDEN_UNITS, activation="sigmoid"),
-        keras.layers.Dense(num_classes, activation="softmax"),
-    ]
-)
+hidden_layer = keras.layers.Dense(HIDDEN_UNITS, activation="sigmoid")
+output_layer = keras.layers.Dense(num_classes, activation="softmax")
+model = keras.Sequential([keras.Input(shape=(784,)), hidden_layer, output_layer])
 model.set_weights(flat(initial_params))
 optimizer = keras.optimizers.SGD(CE_LEARNING_RATE)  # plain SGD, no momentum
 model.compile(optimizer, loss="categorical_crossentropy", metrics=["accuracy"])
@@ -623,11 +658,13 @@ seconds["Keras, cross-entropy"] = time.perf_counter() - start
 keras_accuracy = history.history["val_accuracy"]
 
 # %%
-final_accuracy = [mse_accuracy[-1], ce_accuracy[-1], keras_accuracy[-1]]
+final_accuracy = [quadratic_accuracy[-1], ce_accuracy[-1], keras_accuracy[-1]]
 comparison = pd.DataFrame({"test accuracy": final_accuracy, "seconds": seconds.values()}, seconds)
 comparison["seconds per epoch"] = comparison["seconds"] / EPOCHS
 print(comparison.round(4).to_string())
-checks.expect_at_least("Keras network: test accuracy", keras_accuracy[-1], 0.97)
+for name, value in seconds.items():
+    checks.record(f"{name}: training seconds", value)  # timings vary: recorded, not asserted
+checks.expect_at_least("Keras network: test accuracy", keras_accuracy[-1], 0.965)
 gap = abs(keras_accuracy[-1] - ce_accuracy[-1])
 checks.expect_at_most("|Keras - NumPy| test accuracy, same network and start", gap, 0.01)
 
@@ -639,30 +676,32 @@ checks.expect_at_most("|Keras - NumPy| test accuracy, same network and start", g
 #   hand in sections 3-7 (forward, both costs, the four equations, the update, the loop) is
 #   inside. Changing the activation, the cost or the architecture costs one word in Keras, and
 #   a new derivation in NumPy.
-# - **Speed.** See the table. On a 2-core CPU our NumPy loop was several times *faster*
-#   for this tiny network: each Keras step carries a fixed overhead (calling a compiled
-#   TensorFlow graph, updating the metrics) that dominates when a step is only a few small
-#   matrix products. With larger
-#   networks, larger batches or a GPU, that overhead becomes negligible and Keras's optimised,
-#   multi-threaded kernels win.
+# - **Speed.** See the table; the times depend on your machine. On the 2-core CPU this
+#   course is tested on, our NumPy loop was *faster* than Keras for this tiny network. Each
+#   Keras step carries a fixed overhead (calling a compiled TensorFlow graph, updating the
+#   metrics), and it dominates when a step is only a few small matrix products. With larger
+#   networks and larger batches the overhead matters less, and on a GPU Keras runs the matrix
+#   products there while NumPy cannot.
 
 # %% [markdown]
 # ## Summary
 #
-# - The cost measures how wrong the network is; learning is minimising it. Gradient descent
+# - The cost measures how wrong the network is; learning is minimizing it. Gradient descent
 #   steps downhill, $w \leftarrow w - \eta\,\partial C/\partial w$. Too small a learning rate
 #   crawls, too large a rate overshoots and, with sigmoids, can strand the weights on a flat
 #   plateau. SGD estimates each step's gradient from a small mini-batch.
 # - The forward pass is a matrix product and an activation per layer, for a whole mini-batch
-#   at once. Backpropagation is the chain rule organised by layer: BP1 gives the output error,
+#   at once. Backpropagation is the chain rule organized by layer: BP1 gives the output error,
 #   BP2 sends errors back through the transposed weights, BP3 and BP4 turn errors into
 #   gradients. It costs about as much as a forward pass, for all parameters at once.
-# - We checked our gradients against finite differences and against `tf.GradientTape` on the
-#   same weights (agreement to about 1e-10 and better), and our 784-100-10 NumPy network
-#   reached about 97.5% on MNIST test digits in 10 epochs.
+# - We checked our gradients on the same weights, in 64-bit floats: against finite
+#   differences (largest relative error at most $10^{-6}$) and against `tf.GradientTape`
+#   (equal to within a relative $10^{-10}$), for both costs. Our 784-100-10 NumPy network,
+#   trained in 32-bit floats like Keras, classified about 97% of the MNIST test digits
+#   right after 10 epochs.
 # - Softmax with cross-entropy gives $\delta^L = a - y$: no $\sigma'$ factor, so confidently
 #   wrong outputs still learn. With the quadratic cost, a too-large step left the whole
-#   network stuck at 10%; with cross-entropy it kept learning.
+#   network stuck near chance (10%); with cross-entropy it kept learning.
 # - Keras does all this in a few lines, with the same result from the same start.
 
 # %% [markdown]
@@ -707,9 +746,11 @@ checks.exercise_softmax_cross_entropy(softmax_cross_entropy)
 #
 # Write `relu_sgd_step(params, x, y, learning_rate)` for a network with **ReLU** hidden layers
 # (any number) and a softmax output with the cross-entropy cost. `params` is a list of `(W, b)`
-# pairs in our layout, `x` a batch of inputs (rows), `y` one-hot targets. Do the forward pass,
-# the four equations (what changes in BP2?) and one gradient-descent step; return the new list
-# of `(W, b)` pairs. You may reuse `softmax` and `update` from above.
+# pairs in our layout, `x` a batch of inputs (rows), `y` one-hot targets. The step uses the
+# gradient of the batch's *mean* cost, as in our `train`: the average over the batch of each
+# example's gradient, so BP1 is $(a - y)/n$. Do the forward pass, the four equations (what
+# changes in BP2?) and one gradient-descent step; return the new list of `(W, b)` pairs. You
+# may reuse `softmax` and `update` from above.
 
 
 # %% tags=["exercise"]
@@ -726,8 +767,7 @@ def relu_sgd_step(params, x, y, learning_rate):
     zs, activations = [], [x]
     for layer, (W, b) in enumerate(params):
         zs.append(activations[-1] @ W + b)
-        last = layer == len(params) - 1
-        activations.append(softmax(zs[-1]) if last else np.maximum(zs[-1], 0))
+        activations.append(softmax(zs[-1]) if layer == len(params) - 1 else np.maximum(zs[-1], 0))
     delta = (activations[-1] - y) / len(y)  # BP1 for softmax + cross-entropy
     gradients = []
     for layer in reversed(range(len(params))):
@@ -746,8 +786,8 @@ checks.exercise_relu_sgd_step(relu_sgd_step)
 # Find the largest learning rate at which gradient descent started at $w = 1.5$ still settles
 # at the minimum $w = 1$ (run enough steps: near the limit it converges slowly). Give it to
 # within 2%. Hint: a learning rate of 20 works and 150 does not; halve the interval until it
-# is narrow (bisection). Then compare your number with $2 / C''(1)$, the curvature of the cost
-# at the bottom of the valley, and explain the match.
+# is narrow (bisection). Then compare your number with $2 / C''(1)$, where $C''(1)$ is the
+# curvature of the cost at the bottom of the valley, and explain the match.
 
 # %% tags=["exercise"]
 critical_learning_rate = None  # YOUR CODE HERE
