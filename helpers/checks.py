@@ -272,7 +272,6 @@ def exercise_vanishing_bound(bound: float) -> bool:
 
 
 # ------------------------------------------------------------ 00: what deep learning is, tensors
-# (lesson 00 exercise checks go here)
 
 
 def exercise_video_tensor(answer: dict) -> bool:
@@ -484,7 +483,6 @@ def exercise_smallest_shift(
 
 
 # ------------------------------------------------------------ 02: a network from scratch
-# (lesson 02 exercise checks go here)
 
 
 def exercise_softmax_cross_entropy(softmax_cross_entropy: Callable) -> bool:
@@ -679,7 +677,6 @@ def exercise_critical_learning_rate(learning_rate: float, x: np.ndarray, y: np.n
 
 
 # ------------------------------------------------------------ 03: MNIST multilayer perceptrons
-# (lesson 03 exercise checks go here)
 
 ONE_HIDDEN_LAYER_TARGET = 0.97  # test accuracy exercise 03.2 asks for, within 3 epochs
 ONE_HIDDEN_LAYER_EPOCHS = 3
@@ -863,7 +860,6 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> bool:
 
 
 # ------------------------------------------------------------ 04: the 4-pixel camera
-# (lesson 04 exercise checks go here)
 
 BROKEN_WEIGHT = (1, 1, 1, -1.0)  # layer index, kernel row, kernel column, new value
 # The hand-set 4-4-8-4 network of lesson 04, section 2: its four kernels (every bias is 0).

@@ -153,7 +153,6 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
 
 
 # ------------------------------------------------------------ added for later lessons
-# (new data go here, each with a docstring and input validation)
 
 
 # ---- 05: loss surfaces, two-parameter test problems for optimizers

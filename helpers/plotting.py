@@ -207,7 +207,7 @@ def plot_history(
 
 
 def _as_runs(history) -> dict[str, dict[str, Sequence[float]]]:
-    """Normalise the accepted history forms to {label: {metric: values}}."""
+    """Normalize the accepted history forms to {label: {metric: values}}."""
     if hasattr(history, "history"):
         return {"": history.history}
     if isinstance(history, Mapping) and history:
@@ -315,7 +315,6 @@ def plot_confusion_matrix(
 
 
 # ------------------------------------------------------------ added for later lessons
-# (new plots go here, each with a docstring and input validation)
 
 
 def plot_nested_sets(

@@ -172,7 +172,6 @@ def activation_explorer(
 
 
 # ------------------------------------------------------------ 00: what deep learning is, tensors
-# (lesson 00 widgets go here)
 
 
 def transform_digit(
@@ -323,7 +322,6 @@ def linear_classifier_explorer(
 
 
 # ------------------------------------------------------------ 02: a network from scratch
-# (lesson 02 widgets go here)
 
 XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_TARGETS = np.array([0.0, 1.0, 1.0, 0.0])
@@ -619,7 +617,6 @@ def backprop_stepper(
 
 
 # ------------------------------------------------------------ 03: MNIST multilayer perceptrons
-# (lesson 03 widgets go here)
 
 
 def perturb_image(
@@ -783,7 +780,6 @@ def digit_explorer(
 
 
 # ------------------------------------------------------------ 04: the 4-pixel camera
-# (lesson 04 widgets go here)
 
 FOUR_PIXEL_ACTIVATIONS = ("tanh", "tanh", "relu", "softmax")
 _PIXEL_NAMES = ("top_left", "top_right", "bottom_left", "bottom_right")

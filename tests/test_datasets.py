@@ -37,7 +37,7 @@ def test_load_mnist_matches_published_facts_of_the_keras_arrays(mnist):
     assert np.bincount(y_test).tolist() == [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
     assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
     assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
-    # The normalisation constants everyone uses (0.1307, 0.3081) come from these arrays.
+    # The normalization constants everyone uses (0.1307, 0.3081) come from these arrays.
     assert x_train.mean() == pytest.approx(33.318421449829934, abs=1e-9)
     assert x_test.mean() == pytest.approx(33.791224489795916, abs=1e-9)
     assert x_train.std() == pytest.approx(78.56748998339798, abs=1e-6)
