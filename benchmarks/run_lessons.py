@@ -43,6 +43,13 @@ print({MARKER!r} + json.dumps({{
 """
 
 
+def format_figure(value: float) -> str:
+    """Whole numbers in full (669,706, not 6.697e+05); everything else to 4 significant digits."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:.4g}"
+
+
 def is_timing(name: str) -> bool:
     """Figures about seconds measure speed: they vary between runs, unlike every other figure."""
     return "seconds" in name
@@ -96,7 +103,7 @@ def markdown_table(results: list[dict]) -> str:
     lines += [f"| **all lessons** | **{total:.0f}** | | | |", ""]
     for r in results:
         lines += [f"## {r['lesson']}", ""]
-        lines += [f"- {name}: {value:.4g}" for name, value in r["figures"].items()]
+        lines += [f"- {name}: {format_figure(value)}" for name, value in r["figures"].items()]
         lines.append("")
     return "\n".join(lines)
 
