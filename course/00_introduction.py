@@ -91,7 +91,8 @@ plotting.plot_nested_sets(
 # the word makes no claim that the model understands anything deeply. The model in this
 # lesson has a single layer, the networks of lesson 03 have a few, and large networks in use
 # today stack dozens, some of them hundreds.
-#
+
+# %% [markdown]
 # ### What "learning" means
 #
 # Inside every layer sit adjustable numbers, its **weights** (also called parameters): change
@@ -108,7 +109,8 @@ plotting.plot_nested_sets(
 #
 # Repeat thousands of times. At the start the weights are random and so are the answers; by the
 # end the loss is low. In section 3 Keras runs this loop for us.
-#
+
+# %% [markdown]
 # ### Why now?
 #
 # Neural networks are old: in 1989 Yann LeCun's team at Bell Labs trained one to read
@@ -210,7 +212,8 @@ print(third_batch.shape, top_halves.shape, centres.shape)
 # features. Read top to bottom, an image is a sequence of 28 rows of 28 numbers. Images carry a
 # *channels* axis: 1 for grey, 3 for red, green and blue (Keras puts channels last; some
 # libraries put them before height). Below, three different digits fill the three colour
-# channels of one image, and a short video shows two digits sliding to the right.
+# channels of one image, and a batch of two short videos holds two digits sliding to the
+# right (below, the frames of the first).
 
 # %%
 vectors = x_train.reshape(60000, 28 * 28)

@@ -42,7 +42,8 @@ plotting.use_course_style()
 SEED = 7
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
 
-# Settings that cost time. On a GPU try TRAIN_SAMPLES = 60_000 and DEEP_EPOCHS = 10.
+# Settings that cost time. The checks in section 5 describe this budget: train much longer
+# and GELU, whose gradient is small rather than vanishing, starts to learn.
 TRAIN_SAMPLES = 20_000  # MNIST training images used for the short training runs
 DEEP_EPOCHS = 3  # epochs for each 10-layer network in the vanishing-gradient race
 
@@ -82,8 +83,8 @@ for b in [0.0, 4.0, 4.5, 6.0]:
     print(f"bias {b:3.1f}: z = {z:+.1f}  step neuron: {step:9}  sigmoid neuron: {sigmoid(z):.3f}")
 
 # %% [markdown]
-# The step neuron's answer flips from "stay home" to "go" between $b = 4.5$ and $b = 6$, with
-# nothing in between. The **sigmoid** neuron $\sigma(z) = 1/(1+e^{-z})$ answers with a degree of
+# The step neuron's answer flips from "stay home" to "go" at $b = 5$ (it needs $z > 0$, so
+# $b > 5$), with nothing in between. The **sigmoid** neuron $\sigma(z) = 1/(1+e^{-z})$ answers with a degree of
 # confidence instead. What matters most for learning is that its output is a smooth function of
 # the weights: nudge a weight slightly and the output moves slightly, by an amount the
 # derivatives predict:
@@ -469,6 +470,13 @@ for name, (_, _, keras_function) in ACTIVATIONS.items():
 print(pd.Series(timings, name="milliseconds").round(1).sort_values().to_string())
 
 # %% [markdown]
+# Read the table as ratios, not absolute times. ReLU and leaky ReLU (a comparison and a
+# multiplication) are the cheapest; functions built on `exp` (sigmoid, ELU, tanh) cost a few
+# times more; softplus, swish and GELU, which combine several such operations, cost the most.
+# The exact order among the expensive ones changes between machines. In a real network the
+# matrix products dominate, so this matters most for very large activations, not for MNIST.
+
+# %% [markdown]
 # ## 5. The vanishing gradient, measured
 #
 # Backpropagation (lesson 02) sends the gradient from the loss back through the layers. At every
@@ -564,7 +572,7 @@ for activation in ["sigmoid", "tanh", "relu", "gelu"]:
 
 final_accuracy = {a: h.history["val_accuracy"][-1] for a, h in histories.items()}
 print(pd.DataFrame({"test accuracy": final_accuracy, "seconds": seconds}).round(3).to_string())
-plotting.plot_history(histories, metrics=["accuracy"], title="10-layer networks, plain SGD")
+plotting.plot_history(histories, metrics=["accuracy"], title="10-layer nets (validation: test set)")
 
 # %%
 checks.expect_at_most("sigmoid 10-layer net: test accuracy", final_accuracy["sigmoid"], 0.2)
@@ -575,6 +583,8 @@ mean_norm = {a: np.mean(norms) for a, norms in gradient_norms.items()}
 checks.expect_at_least("gradient size, relu / gelu", mean_norm["relu"] / mean_norm["gelu"], 5)
 
 # %% [markdown]
+# (In the plot the sigmoid curve hides under GELU's: both stay at the 10% of guessing.)
+#
 # The deep sigmoid network does not learn at all in this budget: its first layers get almost no
 # gradient, so they stay as they started, and the top layers see nearly the same values for
 # every digit. tanh and ReLU learn well.

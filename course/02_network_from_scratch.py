@@ -147,12 +147,13 @@ checks.expect_at_least("eta = 150: |w - 1| after 30 steps", abs(end["too large"]
 checks.expect_at_most("eta = 150: slope at the end", abs(neuron_gradient(end["too large"])), 1e-3)
 
 # %% [markdown]
-# - **Too small** a rate crawls: after 30 steps the ball is still on its way.
+# - **Too small** a rate crawls: after 30 steps the ball is still short of the bottom at
+#   $w = 1$ (each title says where it ended).
 # - **About right**: the first step nearly lands on the bottom, the next ones finish the job.
 # - **Too large**: the first step throws the ball far past the valley, out onto the flat ground
 #   on the right where the neuron is saturated. The slope there is almost zero, so the ball
-#   stays: training has broken down, not by exploding but by getting stuck. Exercise 3 asks
-#   you to find the exact learning rate where this starts.
+#   stays: training has broken down, not by exploding but by getting stuck. Exercise 3 finds
+#   the largest rate at which a ball started near the bottom still settles there.
 #
 # **Stochastic gradient descent (SGD)**, which lesson 00's `fit` used, steps on mini-batches
 # and counts passes over the data in epochs. Now we can say why: the cost is an average over
@@ -377,7 +378,8 @@ checks.expect_close(
 
 # %% [markdown]
 # Both checks pass: the relative error against finite differences is below the $10^{-6}$
-# asserted (that method cannot resolve much better), and the tape's gradients equal ours to
+# asserted (the usual safe bar for central differences, whose own truncation and rounding
+# errors limit how far they can be trusted), and the tape's gradients equal ours to
 # within a relative $10^{-10}$ (the largest difference is printed). Two independent methods
 # agree with our four equations and our code.
 #

@@ -517,7 +517,7 @@ checks.expect_equal("lowest test accuracy of the perfect seeds", lowest, 1.0)
 checks.record("survey: fewest epochs", survey["epochs"].min())
 checks.record("survey: most epochs", survey["epochs"].max())
 slow = int((survey["epochs"].fillna(MAX_EPOCHS + 1) > ORIGINAL_EPOCHS).sum())
-checks.expect_at_least(f"seeds needing more than {ORIGINAL_EPOCHS} epochs", slow, 2)
+checks.expect_at_least(f"seeds needing more than {ORIGINAL_EPOCHS} epochs", slow, 1)
 
 # %% [markdown]
 # Not every start is equally fast (the table and the plot above). The slow ones sit on a
@@ -526,9 +526,11 @@ checks.expect_at_least(f"seeds needing more than {ORIGINAL_EPOCHS} epochs", slow
 # until the last image falls into place. Training accuracy is averaged over the epoch while
 # the weights still change, so it only reaches 1.0 when every batch was right.
 #
-# So the original "1.0 after 8 epochs" was one start, not a rule. The checks assert what held
-# in every run we tried: most starts become perfect within `MAX_EPOCHS` epochs, every one of
-# those is then perfect on the test images too, and `ORIGINAL_EPOCHS` are not always enough.
+# The original notebook's log shows training accuracy 1.0 first at epoch 6 (by our rule it
+# would have stopped there), inside the range above: one start, not a rule. The checks assert
+# what held in every run we tried: most starts become perfect within `MAX_EPOCHS` epochs,
+# every one of those is then perfect on the test images too, and `ORIGINAL_EPOCHS` are not
+# always enough.
 #
 # ### Different weights, same answers
 #
