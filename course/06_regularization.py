@@ -259,9 +259,10 @@ compare(["baseline", "4x data", "small network"])
 # %% [markdown]
 # Four times the data lowers the validation curve. The small network overfits later and less:
 # its best epoch comes several epochs later, and afterwards its validation loss rises by less
-# than 10%, where the baseline's rose by 15% or more (section 2). But it also learns less, so its *best* validation loss is worse than the
-# baseline's. Capacity is a dial: too small underfits, too large overfits, and the right size
-# is found by trying sizes in between and comparing validation scores.
+# than 10%, where the baseline's rose by 15% or more (section 2). But it also learns less, so
+# its *best* validation loss is worse than the baseline's. Capacity is a dial: too small
+# underfits, too large overfits, and the right size is found by trying sizes in between and
+# comparing validation scores.
 
 # %%
 checks.expect_at_most("4x data: change in best val loss", change("4x data", "best val loss"), -0.05)
@@ -328,16 +329,19 @@ loss, crossentropy, _ = l2_model.evaluate(x_val, y_val, batch_size=1000, verbose
 penalty = float(sum(l2_model.losses))
 print(f"validation loss {loss:.4f} = cross-entropy {crossentropy:.4f} + penalty {penalty:.4f}")
 checks.expect_close("loss minus cross-entropy vs penalty", loss - crossentropy, penalty, rtol=1e-3)
-compare(["baseline", "L2", "L1"])
+compare(["baseline", "L2", "L1", "L1+L2"])
 
 # %% [markdown]
+# The curves of L1 and L1+L2 nearly coincide: next to an L1 factor of 0.001, the L2 part of
+# the same size adds little.
+#
 # What the penalties did to the weights: histograms of the first layer's 401,408 weights. We
 # call a weight *near zero* when $|w| < 0.01$: RMSprop moves a weight by about 0.001 per step
 # (its learning rate), so a weight that L1 holds at zero still jitters by about that much, and
 # 0.01 leaves a margin of ten. (The uniform random start already puts some weights below 0.01.)
 
 # %%
-first_kernels = {name: models[name].layers[0].kernel.numpy() for name in ["baseline", "L2", "L1"]}
+first_kernels = {n: models[n].layers[0].kernel.numpy() for n in ("baseline", "L2", "L1", "L1+L2")}
 fig, ax = plt.subplots(figsize=(8, 3.8))
 for name, kernel in first_kernels.items():
     ax.hist(kernel.ravel(), bins=np.linspace(-0.15, 0.15, 121), histtype="step", lw=1.5, label=name)
@@ -356,12 +360,13 @@ print(f"{unused.sum()} of 784 pixels are black in all {TRAIN_SAMPLES} training i
 # pixels that are black in every image (the border) never receive a gradient and never move.
 # L2 shrinks every weight a little at every step, those nothing pushes back up the most, so the
 # histogram turns into a sharp peak at zero and the overall size (norm) of the weights drops to
-# about a third. L1 sends most weights to (nearly) zero and keeps a few large ones: a sparse
-# network in which most pixels are simply switched off.
+# about a third. L1 (alone or with L2) sends most weights to (nearly) zero and keeps a few
+# large ones: a sparse network in which most pixels are simply switched off.
 #
-# L2 at 0.001 lowered the best validation loss a little and the late one a lot: its curve
-# hardly turns up, and its best epoch comes late, in the last third of the run (with more
-# epochs it may improve further).
+# L2 at 0.001 lowered the late validation loss a lot: its curve hardly turns up, and its best
+# epoch comes late, in the last third of the run (with more epochs it may improve further).
+# Its *best* value is only a little below the baseline's (by less than 0.02 in runs with three
+# seeds), about what one jagged epoch can move it, so we do not count that as a gain.
 # L1 at 0.001 is too strong for this network: it switches off nearly every weight and learns
 # less, so its best validation loss is worse than the baseline's, and L1+L2's too. Try
 # `regularizers.l1(0.0001)` yourself.
@@ -369,7 +374,6 @@ print(f"{unused.sum()} of 784 pixels are black in all {TRAIN_SAMPLES} training i
 # %%
 same = first_kernels["baseline"][unused], initial[unused]
 checks.expect_close("baseline: weights of always-black pixels vs start", *same, rtol=0, atol=0)
-checks.expect_at_most("L2: change in best val loss", change("L2", "best val loss"), 0.0)
 checks.expect_at_most("L2: change in late val loss", change("L2", "late val loss"), -0.05)
 checks.expect_at_least("L2: best epoch", results["L2"]["best epoch"], EPOCHS - 8)
 checks.expect_between("L2: weight norm / baseline's", norm["L2"] / norm["baseline"], 0.25, 0.45)
@@ -386,13 +390,22 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # the learning curves of one strength against the baseline's validation curve (grey), the right
 # panel the best validation loss of every strength. Look for the two ways to fail: too weak a
 # penalty still overfits (the curve turns up), too strong a penalty underfits (the training
-# loss cannot get low either).
+# loss cannot get low either). The table below the widget gives each strength's best
+# validation cross-entropy and its training cross-entropy in the last epoch: at 0.01 the
+# training loss ends well above its value at 0.001 (from 2 to 15 times as high in runs with
+# three seeds), the start of underfitting.
 
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
 for strength in [0.0001, 0.003, 0.01]:
     l2_histories[strength] = train(penalized_network(regularizers.l2(strength)))
 widgets.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
+
+# %%
+best_val = {s: min(h["val_crossentropy"]) for s, h in sorted(l2_histories.items())}
+last_train = {s: h["crossentropy"][-1] for s, h in sorted(l2_histories.items())}
+print(pd.DataFrame({"best val loss": best_val, "last train loss": last_train}).round(4))
+checks.expect_at_least("L2 0.01/0.001: last train loss", last_train[0.01] / last_train[0.001], 1.5)
 
 # %% [markdown]
 # ## 7. Remedy: dropout
@@ -539,9 +552,10 @@ checks.expect_between("deep net with batch norm: spread layer 20 / 1", kept, 0.8
 # %% [markdown]
 # Without normalization each layer multiplies the spread by about 0.7 (about $1/\sqrt{2}$: the
 # ReLU zeroes the negative half, and Keras's default Glorot initial weights, made for layers
-# without a ReLU, do not make up for it), and after 20 layers little is left of the digit; with batch normalization every layer starts again from mean 0
-# and variance 1. In a network, batch normalization usually sits between a `Dense` layer
-# (without its bias, which $\beta$ replaces) and the activation:
+# without a ReLU, do not make up for it), and after 20 layers little is left of the digit; with
+# batch normalization every layer starts again from mean 0 and variance 1. In a network, batch
+# normalization usually sits between a `Dense` layer (without its bias, which $\beta$ replaces)
+# and the activation:
 
 # %%
 keras.utils.set_random_seed(SEED)
@@ -563,12 +577,12 @@ summarize("batch norm", batch_norm_model)
 #
 # One caution when reading its curve. The validation pass uses the running statistics, and
 # with 16 steps per epoch and momentum 0.99 they lag: after $n$ epochs the starting values
-# (mean 0, variance 1) still weigh $0.99^{16n}$, that is 85% after one epoch, 45% after five.
+# (mean 0, variance 1) still weigh $0.99^{16n}$, that is 85% after one epoch, 45% after five
+# and 2% after 25.
 # So the first epochs' validation losses of the batch-norm model describe a network whose
 # statistics do not match its weights yet; do not read much into them.
 
 # %%
-print("weight of the starting statistics:", {n: round(0.99 ** (16 * n), 2) for n in (1, 5, 25)})
 better = change("batch norm", "best val loss")
 checks.expect_at_most("batch norm: change in best val loss", better, -0.01)
 
@@ -685,19 +699,21 @@ plt.show()
 table.round(3)
 
 # %% [markdown]
-# Notice that test *accuracy* moves much less than the validation loss. L2, dropout, batch
-# normalization and early stopping all lowered the late validation loss, yet none moved test
-# accuracy by more than 2.5 points, up or down: they cure over-confidence more than they fix
-# wrong answers. The two changes that add information, four times the data and augmentation,
-# are the ones that gained accuracy.
+# Notice that test *accuracy* moves much less than the validation loss. L2, dropout and batch
+# normalization all lowered the validation loss (sections 6-8), and early stopping kept the
+# baseline's best weights, yet none of these four moved test accuracy by more than 2 points,
+# up or down: they cure over-confidence more than they fix wrong answers. Four times the data
+# is the one change that clearly gained accuracy, at least a point more than any other row.
+# Augmentation gained a little as well. How much is hard to say from one run: trained with
+# other seeds, its gain ranged from about 1 to 2.5 points, while the four above changed test
+# accuracy by up to 1.5 points, so a gain of a point is within what chance alone can give.
 
 # %%
 gains = table["test accuracy"] - table.loc["baseline", "test accuracy"]
-helped = ["L2", "dropout", "batch norm", "early stopping"]
-late = max(change(name, "late val loss") for name in helped)  # the smallest drop of the four
-checks.expect_at_most("those four: largest change in late val loss", late, -0.03)
-checks.expect_at_most("those four: biggest test accuracy change", gains[helped].abs().max(), 0.025)
-checks.expect_at_least("4x data: change in test accuracy", gains["4x data"], 0.02)
+calm = gains[["L2", "dropout", "batch norm", "early stopping"]].abs().max()
+checks.expect_at_most("those four: biggest test accuracy change", calm, 0.02)
+lead = gains["4x data"] - gains.drop("4x data").max()  # the baseline's own gain, 0, included
+checks.expect_at_least("4x data minus the next best change in test accuracy", lead, 0.01)
 checks.expect_at_least("augmentation: change in test accuracy", gains["augmentation"], 0.005)
 
 # %% [markdown]
@@ -707,7 +723,7 @@ checks.expect_at_least("augmentation: change in test accuracy", gains["augmentat
 # |---|---|---|---|
 # | more data | less room for the quirks of single examples | collect and label | lower validation loss all along |
 # | smaller network | fewer weights to memorize with | fewer units or layers | overfits later, but learns less |
-# | L2 penalty | keeps all weights small | `kernel_regularizer=regularizers.l2(0.001)` | lower best and late validation loss |
+# | L2 penalty | keeps all weights small | `kernel_regularizer=regularizers.l2(0.001)` | much lower late validation loss |
 # | L1 penalty | drives many weights to zero (sparse) | `regularizers.l1(...)`, `regularizers.l1_l2(...)` | 0.001 is too strong for this network |
 # | dropout | trains many thinned networks at once | `layers.Dropout(rate)` | smaller gap, lower late validation loss |
 # | batch normalization | standardizes each unit's input per batch | `layers.BatchNormalization()` | lower best validation loss |
