@@ -4,6 +4,7 @@ get the expected hint)."""
 
 import math
 import re
+from pathlib import Path
 
 import keras
 import numpy as np
@@ -11,12 +12,8 @@ import pytest
 
 from helpers import checks, datasets, plotting, widgets
 
-KERNELS = [
-    np.array([[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, -1, 0], [0, 1, 0, -1]], dtype=np.float32),
-    np.array([[1, -1, 0, 0], [1, 1, 0, 0], [0, 0, 1, -1], [0, 0, -1, -1]], dtype=np.float32),
-    np.kron(np.eye(4), [1, -1]).astype(np.float32),
-    np.kron(np.eye(4), [[1], [1]]).astype(np.float32),
-]
+LESSON = Path(__file__).parents[1] / "course" / "04_four_pixel_camera.py"
+KERNELS = [np.array(k, dtype=np.float32) for k in checks.HAND_SET_KERNELS]
 HAND_SET_WEIGHTS = [[k, np.zeros(k.shape[1], dtype=np.float32)] for k in KERNELS]
 
 
@@ -300,7 +297,13 @@ def broken_copy(hand_set, layer=1, row=1, column=1, value=-1.0, extra=False):
 
 
 def test_hand_set_kernels_of_the_checks_match_the_lesson():
-    for ours, theirs in zip(KERNELS, checks.HAND_SET_KERNELS, strict=True):
+    """The exercise checks keep their own copy of the kernels: it must equal the lesson's cell."""
+    source = LESSON.read_text(encoding="utf-8")
+    cell = source[source.index("kernel_1 = np.array(") : source.index("kernels = [kernel_1")]
+    namespace = {"np": np}
+    exec(cell, namespace)  # only the four kernel assignments, nothing else of the lesson
+    lesson_kernels = [namespace[f"kernel_{i}"] for i in range(1, 5)]
+    for ours, theirs in zip(lesson_kernels, checks.HAND_SET_KERNELS, strict=True):
         assert np.array_equal(ours, np.array(theirs))
 
 
