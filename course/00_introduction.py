@@ -32,7 +32,8 @@ import numpy as np
 import tensorflow as tf
 from scipy import ndimage
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, datasets, plotting
+from helpers.lessons import introduction as lesson
 
 plotting.use_course_style()
 SEED = 0
@@ -58,7 +59,7 @@ BATCH_SIZE = 128  # images per weight update
 # (neural networks), each one transforming the data a little further.
 
 # %%
-plotting.plot_nested_sets(
+lesson.plot_nested_sets(
     [
         (
             "Artificial intelligence",
@@ -534,7 +535,7 @@ checks.expect_between("accuracy on digits rotated 30 degrees", rotation_accuracy
 # anticlockwise. Then look for a digit that survives a 3-pixel shift.
 
 # %%
-explorer = widgets.linear_classifier_explorer(x_test_images, y_test, kernel, bias)
+explorer = lesson.linear_classifier_explorer(x_test_images, y_test, kernel, bias)
 explorer
 
 # %% [markdown]
@@ -571,11 +572,11 @@ explorer
 
 # %% tags=["exercise"]
 answer = {"ndim": None, "shape": None, "dtype": None}  # YOUR CODE HERE
-checks.exercise_video_tensor(answer)
+lesson.exercise_video_tensor(answer)
 
 # %% tags=["solution"]
 answer = {"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "uint8"}
-checks.exercise_video_tensor(answer)
+lesson.exercise_video_tensor(answer)
 
 # %% [markdown]
 # ### Exercise 2: normalize each image
@@ -591,7 +592,7 @@ def normalize(images):
     raise NotImplementedError
 
 
-checks.exercise_normalize_images(normalize)
+lesson.exercise_normalize_images(normalize)
 
 
 # %% tags=["solution"]
@@ -601,7 +602,7 @@ def normalize(images):
     return (images - mean) / std
 
 
-checks.exercise_normalize_images(normalize)
+lesson.exercise_normalize_images(normalize)
 
 # %% [markdown]
 # ### Exercise 3: the classifier by hand
@@ -616,14 +617,14 @@ checks.exercise_normalize_images(normalize)
 x_batch = x_test_vectors[:8]
 scores = None  # YOUR CODE HERE
 predicted_classes = None  # YOUR CODE HERE
-checks.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
+lesson.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
 
 # %% tags=["solution"]
 x_batch = x_test_vectors[:8]
 scores = x_batch @ kernel + bias  # (8, 784) @ (784, 10) + (10,) -> (8, 10)
 predicted_classes = scores.argmax(axis=1)  # the column of the highest score in each row
 print("predicted:", predicted_classes, " true:", y_test[:8])
-checks.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
+lesson.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
 
 # %% [markdown]
 # ### Exercise 4: how far down before it fails?
@@ -634,11 +635,11 @@ checks.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
 
 # %% tags=["exercise"]
 smallest_shift = None  # YOUR CODE HERE
-checks.exercise_smallest_shift(smallest_shift, model, x_test_images, y_test, level=0.5)
+lesson.exercise_smallest_shift(smallest_shift, model, x_test_images, y_test, level=0.5)
 
 # %% tags=["solution"]
 smallest_shift = 0
 while accuracy_on(ndimage.shift(x_test_images, (0, smallest_shift, 0), order=1)) >= 0.5:
     smallest_shift += 1
 print(f"shifted down by {smallest_shift} pixels the accuracy falls below 0.5")
-checks.exercise_smallest_shift(smallest_shift, model, x_test_images, y_test, level=0.5)
+lesson.exercise_smallest_shift(smallest_shift, model, x_test_images, y_test, level=0.5)

@@ -36,7 +36,8 @@ import pandas as pd
 import tensorflow as tf
 from scipy.special import erf
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, datasets, plotting
+from helpers.lessons import activations as lesson
 
 plotting.use_course_style()
 SEED = 7
@@ -612,7 +613,7 @@ checks.expect_at_least("gradient size, relu / gelu", mean_norm["relu"] / mean_no
 # ReLU with a negative bias (the dead zone moves); tanh against swish.
 
 # %%
-explorer = widgets.activation_explorer(
+explorer = lesson.activation_explorer(
     {name: (function, derivative) for name, (function, derivative, _) in ACTIVATIONS.items()}
 )
 explorer
@@ -658,7 +659,7 @@ def my_leaky_relu_derivative(x, alpha):
     raise NotImplementedError
 
 
-checks.exercise_leaky_relu(my_leaky_relu, my_leaky_relu_derivative)
+lesson.exercise_leaky_relu(my_leaky_relu, my_leaky_relu_derivative)
 
 
 # %% tags=["solution"]
@@ -670,7 +671,7 @@ def my_leaky_relu_derivative(x, alpha):
     return np.where(x > 0, 1.0, alpha)
 
 
-checks.exercise_leaky_relu(my_leaky_relu, my_leaky_relu_derivative)
+lesson.exercise_leaky_relu(my_leaky_relu, my_leaky_relu_derivative)
 
 # %% [markdown]
 # ### Exercise 2: a softmax that does not overflow
@@ -686,7 +687,7 @@ def my_softmax(z):
     raise NotImplementedError
 
 
-checks.exercise_stable_softmax(my_softmax)
+lesson.exercise_stable_softmax(my_softmax)
 
 
 # %% tags=["solution"]
@@ -696,7 +697,7 @@ def my_softmax(z):
     return exponentials / exponentials.sum(axis=-1, keepdims=True)
 
 
-checks.exercise_stable_softmax(my_softmax)
+lesson.exercise_stable_softmax(my_softmax)
 
 # %% [markdown]
 # ### Exercise 3: collapse a linear stack
@@ -712,7 +713,7 @@ def collapse(layers):
     raise NotImplementedError
 
 
-checks.exercise_collapse_linear_stack(collapse)
+lesson.exercise_collapse_linear_stack(collapse)
 
 
 # %% tags=["solution"]
@@ -723,7 +724,7 @@ def collapse(layers):
     return kernel, bias
 
 
-checks.exercise_collapse_linear_stack(collapse)
+lesson.exercise_collapse_linear_stack(collapse)
 
 # %% [markdown]
 # ### Exercise 4: how small can it get?
@@ -734,8 +735,8 @@ checks.exercise_collapse_linear_stack(collapse)
 
 # %% tags=["exercise"]
 bound = None  # YOUR CODE HERE
-checks.exercise_vanishing_bound(bound)
+lesson.exercise_vanishing_bound(bound)
 
 # %% tags=["solution"]
 bound = sigmoid_derivative(0.0) ** 10  # 0.25 ** 10, about 1e-6
-checks.exercise_vanishing_bound(bound)
+lesson.exercise_vanishing_bound(bound)

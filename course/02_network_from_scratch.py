@@ -38,7 +38,8 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, datasets, plotting
+from helpers.lessons import network_from_scratch as lesson
 
 plotting.use_course_style()
 SEED = 7
@@ -417,7 +418,7 @@ print(f"  = about {evaluations * forward_seconds:.0f} s for the same gradients")
 
 # %%
 XOR_LEARNING_RATE = 10.0
-xor_x, xor_y = widgets.XOR_INPUTS, widgets.XOR_TARGETS.reshape(-1, 1)
+xor_x, xor_y = lesson.XOR_INPUTS, lesson.XOR_TARGETS.reshape(-1, 1)
 xor_params = init_network([2, 2, 1], SEED, dtype="float64")
 snapshots = {"untrained": xor_params}
 for step in range(1, 3001):
@@ -444,7 +445,7 @@ checks.expect_equal("XOR outputs, rounded", xor_output.round(), xor_y)
 #   target? Training used the average gradient over all four examples; why is that gentler?
 
 # %%
-stepper = widgets.backprop_stepper(snapshots, XOR_LEARNING_RATE)
+stepper = lesson.backprop_stepper(snapshots, XOR_LEARNING_RATE)
 stepper
 
 # %% [markdown]
@@ -509,7 +510,7 @@ quadratic_params, quadratic_costs, quadratic_accuracy = train(
 seconds = {"NumPy, quadratic cost": time.perf_counter() - start}
 steps_per_epoch = int(np.ceil(len(x_train) / BATCH_SIZE))
 costs, accuracies = {"quadratic cost": quadratic_costs}, {"quadratic cost": quadratic_accuracy}
-plotting.plot_batch_costs(costs, steps_per_epoch, accuracies)
+lesson.plot_batch_costs(costs, steps_per_epoch, accuracies)
 
 # %%
 checks.expect_at_least("NumPy, quadratic cost: test accuracy", quadratic_accuracy[-1], 0.965)
@@ -598,7 +599,7 @@ start = time.perf_counter()
 ce_params, ce_costs, ce_accuracy = train(initial_params, softmax, cross_entropy, CE_LEARNING_RATE)
 seconds["NumPy, cross-entropy"] = time.perf_counter() - start
 costs["cross-entropy"], accuracies["cross-entropy"] = ce_costs, ce_accuracy
-plotting.plot_batch_costs(costs, steps_per_epoch, accuracies)
+lesson.plot_batch_costs(costs, steps_per_epoch, accuracies)
 
 # %%
 checks.expect_at_least("NumPy, cross-entropy: test accuracy", ce_accuracy[-1], 0.965)
@@ -727,7 +728,7 @@ def softmax_cross_entropy(logits, labels):
     raise NotImplementedError
 
 
-checks.exercise_softmax_cross_entropy(softmax_cross_entropy)
+lesson.exercise_softmax_cross_entropy(softmax_cross_entropy)
 
 
 # %% tags=["solution"]
@@ -741,7 +742,7 @@ def softmax_cross_entropy(logits, labels):
     return cost, gradient / n
 
 
-checks.exercise_softmax_cross_entropy(softmax_cross_entropy)
+lesson.exercise_softmax_cross_entropy(softmax_cross_entropy)
 
 # %% [markdown]
 # ### Exercise 2: one SGD step of a ReLU network
@@ -761,7 +762,7 @@ def relu_sgd_step(params, x, y, learning_rate):
     raise NotImplementedError
 
 
-checks.exercise_relu_sgd_step(relu_sgd_step)
+lesson.exercise_relu_sgd_step(relu_sgd_step)
 
 
 # %% tags=["solution"]
@@ -779,7 +780,7 @@ def relu_sgd_step(params, x, y, learning_rate):
     return update(params, gradients[::-1], learning_rate)
 
 
-checks.exercise_relu_sgd_step(relu_sgd_step)
+lesson.exercise_relu_sgd_step(relu_sgd_step)
 
 # %% [markdown]
 # ### Exercise 3: where does gradient descent break down?
@@ -793,7 +794,7 @@ checks.exercise_relu_sgd_step(relu_sgd_step)
 
 # %% tags=["exercise"]
 critical_learning_rate = None  # YOUR CODE HERE
-checks.exercise_critical_learning_rate(critical_learning_rate, x_points, y_points)
+lesson.exercise_critical_learning_rate(critical_learning_rate, x_points, y_points)
 
 
 # %% tags=["solution"]
@@ -808,7 +809,7 @@ while high - low > 0.1:
 critical_learning_rate = low
 curvature = (neuron_gradient(1.0001) - neuron_gradient(0.9999)) / 0.0002  # C''(1)
 print(f"found {critical_learning_rate:.2f}; 2 / C''(1) = {2 / curvature:.2f}")
-checks.exercise_critical_learning_rate(critical_learning_rate, x_points, y_points)
+lesson.exercise_critical_learning_rate(critical_learning_rate, x_points, y_points)
 
 # %% [markdown]
 # Why $2/C''$: near the bottom the valley is a parabola, $C(w) \approx \tfrac12 C''

@@ -42,7 +42,8 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, datasets, plotting
+from helpers.lessons import mnist_mlp as lesson
 
 plotting.use_course_style()
 SEED = 3
@@ -532,7 +533,7 @@ checks.expect_at_least("regression: largest output", outputs["regression"].max()
 # digits: how sure was the network, and what was its second choice?
 
 # %%
-explorer = widgets.digit_explorer(model, x_test, y_test)
+explorer = lesson.digit_explorer(model, x_test, y_test)
 explorer
 
 # %% [markdown]
@@ -616,7 +617,7 @@ def count_parameters(layer_sizes):
     raise NotImplementedError
 
 
-checks.exercise_count_parameters(count_parameters)
+lesson.exercise_count_parameters(count_parameters)
 
 
 # %% tags=["solution"]
@@ -627,7 +628,7 @@ def count_parameters(layer_sizes):
     return total
 
 
-checks.exercise_count_parameters(count_parameters)
+lesson.exercise_count_parameters(count_parameters)
 
 # %% [markdown]
 # ### Exercise 2: one hidden layer is enough for 97%
@@ -640,7 +641,7 @@ checks.exercise_count_parameters(count_parameters)
 # %% tags=["exercise"]
 one_layer_model = None  # YOUR CODE HERE: build, compile and fit
 one_layer_history = None
-checks.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_test)
+lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_test)
 
 # %% tags=["solution"]
 keras.utils.set_random_seed(SEED)
@@ -655,7 +656,7 @@ one_layer_model.compile(optimizer=keras.optimizers.RMSprop(), loss="categorical_
 one_layer_history = one_layer_model.fit(
     x_train, y_train_onehot, batch_size=128, epochs=3, verbose=0
 )
-checks.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_test)
+lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_test)
 
 # %% [markdown]
 # ### Exercise 3: no one-hot labels
@@ -671,7 +672,7 @@ checks.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_t
 # %% tags=["exercise"]
 sparse_model = None  # YOUR CODE HERE
 sparse_history = None
-checks.exercise_sparse_labels(sparse_model, sparse_history, x_test, y_test)
+lesson.exercise_sparse_labels(sparse_model, sparse_history, x_test, y_test)
 
 # %% tags=["solution"]
 keras.utils.set_random_seed(SEED)
@@ -684,4 +685,4 @@ sparse_model = keras.Sequential(
 )
 sparse_model.compile(optimizer=keras.optimizers.RMSprop(), loss="sparse_categorical_crossentropy")
 sparse_history = sparse_model.fit(x_train, y_train, batch_size=128, epochs=2, verbose=0)
-checks.exercise_sparse_labels(sparse_model, sparse_history, x_test, y_test)
+lesson.exercise_sparse_labels(sparse_model, sparse_history, x_test, y_test)

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, plotting
+from helpers.lessons import four_pixel_camera as lesson
 
 plotting.use_course_style()
 SEED = 0
@@ -62,25 +63,25 @@ ORIGINAL_EPOCHS = 8  # how long the original lecture notebook trained
 # work*.)
 
 # %%
-all_images, all_labels = datasets.four_pixel_all_images()
-class_names = datasets.FOUR_PIXEL_CLASSES
+all_images, all_labels = lesson.four_pixel_all_images()
+class_names = lesson.FOUR_PIXEL_CLASSES
 captions = [f"{i}: {class_names[label]}" for i, label in enumerate(all_labels)]
 n_images = len(all_images)
 flat_images = all_images.reshape(n_images, 4)  # one row of 4 pixel values per image
-plotting.show_patterns(all_images, captions, vmax=1, title=f"the camera's {n_images} images")
+lesson.show_patterns(all_images, captions, vmax=1, title=f"the camera's {n_images} images")
 
 # %% [markdown]
-# `datasets.four_pixel_camera(n, seed)` draws `n` labelled images: each one's class uniformly
+# `lesson.four_pixel_camera(n, seed)` draws `n` labelled images: each one's class uniformly
 # at random (so the classes come out roughly, not exactly, balanced), then one of the class's
 # two variants with equal chance. Labels are 0 solid, 1 vertical, 2 diagonal, 3 horizontal.
 
 # %%
-x_train, y_train = datasets.four_pixel_camera(TRAIN_SAMPLES, seed=SEED)
-x_test, y_test = datasets.four_pixel_camera(TEST_SAMPLES, seed=SEED + 1)
+x_train, y_train = lesson.four_pixel_camera(TRAIN_SAMPLES, seed=SEED)
+x_test, y_test = lesson.four_pixel_camera(TEST_SAMPLES, seed=SEED + 1)
 print("training:", x_train.shape, y_train.shape, " test:", x_test.shape, y_test.shape)
 counts = {name: int(count) for name, count in zip(class_names, np.bincount(y_train), strict=True)}
 print("training images per class:", counts)
-plotting.show_patterns(
+lesson.show_patterns(
     x_train[:10],
     [class_names[y] for y in y_train[:10]],
     ncols=10,
@@ -173,7 +174,7 @@ checks.expect_equal("hand-set network: test accuracy", hand_set_accuracy, 1.0)
 # "template" for a unit's weights drawn as a picture throughout the course.)
 
 # %%
-plotting.show_patterns(
+lesson.show_patterns(
     kernel_1.T.reshape(4, 2, 2),
     [
         "1.0: left column",
@@ -208,7 +209,7 @@ pd.DataFrame(first, index=captions, columns=["1.0", "1.1", "1.2", "1.3"]).round(
 # times the weight that connects it: `kernel_1 @ kernel_2`, one column per unit.
 
 # %%
-plotting.show_patterns(
+lesson.show_patterns(
     (kernel_1 @ kernel_2).T.reshape(4, 2, 2),
     ["2.0: solid", "2.1: vertical", "2.2: diagonal", "2.3: horizontal"],
     ncols=4,
@@ -251,7 +252,7 @@ checks.expect_close("layer 2: |output| = 0.9586 x one-hot class", np.abs(second)
 
 # %%
 unit_names = [f"3.{j}" for j in range(kernel_3.shape[1])]
-plotting.show_patterns(
+lesson.show_patterns(
     (kernel_1 @ kernel_2 @ kernel_3).T.reshape(-1, 2, 2),
     unit_names,
     vmax=1,
@@ -542,7 +543,7 @@ checks.expect_at_least(f"seeds needing more than {ORIGINAL_EPOCHS} epochs", slow
 learned_weights = [layer.get_weights() for layer in learned.layers]
 for number, (kernel, bias) in enumerate(learned_weights, start=1):
     print(f"layer {number}: largest |weight| {np.abs(kernel).max():.2f}, biases {bias.round(2)}")
-plotting.show_patterns(
+lesson.show_patterns(
     learned_weights[0][0].T.reshape(4, 2, 2),
     [f"1.{j}" for j in range(4)],
     ncols=4,
@@ -581,12 +582,12 @@ checks.expect_at_least("learned layers 2-4: smallest largest |weight|", min(larg
 # the hand-set network). White is +1, black -1 and grey 0; a panel with a value beyond 1 is
 # scaled to its largest value, which its title names. On the right, the class probabilities.
 #
-# The widget computes with a plain NumPy forward pass, `widgets.dense_forward`; first we
+# The widget computes with a plain NumPy forward pass, `lesson.dense_forward`; first we
 # check that it gives what Keras gives.
 
 # %%
 for name, model in [("hand-set", hand_set), ("learned", learned)]:
-    numpy_output = widgets.dense_forward([layer.get_weights() for layer in model.layers], x_test)
+    numpy_output = lesson.dense_forward([layer.get_weights() for layer in model.layers], x_test)
     keras_output = model.predict(x_test, verbose=0)
     checks.expect_close(f"{name}: NumPy vs Keras", numpy_output[-1], keras_output, atol=1e-5)
 
@@ -601,7 +602,7 @@ for name, model in [("hand-set", hand_set), ("learned", learned)]:
 # - Find a picture on which the two networks disagree.
 
 # %%
-explorer = widgets.four_pixel_explorer(
+explorer = lesson.four_pixel_explorer(
     {"hand-set": hand_set_weights, "learned": learned_weights}, class_names
 )
 explorer
@@ -646,7 +647,7 @@ explorer
 # %% tags=["exercise"]
 broken = None  # YOUR CODE HERE
 predicted_wrong = None  # YOUR CODE HERE, e.g. {2, 6}
-checks.exercise_break_one_weight(hand_set, broken, predicted_wrong)
+lesson.exercise_break_one_weight(hand_set, broken, predicted_wrong)
 
 # %% tags=["solution"]
 broken = four_pixel_network()
@@ -660,7 +661,7 @@ broken.layers[1].kernel.assign(broken_kernel)
 predicted_wrong = {0, 1, 4, 5}
 print("new template of unit 2.1:", (kernel_1 @ broken_kernel)[:, 1].reshape(2, 2).tolist())
 print(broken.predict(flat_images, verbose=0).round(3))
-checks.exercise_break_one_weight(hand_set, broken, predicted_wrong)
+lesson.exercise_break_one_weight(hand_set, broken, predicted_wrong)
 
 # %% [markdown]
 # ### Exercise 2: how sure is sure enough?
@@ -672,13 +673,13 @@ checks.exercise_break_one_weight(hand_set, broken, predicted_wrong)
 
 # %% tags=["exercise"]
 k = None  # YOUR CODE HERE
-checks.exercise_confident_scale(k)
+lesson.exercise_confident_scale(k)
 
 # %% tags=["solution"]
 # e^(k m) / (e^(k m) + 3) = 0.99  <=>  e^(k m) = 0.99 * 3 / 0.01  <=>  k = ln(297) / m
 k = np.log(0.99 * 3 / 0.01) / detector_strength
 print(f"k = {k:.3f}")
-checks.exercise_confident_scale(k)
+lesson.exercise_confident_scale(k)
 
 # %% [markdown]
 # ### Exercise 3: tell the two variants apart
@@ -691,7 +692,7 @@ checks.exercise_confident_scale(k)
 
 # %% tags=["exercise"]
 eight_class_model = None  # YOUR CODE HERE
-checks.exercise_eight_classes(eight_class_model)
+lesson.exercise_eight_classes(eight_class_model)
 
 # %% tags=["solution"]
 eight_class_model = four_pixel_network(num_classes=8)
@@ -700,4 +701,4 @@ kernel_8 = np.zeros((len(unit_names), n_images))
 kernel_8[unit_for_image, np.arange(n_images)] = 1.0  # route that unit to the image's own class
 eight_class_model.set_weights([*hand_set.get_weights()[:6], kernel_8, np.zeros(n_images)])
 print("layer-3 unit for images 0-7:", unit_for_image)
-checks.exercise_eight_classes(eight_class_model)
+lesson.exercise_eight_classes(eight_class_model)

@@ -34,7 +34,8 @@ import keras
 import numpy as np
 import pandas as pd
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, datasets, plotting
+from helpers.lessons import optimizers as lesson
 
 plotting.use_course_style()
 SEED = 5
@@ -179,7 +180,7 @@ checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 #
 # Exact gradients do not make the rule $\theta \leftarrow \theta - \alpha\nabla J$ fast. Two
 # parameters are enough to see why, and with two we can draw every step on a map of the loss.
-# `datasets.loss_surface` gives three test surfaces, each built to show one difficulty:
+# `lesson.loss_surface` gives three test surfaces, each built to show one difficulty:
 #
 # | surface | formula | what it shows |
 # |---|---|---|
@@ -188,7 +189,7 @@ checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 # | **Rosenbrock's banana** | $\big((1-x)^2 + 100(y-x^2)^2\big)/50$ | a long, curved, nearly flat valley floor leading to the minimum at $(1, 1)$ |
 #
 # In code, an optimizer is a function `step(theta, gradient)` that returns the next point;
-# `widgets.optimizer_path` runs one for a number of steps and returns the points visited.
+# `lesson.optimizer_path` runs one for a number of steps and returns the points visited.
 #
 # ### The valley: one learning rate for two curvatures
 #
@@ -201,7 +202,7 @@ checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 # curvatures are 0.1 along $x$ and 10 along $y$, and the limit is $\alpha < 2/10 = 0.2$.
 
 # %%
-valley, rosenbrock, saddle = (datasets.loss_surface(name) for name in datasets.LOSS_SURFACES)
+valley, rosenbrock, saddle = (lesson.loss_surface(name) for name in lesson.LOSS_SURFACES)
 
 
 def plain_gd(learning_rate):
@@ -209,8 +210,8 @@ def plain_gd(learning_rate):
 
 
 rates = [0.05, 0.19, 0.21]
-valley_paths = {f"GD, rate {r}": widgets.optimizer_path(plain_gd(r), valley, 200) for r in rates}
-plotting.plot_optimizer_paths(valley, valley_paths, title="The valley: curvatures 10 and 0.1")
+valley_paths = {f"GD, rate {r}": lesson.optimizer_path(plain_gd(r), valley, 200) for r in rates}
+lesson.plot_optimizer_paths(valley, valley_paths, title="The valley: curvatures 10 and 0.1")
 
 # %% [markdown]
 # At 0.21, just over the limit, the steps in $y$ overshoot more each time and the run
@@ -243,8 +244,8 @@ checks.expect_at_least("valley, rate 0.21: loss after 100 steps", loss_at[0.21],
 # meet are far more often saddles like this one than poor local minima.
 
 # %%
-saddle_path = widgets.optimizer_path(plain_gd(0.05), saddle, 300)
-plotting.plot_optimizer_paths(saddle, {"GD, rate 0.05": saddle_path}, title="The saddle")
+saddle_path = lesson.optimizer_path(plain_gd(0.05), saddle, 300)
+lesson.plot_optimizer_paths(saddle, {"GD, rate 0.05": saddle_path}, title="The saddle")
 
 # %%
 saddle_loss = np.array([saddle(point) for point in saddle_path])  # 0 at the saddle point
@@ -261,8 +262,8 @@ checks.expect_at_most("saddle: loss - (-1/4) at step 160", saddle_loss[160] + 0.
 # what is left.
 
 # %%
-banana_path = widgets.optimizer_path(plain_gd(0.05), rosenbrock, 300)
-plotting.plot_optimizer_paths(rosenbrock, {"GD, rate 0.05": banana_path}, title="The banana")
+banana_path = lesson.optimizer_path(plain_gd(0.05), rosenbrock, 300)
+lesson.plot_optimizer_paths(rosenbrock, {"GD, rate 0.05": banana_path}, title="The banana")
 
 # %%
 gap = [rosenbrock(point) - rosenbrock.minimum_value for point in banana_path]  # above the minimum
@@ -472,7 +473,7 @@ def nadam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
 #
 # Now the proof that these few lines are what Keras does. A Keras optimizer updates variables
 # in place: `optimizer.apply(gradients, variables)`. We give Keras a 2-element `keras.Variable`
-# and wrap it in a step function for `widgets.optimizer_path`, which feeds it the surface's
+# and wrap it in a step function for `lesson.optimizer_path`, which feeds it the surface's
 # gradient at its current value 50 times; then we compare Keras's path with our NumPy path,
 # point by point, on two surfaces. Our functions use Keras's defaults, so we only
 # name the settings we change. Two details make the comparison exact: both sides compute in
@@ -508,13 +509,13 @@ def keras_path(optimizer, surface, steps=50):  # the points a Keras optimizer vi
         optimizer.apply([gradient], [theta])
         return theta.numpy()
 
-    return widgets.optimizer_path(step, surface, steps)
+    return lesson.optimizer_path(step, surface, steps)
 
 
 for surface in [rosenbrock, saddle]:
     for name, (numpy_optimizer, keras_class, settings) in ORACLE.items():
         theirs = keras_path(in_float64(keras_class(**settings)), surface)
-        ours = widgets.optimizer_path(numpy_optimizer(**settings), surface, 50)
+        ours = lesson.optimizer_path(numpy_optimizer(**settings), surface, 50)
         checks.expect_close(f"{name} on {surface.name}", ours, theirs, rtol=1e-7, atol=1e-7)
 
 # %% [markdown]
@@ -526,11 +527,11 @@ for surface in [rosenbrock, saddle]:
 # Python floats (rounded to float32) by more than ten times:
 
 # %%
-textbook = widgets.optimizer_path(adagrad(0.1, initial_accumulator_value=0.0), rosenbrock, 50)
+textbook = lesson.optimizer_path(adagrad(0.1, initial_accumulator_value=0.0), rosenbrock, 50)
 keras_way = keras_path(in_float64(keras.optimizers.Adagrad(0.1)), rosenbrock)
 checks.expect_at_least("Adagrad from 0 vs Keras: gap", np.abs(textbook - keras_way).max(), 1e-4)
 float32_adam = keras_path(keras.optimizers.Adam(0.05), saddle)  # settings rounded to float32
-adam_gap = np.abs(float32_adam - widgets.optimizer_path(adam(0.05), saddle, 50)).max()
+adam_gap = np.abs(float32_adam - lesson.optimizer_path(adam(0.05), saddle, 50)).max()
 checks.expect_at_least("Adam, float32 settings, vs ours: largest gap", adam_gap, 1e-6)
 
 # %% [markdown]
@@ -570,11 +571,11 @@ racers = {  # name: a function (learning_rate, momentum) -> a fresh step functio
     "Nadam": lambda learning_rate, momentum: nadam(learning_rate, beta_1=momentum),
     "AMSGrad": lambda learning_rate, momentum: adam(learning_rate, momentum, amsgrad=True),
 }
-widgets.optimizer_race(racers)
+lesson.optimizer_race(racers)
 
 # %% [markdown]
 # Play with the race as you like: the check below does not read the widget, it reruns the
-# races with `widgets.race_optimizers` at fixed settings (valley, momentum 0.9, 200 steps). At
+# races with `lesson.race_optimizers` at fixed settings (valley, momentum 0.9, 200 steps). At
 # learning rate 0.05, Momentum gets within $10^{-6}$ of the minimum and Adam within $10^{-3}$,
 # while plain GD is still more than 0.1 above it. Just past each limit quoted above, exactly
 # the expected racers diverge: Nesterov alone at 0.14, GD and Nesterov at 0.22, and Momentum
@@ -582,13 +583,13 @@ widgets.optimizer_race(racers)
 # gradient.
 
 # %%
-gap = widgets.race_optimizers(racers, valley, 0.05, 0.9, 200)["final_gap"]  # the widget's start
+gap = lesson.race_optimizers(racers, valley, 0.05, 0.9, 200)["final_gap"]  # the widget's start
 checks.expect_at_least("valley, rate 0.05: GD above the minimum", gap["GD"], 0.1)
 checks.expect_at_most("valley, rate 0.05: Momentum above the minimum", gap["Momentum"], 1e-6)
 checks.expect_at_most("valley, rate 0.05: Adam above the minimum", gap["Adam"], 1e-3)
 diverging = {0.14: ["Nesterov"], 0.22: ["GD", "Nesterov"], 0.39: ["GD", "Momentum", "Nesterov"]}
 for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 0.38
-    gap = widgets.race_optimizers(racers, valley, rate, 0.9, 200)["final_gap"]
+    gap = lesson.race_optimizers(racers, valley, rate, 0.9, 200)["final_gap"]
     checks.expect_equal(f"rate {rate}: diverged", [n for n in racers if gap[n] == np.inf], expected)
 
 # %% [markdown]
@@ -890,7 +891,7 @@ def my_adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     raise NotImplementedError
 
 
-checks.exercise_adamax(my_adamax)
+lesson.exercise_adamax(my_adamax)
 
 
 # %% tags=["solution"]
@@ -907,7 +908,7 @@ def my_adamax(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
     return step
 
 
-checks.exercise_adamax(my_adamax)
+lesson.exercise_adamax(my_adamax)
 
 # %% [markdown]
 # ### Exercise 2: the largest learning rate
@@ -915,19 +916,19 @@ checks.exercise_adamax(my_adamax)
 # On the tilted bowl $f(\theta) = \tfrac12\theta^\top A\theta$ with
 # $A = \begin{pmatrix}3 & 2\\ 2 & 6\end{pmatrix}$ (`tilted_bowl` below), what is the largest
 # learning rate at which plain gradient descent still converges? Find it by experiment (run
-# `widgets.optimizer_path(sgd(rate), tilted_bowl, 1000)` for several rates and see whether the
+# `lesson.optimizer_path(sgd(rate), tilted_bowl, 1000)` for several rates and see whether the
 # loss goes down; bisect), or by theory (section 2: what is the steepest curvature of this
 # bowl, and how does it follow from $A$?). Set `largest_rate` to your answer (the check
 # accepts 3% below to 1% above the limit).
 
 # %% tags=["exercise"]
-tilted_bowl = datasets.quadratic_surface([[3.0, 2.0], [2.0, 6.0]], start=(1.0, 1.0))
+tilted_bowl = lesson.quadratic_surface([[3.0, 2.0], [2.0, 6.0]], start=(1.0, 1.0))
 largest_rate = None  # YOUR CODE HERE
-checks.exercise_largest_learning_rate(largest_rate)
+lesson.exercise_largest_learning_rate(largest_rate)
 
 # %% tags=["solution"]
 # The curvatures of a quadratic bowl are the eigenvalues of A (here 2 and 7); the steepest sets
 # the limit 2 / 7. A bisection with optimizer_path, keeping the rates at which the loss goes
 # down, finds the same number.
 largest_rate = 2 / np.linalg.eigvalsh([[3.0, 2.0], [2.0, 6.0]]).max()
-checks.exercise_largest_learning_rate(largest_rate)
+lesson.exercise_largest_learning_rate(largest_rate)

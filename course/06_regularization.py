@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 from keras import layers, regularizers
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import checks, datasets, plotting
+from helpers.lessons import regularization as lesson
 
 plotting.use_course_style()
 SEED = 6
@@ -399,7 +400,7 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
 for strength in [0.0001, 0.003, 0.01]:
     l2_histories[strength] = train(penalized_network(regularizers.l2(strength)))
-widgets.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
+lesson.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
 
 # %%
 best_val = {s: min(h["val_crossentropy"]) for s, h in sorted(l2_histories.items())}
@@ -456,7 +457,7 @@ checks.expect_close("mean training output vs input", keras_out.mean(0), activati
 
 # %%
 digit_activations = baseline.layers[0](x_val[:1]).numpy().reshape(16, 32)  # 512 ReLU outputs
-widgets.dropout_visualizer(digit_activations, rate=0.5)
+lesson.dropout_visualizer(digit_activations, rate=0.5)
 
 # %% [markdown]
 # Now the remedy. Dropout layers go after the layers whose outputs they thin; the classic
@@ -772,7 +773,7 @@ def weight_penalty(kernels, l1, l2):
     raise NotImplementedError
 
 
-checks.exercise_weight_penalty(weight_penalty)
+lesson.exercise_weight_penalty(weight_penalty)
 
 
 # %% tags=["solution"]
@@ -780,7 +781,7 @@ def weight_penalty(kernels, l1, l2):
     return sum(l1 * np.sum(np.abs(w)) + l2 * np.sum(w**2) for w in kernels)
 
 
-checks.exercise_weight_penalty(weight_penalty)
+lesson.exercise_weight_penalty(weight_penalty)
 
 # %% [markdown]
 # ### Exercise 2: inverted dropout in NumPy
@@ -798,7 +799,7 @@ def my_dropout(x, rate, rng):
     raise NotImplementedError
 
 
-checks.exercise_inverted_dropout(my_dropout)
+lesson.exercise_inverted_dropout(my_dropout)
 
 
 # %% tags=["solution"]
@@ -806,7 +807,7 @@ def my_dropout(x, rate, rng):
     return np.where(rng.random(x.shape) >= rate, x / (1 - rate), 0.0)  # keep with prob. 1 - rate
 
 
-checks.exercise_inverted_dropout(my_dropout)
+lesson.exercise_inverted_dropout(my_dropout)
 
 # %% [markdown]
 # ### Exercise 3: the early-stopping rule
@@ -831,7 +832,7 @@ def early_stopping(val_losses, patience):
     raise NotImplementedError
 
 
-checks.exercise_early_stopping(early_stopping)
+lesson.exercise_early_stopping(early_stopping)
 
 
 # %% tags=["solution"]
@@ -845,4 +846,4 @@ def early_stopping(val_losses, patience):
     return best_epoch, len(val_losses)
 
 
-checks.exercise_early_stopping(early_stopping)
+lesson.exercise_early_stopping(early_stopping)

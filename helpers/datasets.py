@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import os
 import warnings
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -158,175 +157,23 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
 # ---- 05: loss surfaces, two-parameter test problems for optimizers
 
 
-@dataclass(frozen=True)
-class LossSurface:
-    """A loss of two parameters ``theta = (x, y)`` to watch optimizers on.
+def transform_digit(
+    image: np.ndarray, shift_right: float = 0, shift_down: float = 0, angle: float = 0
+) -> np.ndarray:
+    """Rotate an image ``angle`` degrees anticlockwise about its centre, then shift it.
 
-    ``surface(theta)`` is the loss at one point, ``surface.gradient(theta)`` its gradient (an
-    array of shape (2,)), and ``surface.loss(x, y)`` works on whole grids (for contour plots).
-    ``start`` is where optimizers set off, ``xlim``/``ylim`` the region worth drawing,
-    ``minima`` the lowest points and ``minimum_value`` the loss there.
+    Bilinear interpolation (``order=1``), same size as the input, empty pixels filled with 0:
+    what the lesson does with ``scipy.ndimage.rotate`` and ``scipy.ndimage.shift``.
     """
+    from scipy import ndimage
 
-    name: str
-    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
-    partials: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
-    start: tuple[float, float]
-    xlim: tuple[float, float]
-    ylim: tuple[float, float]
-    minima: tuple[tuple[float, float], ...]
-    minimum_value: float = 0.0
-
-    def __call__(self, theta) -> float:
-        return float(self.loss(*_point(theta, self.name)))
-
-    def gradient(self, theta) -> np.ndarray:
-        """The gradient (df/dx, df/dy) at ``theta``, as a float64 array of shape (2,)."""
-        return np.array(self.partials(*_point(theta, self.name)), dtype=np.float64)
-
-
-def _point(theta, name: str) -> tuple[float, float]:
-    point = np.asarray(theta, dtype=np.float64)
-    if point.shape != (2,):
+    image = np.asarray(image, dtype=float)
+    if image.ndim != 2:
         raise ValueError(
-            f"the {name} surface expects a point theta = (x, y) of shape (2,), got shape "
-            f"{point.shape}"
+            f"transform_digit expects one image of shape (height, width), got {image.shape}"
         )
-    return point[0], point[1]
-
-
-def quadratic_surface(
-    matrix,
-    start: tuple[float, float] = (-4.5, 1.0),
-    xlim: tuple[float, float] = (-5.0, 5.0),
-    ylim: tuple[float, float] = (-1.6, 1.6),
-    name: str = "quadratic",
-) -> LossSurface:
-    """The bowl ``f(theta) = 1/2 theta^T A theta`` for a symmetric positive-definite 2x2 ``A``.
-
-    Its curvatures are the eigenvalues of ``A``; the minimum is 0, at the origin.
-    """
-    a = np.asarray(matrix, dtype=np.float64)
-    if a.shape != (2, 2) or not np.allclose(a, a.T) or np.any(np.linalg.eigvalsh(a) <= 0):
-        raise ValueError(
-            "quadratic_surface expects a symmetric positive-definite 2x2 matrix such as "
-            f"[[1, 0], [0, 10]], got {np.asarray(matrix).tolist()}"
-        )
-    (a11, a12), (_, a22) = a
-    return LossSurface(
-        name=name,
-        loss=lambda x, y: 0.5 * (a11 * x * x + 2 * a12 * x * y + a22 * y * y),
-        partials=lambda x, y: (a11 * x + a12 * y, a12 * x + a22 * y),
-        start=start,
-        xlim=xlim,
-        ylim=ylim,
-        minima=((0.0, 0.0),),
-    )
-
-
-def _rosenbrock(x, y):
-    return ((1 - x) ** 2 + 100 * (y - x * x) ** 2) / 50
-
-
-def _rosenbrock_partials(x, y):
-    return (-2 * (1 - x) - 400 * x * (y - x * x)) / 50, 200 * (y - x * x) / 50
-
-
-def _saddle(x, y):
-    return x * x / 2 + y**4 / 4 - y * y / 2
-
-
-def _saddle_partials(x, y):
-    return x, y**3 - y
-
-
-LOSS_SURFACES = ("valley", "rosenbrock", "saddle")
-
-
-def loss_surface(name: str) -> LossSurface:
-    """One of the course's test surfaces, by name (see ``LOSS_SURFACES``).
-
-    - ``"valley"``: an elongated bowl ``(0.1 x^2 + 10 y^2) / 2``; its curvatures differ 100-fold.
-    - ``"rosenbrock"``: Rosenbrock's banana ``(1 - x)^2 + 100 (y - x^2)^2``, divided by 50 so that
-      one learning rate suits all three surfaces; minimum 0 at (1, 1), start (-1.2, 1).
-    - ``"saddle"``: ``x^2/2 + y^4/4 - y^2/2``, a saddle point at the origin between two minima
-      (0, +-1) of value -1/4; the start lies almost on the ridge (y = 0.001).
-    """
-    if name == "valley":
-        return quadratic_surface([[0.1, 0.0], [0.0, 10.0]], name="valley")
-    if name == "rosenbrock":
-        return LossSurface(
-            "rosenbrock",
-            _rosenbrock,
-            _rosenbrock_partials,
-            start=(-1.2, 1.0),
-            xlim=(-2.0, 2.0),
-            ylim=(-1.0, 3.0),
-            minima=((1.0, 1.0),),
-        )
-    if name == "saddle":
-        return LossSurface(
-            "saddle",
-            _saddle,
-            _saddle_partials,
-            start=(-1.5, 0.001),
-            xlim=(-2.0, 2.0),
-            ylim=(-1.6, 1.6),
-            minima=((0.0, -1.0), (0.0, 1.0)),
-            minimum_value=-0.25,
-        )
-    raise ValueError(f"loss_surface knows {list(LOSS_SURFACES)}, got {name!r}")
-
-
-FOUR_PIXEL_CLASSES = ("solid", "vertical", "diagonal", "horizontal")
-# One image of each class (rows: top, bottom; +1 bright, -1 dark); the other variant of each
-# class is its negative, -FOUR_PIXEL_PATTERNS[k].
-FOUR_PIXEL_PATTERNS = np.array(
-    [
-        [[1, 1], [1, 1]],  # solid: all four pixels alike
-        [[1, -1], [1, -1]],  # vertical: left column against right column
-        [[1, -1], [-1, 1]],  # diagonal: one diagonal against the other
-        [[1, 1], [-1, -1]],  # horizontal: top row against bottom row
-    ],
-    dtype=np.float32,
-)
-FOUR_PIXEL_PATTERNS.setflags(write=False)  # shared by every caller: read-only
-
-
-def four_pixel_camera(n: int, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` random images from the 4-pixel camera and their classes.
-
-    Returns ``(images, labels)``: images of shape (n, 2, 2), float32, every pixel -1 or +1,
-    and int64 labels of shape (n,) indexing :data:`FOUR_PIXEL_CLASSES` (0 solid, 1 vertical,
-    2 diagonal, 3 horizontal). Each example's class is drawn uniformly at random (so counts
-    vary a little around n/4), and then one of the class's two variants, the pattern in
-    :data:`FOUR_PIXEL_PATTERNS` or its negative, with probability 1/2 each. The same ``seed``
-    gives the same data; ``seed=None`` gives fresh random data.
-    """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(
-            f"four_pixel_camera expects the number of images n as a positive integer, got {n!r}"
-        )
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0
-    ):
-        raise ValueError(
-            f"four_pixel_camera expects seed as a non-negative integer (or None), got {seed!r}"
-        )
-    rng = np.random.default_rng(seed)
-    labels = rng.integers(0, len(FOUR_PIXEL_CLASSES), size=int(n))
-    signs = rng.choice(np.array([1.0, -1.0], dtype=np.float32), size=int(n))
-    images = FOUR_PIXEL_PATTERNS[labels] * signs[:, None, None]
-    return images.astype(np.float32), labels
-
-
-def four_pixel_all_images() -> tuple[np.ndarray, np.ndarray]:
-    """The only 8 images the 4-pixel camera can show, and their classes.
-
-    Images 0-3 are :data:`FOUR_PIXEL_PATTERNS` (solid, vertical, diagonal, horizontal) and
-    images 4-7 their negatives, in the same class order: shape (8, 2, 2), float32; labels
-    ``[0, 1, 2, 3, 0, 1, 2, 3]``.
-    """
-    images = np.concatenate([FOUR_PIXEL_PATTERNS, -FOUR_PIXEL_PATTERNS])
-    labels = np.tile(np.arange(len(FOUR_PIXEL_CLASSES)), 2)
-    return images, labels
+    if angle:
+        image = ndimage.rotate(image, angle, reshape=False, order=1)
+    if shift_right or shift_down:
+        image = ndimage.shift(image, (shift_down, shift_right), order=1)
+    return image

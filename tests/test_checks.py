@@ -50,79 +50,6 @@ def test_attempt_turns_student_errors_into_hints():
     assert "expected a function" in checks.attempt(None)[1]
 
 
-# ------------------------------------------------------------------------------ lesson 01
-
-
-def unfinished(*args):
-    raise NotImplementedError
-
-
-def test_exercise_leaky_relu(capsys):
-    def leaky(x, alpha):
-        return np.where(x > 0, x, alpha * x)
-
-    def leaky_derivative(x, alpha):
-        return np.where(x > 0, 1.0, alpha)
-
-    assert checks.exercise_leaky_relu(leaky, leaky_derivative)
-    assert "PASS" in capsys.readouterr().out
-    assert not checks.exercise_leaky_relu(unfinished, unfinished)
-    assert "NotImplementedError" in capsys.readouterr().out
-    assert not checks.exercise_leaky_relu(lambda x, a: np.maximum(x, 0), leaky_derivative)
-    assert not checks.exercise_leaky_relu(leaky, lambda x, a: np.where(x > 0, 1.0, 0.0))
-    assert not checks.exercise_leaky_relu(lambda x, a: None, leaky_derivative)
-    assert "return" in capsys.readouterr().out
-
-
-def test_exercise_stable_softmax(capsys):
-    def stable(z):
-        e = np.exp(z - z.max(axis=-1, keepdims=True))
-        return e / e.sum(axis=-1, keepdims=True)
-
-    def naive(z):
-        e = np.exp(z)
-        return e / e.sum(axis=-1, keepdims=True)
-
-    def flat_max(z):  # subtracts the global max: wrong for rows far apart
-        e = np.exp(z - z.max())
-        return e / e.sum(axis=-1, keepdims=True)
-
-    with np.errstate(all="ignore"):
-        assert checks.exercise_stable_softmax(stable)
-        assert not checks.exercise_stable_softmax(naive)
-        assert "max" in capsys.readouterr().out
-        assert not checks.exercise_stable_softmax(flat_max)
-        assert not checks.exercise_stable_softmax(unfinished)
-
-
-def test_exercise_collapse_linear_stack():
-    def collapse(layers):
-        kernel, bias = layers[0]
-        for next_kernel, next_bias in layers[1:]:
-            kernel, bias = kernel @ next_kernel, bias @ next_kernel + next_bias
-        return kernel, bias
-
-    def forgets_bias_propagation(layers):
-        kernel = layers[0][0]
-        for next_kernel, _ in layers[1:]:
-            kernel = kernel @ next_kernel
-        return kernel, sum(b for _, b in layers[-1:])
-
-    assert checks.exercise_collapse_linear_stack(collapse)
-    assert not checks.exercise_collapse_linear_stack(forgets_bias_propagation)
-    assert not checks.exercise_collapse_linear_stack(lambda layers: layers[0])
-    assert not checks.exercise_collapse_linear_stack(unfinished)
-
-
-def test_exercise_vanishing_bound(capsys):
-    assert checks.exercise_vanishing_bound(0.25**10)
-    assert not checks.exercise_vanishing_bound(None)
-    assert not checks.exercise_vanishing_bound(0.25)
-    assert "multiply" in capsys.readouterr().out
-    assert not checks.exercise_vanishing_bound("small")
-    assert not checks.exercise_vanishing_bound(1e-3)
-
-
 def test_expect_equal_summarises_big_arrays(capsys):
     checks.expect_equal("labels", np.arange(1000), np.arange(1000))
     printed = capsys.readouterr().out
@@ -138,3 +65,50 @@ def test_expect_equal_records_numbers_but_not_booleans():
     checks.expect_equal("a yes/no fact", True, True)
     assert checks.recorded()["a count for the benchmarks"] == 7.0
     assert "a yes/no fact" not in checks.recorded()
+
+
+def test_expect_equal_is_strict_about_kinds():
+    with pytest.raises(AssertionError, match="bool"):
+        checks.expect_equal("x", True, 1)
+    with pytest.raises(AssertionError, match="bool"):
+        checks.expect_equal("x", 1, True)
+    with pytest.raises(AssertionError, match="text"):
+        checks.expect_equal("x", "1", 1)
+    with pytest.raises(AssertionError):
+        checks.expect_equal("shape", (2, 3), (2, 3, 1))
+    checks.expect_equal("x", np.int64(3), 3.0)  # numbers of any width compare by value
+
+
+def test_expect_close_refuses_empty_nan_and_non_numbers():
+    with pytest.raises(AssertionError, match="nothing to compare"):
+        checks.expect_close("outputs", [], [])
+    with pytest.raises(AssertionError, match="NaN"):
+        checks.expect_close("outputs", [np.nan], [1.0])
+    with pytest.raises(ValueError, match="expected numbers"):
+        checks.expect_close("outputs", [True], [1.0])
+    with pytest.raises(ValueError, match="expected numbers"):
+        checks.expect_close("outputs", ["a"], [1.0])
+
+
+@pytest.mark.parametrize("bad", [None, True, "0.9", [0.5, 0.6], np.array([])])
+def test_number_claims_refuse_what_is_not_one_number(bad):
+    with pytest.raises(ValueError, match="single number"):
+        checks.expect_at_least("accuracy", bad, 0.5)
+
+
+def test_verdict_prints_once_and_displays_nothing(capsys):
+    passed = checks.verdict("an exercise", None)
+    failed = checks.verdict("an exercise", "a hint")
+    assert passed and not failed
+    assert failed.hint == "a hint" and passed.hint is None
+    printed = capsys.readouterr().out
+    assert printed == f"✅ {checks.PASS}: an exercise\n❌ {checks.NOT_YET}: an exercise. a hint\n"
+    assert passed._ipython_display_() is None  # IPython shows nothing under the printed line
+
+
+def test_compare_names_shape_value_and_missing_return():
+    assert checks.compare("f(x)", None, [1.0]).endswith("forget `return`?")
+    assert "shape (2,), expected (1,)" in checks.compare("f(x)", [1.0, 2.0], [1.0])
+    assert "at element 1" in checks.compare("f(x)", [1.0, 3.0], [1.0, 2.0])
+    assert "inf or NaN" in checks.compare("f(x)", [np.nan], [1.0])
+    assert checks.compare("f(x)", [1.0, 2.0], [1.0, 2.0]) is None

@@ -3,16 +3,33 @@
 The numbers are checked by the lessons' own check cells when nbval runs the notebooks.
 """
 
+import importlib
+import inspect
 import re
 
 import jupytext
 import pytest
 
-from helpers.build_notebooks import lesson_sources
+from helpers.build_notebooks import ROOT, lesson_sources
 from tests.exercise_plugin import exercise_problem
 
 SOURCES = lesson_sources()
-MAX_CODE_LINES = 300
+MAX_CODE_LINES = 300  # lines of code, not counting comments and imports
+
+
+def lesson_topic(source):
+    """The topic of course/NN_topic.py: its helper module is helpers/lessons/topic.py."""
+    return source.stem.split("_", 1)[1]
+
+
+def widget_builders(topic):
+    module = importlib.import_module(f"helpers.lessons.{topic}")
+    return [
+        name
+        for name, function in inspect.getmembers(module, inspect.isfunction)
+        if function.__module__ == module.__name__
+        and "LiveFigure" in str(inspect.signature(function).return_annotation)
+    ]
 
 
 def cells_of(source):
@@ -25,7 +42,7 @@ def code_lines(cells):
         for cell in cells
         if cell.cell_type == "code"
         for line in cell.source.splitlines()
-        if line.strip() and not line.strip().startswith("#")
+        if line.strip() and not line.strip().startswith(("#", "import ", "from "))
     ]
 
 
@@ -58,7 +75,12 @@ def test_lesson_code_is_plain_seeded_and_within_the_size_cap(source):
     assert not re.search(r"^\s*from \S+ import \*", code, flags=re.M), "no star imports"
     assert "sys.path" not in code and "pickle" not in code
     assert "checks.expect_" in code, "a lesson asserts its claims in check cells"
-    assert "widgets." in code, "a lesson has at least one widget"
+    topic = lesson_topic(source)
+    assert f"from helpers.lessons import {topic} as lesson" in code, "import the lesson's module"
+    builders = widget_builders(topic)
+    assert any(f"lesson.{name}(" in code for name in builders), (
+        f"a lesson has at least one widget: call one of {builders}"
+    )
     n = len(code_lines(cells))
     assert n <= MAX_CODE_LINES, f"{n} lines of code; the cap is {MAX_CODE_LINES}"
 
@@ -70,7 +92,7 @@ def test_lesson_has_2_to_4_exercises_each_with_check_and_solution(source):
     assert 2 <= len(exercises) <= 4, f"{len(exercises)} exercises"
     assert len(solutions) == len(exercises)
     for cell in exercises + solutions:
-        assert "checks.exercise_" in cell.source, f"no self-check call in:\n{cell.source}"
+        assert "lesson.exercise_" in cell.source, f"no self-check call in:\n{cell.source}"
     for cell in exercises:
         assert "YOUR CODE HERE" in cell.source
 
@@ -82,3 +104,17 @@ def test_exercise_plugin_rules():
     assert exercise_problem(["solution"], "❌ Not yet: x") is not None
     assert exercise_problem(["solution"], "✅ PASS: a\n❌ Not yet: b") is not None
     assert exercise_problem([], "anything") is None
+
+
+def test_every_lesson_has_its_helper_module_and_test_module_and_nothing_is_orphaned():
+    topics = {lesson_topic(source) for source in SOURCES}
+    modules = {p.stem for p in (ROOT / "helpers" / "lessons").glob("*.py")} - {"__init__"}
+    tests = {p.stem.removeprefix("test_") for p in (ROOT / "tests" / "lessons").glob("test_*.py")}
+    assert modules == topics, (
+        f"lessons without helpers/lessons/<topic>.py: {sorted(topics - modules)}; "
+        f"modules without a lesson: {sorted(modules - topics)}"
+    )
+    assert tests == topics, (
+        f"lessons without tests/lessons/test_<topic>.py: {sorted(topics - tests)}; "
+        f"test modules without a lesson: {sorted(tests - topics)}"
+    )

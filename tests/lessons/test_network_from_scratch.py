@@ -4,7 +4,8 @@ import ipywidgets
 import numpy as np
 import pytest
 
-from helpers import checks, plotting, widgets
+from helpers import plotting, widgets
+from helpers.lessons import network_from_scratch as lesson
 
 
 def sigmoid(z):
@@ -21,7 +22,7 @@ def xor_params(seed=0):
 
 def cost_of(params, example):
     (W1, b1), (W2, b2) = params
-    x, y = widgets.XOR_INPUTS[example], widgets.XOR_TARGETS[example]
+    x, y = lesson.XOR_INPUTS[example], lesson.XOR_TARGETS[example]
     return 0.5 * (y - sigmoid(sigmoid(x @ W1 + b1) @ W2 + b2)[0]) ** 2
 
 
@@ -31,7 +32,7 @@ def cost_of(params, example):
 def test_xor_backprop_gradients_match_finite_differences():
     params = xor_params()
     for example in range(4):
-        result = widgets.xor_backprop(params, example, learning_rate=0.5)
+        result = lesson.xor_backprop(params, example, learning_rate=0.5)
         assert result["cost"] == pytest.approx(cost_of(params, example), rel=1e-12)
         h = 1e-6
         for layer, part, key in [(0, 0, "dW1"), (0, 1, "db1"), (1, 0, "dW2"), (1, 1, "db2")]:
@@ -48,7 +49,7 @@ def test_xor_backprop_gradients_match_finite_differences():
 
 def test_xor_backprop_forward_pass_and_equations():
     params = xor_params(1)
-    result = widgets.xor_backprop(params, 2, learning_rate=1.0)
+    result = lesson.xor_backprop(params, 2, learning_rate=1.0)
     (W1, b1), (W2, _) = params
     np.testing.assert_allclose(result["x"], [1.0, 0.0])
     assert result["y"] == 1.0
@@ -63,29 +64,29 @@ def test_xor_backprop_forward_pass_and_equations():
 def test_a_small_sgd_step_lowers_the_cost_of_its_example():
     params = xor_params(2)
     for example in range(4):
-        result = widgets.xor_backprop(params, example, learning_rate=0.1)
+        result = lesson.xor_backprop(params, example, learning_rate=0.1)
         assert result["cost_new"] < result["cost"]
 
 
 def test_xor_backprop_rejects_bad_input():
     with pytest.raises(ValueError, match="2-2-1"):
-        widgets.xor_backprop(
+        lesson.xor_backprop(
             [(np.zeros((3, 2)), np.zeros(2)), (np.zeros((2, 1)), np.zeros(1))], 0, 1
         )
     with pytest.raises(ValueError, match="2-2-1"):
-        widgets.xor_backprop([np.zeros((2, 2))], 0, 1.0)
+        lesson.xor_backprop([np.zeros((2, 2))], 0, 1.0)
     with pytest.raises(ValueError, match="example must be"):
-        widgets.xor_backprop(xor_params(), 4, 1.0)
+        lesson.xor_backprop(xor_params(), 4, 1.0)
     with pytest.raises(ValueError, match="example must be"):
-        widgets.xor_backprop(xor_params(), 1.0, 1.0)
+        lesson.xor_backprop(xor_params(), 1.0, 1.0)
 
 
 def test_backprop_stepper_steps_with_the_next_button():
     trained = xor_params(3)
-    stepper = widgets.backprop_stepper({"untrained": xor_params(0), "trained": trained}, 2.0)
+    stepper = lesson.backprop_stepper({"untrained": xor_params(0), "trained": trained}, 2.0)
     assert isinstance(stepper.buttons["next ▶"], ipywidgets.Button)
     assert stepper.result["stage"] == 0
-    for stage in range(1, len(widgets.BACKPROP_STAGES)):
+    for stage in range(1, len(lesson.BACKPROP_STAGES)):
         stepper.buttons["next ▶"].click()
         assert stepper.result["stage"] == stage
         assert stepper.controls["stage"].value == stage
@@ -95,16 +96,16 @@ def test_backprop_stepper_steps_with_the_next_button():
 
     stepper.controls["weights"].value = "trained"
     stepper.controls["example"].value = 3
-    expected = widgets.xor_backprop(trained, 3, 2.0)
+    expected = lesson.xor_backprop(trained, 3, 2.0)
     np.testing.assert_array_equal(stepper.result["dW1"], expected["dW1"])
     assert stepper.result["learning_rate"] == 2.0
 
 
 def test_draw_backprop_step_shows_gradients_only_once_computed():
-    result = widgets.xor_backprop(xor_params(), 1, 1.0)
+    result = lesson.xor_backprop(xor_params(), 1, 1.0)
 
     def texts(stage):
-        figure = widgets.draw_backprop_step({**result, "stage": stage})
+        figure = lesson.draw_backprop_step({**result, "stage": stage})
         return " ".join(t.get_text() for ax in figure.axes for t in ax.texts)
 
     assert "∂C/∂w" not in texts(3) and "δ=" in texts(3)
@@ -114,11 +115,11 @@ def test_draw_backprop_step_shows_gradients_only_once_computed():
 
 def test_backprop_stepper_rejects_bad_input():
     with pytest.raises(ValueError, match="dict"):
-        widgets.backprop_stepper({}, 1.0)
+        lesson.backprop_stepper({}, 1.0)
     with pytest.raises(ValueError, match="learning_rate"):
-        widgets.backprop_stepper({"a": xor_params()}, -1.0)
+        lesson.backprop_stepper({"a": xor_params()}, -1.0)
     with pytest.raises(ValueError, match="2-2-1"):
-        widgets.backprop_stepper({"a": [(np.zeros((2, 3)), np.zeros(3))]}, 1.0)
+        lesson.backprop_stepper({"a": [(np.zeros((2, 3)), np.zeros(3))]}, 1.0)
 
 
 def test_live_figure_buttons_are_general_and_validated():
@@ -142,25 +143,25 @@ def test_live_figure_buttons_are_general_and_validated():
 
 def test_plot_batch_costs_panels_and_moving_average():
     costs = {"a": np.linspace(1, 0, 300), "b": np.full(300, 0.5)}
-    figure = plotting.plot_batch_costs(costs, steps_per_epoch=100, accuracy={"a": [0.5, 0.8, 0.9]})
+    figure = lesson.plot_batch_costs(costs, steps_per_epoch=100, accuracy={"a": [0.5, 0.8, 0.9]})
     assert len(figure.axes) == 3
     raw, mean = figure.axes[0].lines
     assert raw.get_xdata()[-1] == pytest.approx(3.0)  # 300 steps of 100 per epoch
     assert len(mean.get_xdata()) == 300 - 100 + 1
     assert mean.get_ydata()[0] == pytest.approx(np.mean(costs["a"][:100]))
     np.testing.assert_allclose(figure.axes[2].lines[0].get_ydata(), [0.5, 0.8, 0.9])
-    assert len(plotting.plot_batch_costs({"a": costs["a"]}, 100).axes) == 1
+    assert len(lesson.plot_batch_costs({"a": costs["a"]}, 100).axes) == 1
 
 
 def test_plot_batch_costs_rejects_bad_input():
     with pytest.raises(ValueError, match="non-empty dict"):
-        plotting.plot_batch_costs([1, 2, 3], 10)
+        lesson.plot_batch_costs([1, 2, 3], 10)
     with pytest.raises(ValueError, match="steps_per_epoch"):
-        plotting.plot_batch_costs({"a": np.ones(200)}, 0)
+        lesson.plot_batch_costs({"a": np.ones(200)}, 0)
     with pytest.raises(ValueError, match="at least window"):
-        plotting.plot_batch_costs({"a": np.ones(50)}, 10)
+        lesson.plot_batch_costs({"a": np.ones(50)}, 10)
     with pytest.raises(ValueError, match="one value per epoch"):
-        plotting.plot_batch_costs({"a": np.ones(200)}, 10, accuracy={"a": []})
+        lesson.plot_batch_costs({"a": np.ones(200)}, 10, accuracy={"a": []})
 
 
 # ------------------------------------------------------------------ exercise checks
@@ -180,23 +181,23 @@ def softmax_cross_entropy(logits, labels):
 
 
 def test_exercise_softmax_cross_entropy(capsys):
-    assert checks.exercise_softmax_cross_entropy(softmax_cross_entropy)
+    assert lesson.exercise_softmax_cross_entropy(softmax_cross_entropy)
     assert "PASS" in capsys.readouterr().out
-    assert not checks.exercise_softmax_cross_entropy(unfinished)
+    assert not lesson.exercise_softmax_cross_entropy(unfinished)
     assert "NotImplementedError" in capsys.readouterr().out
 
     def summed(logits, labels):
         cost, gradient = softmax_cross_entropy(logits, labels)
         return cost * len(labels), gradient * len(labels)
 
-    assert not checks.exercise_softmax_cross_entropy(summed)
+    assert not lesson.exercise_softmax_cross_entropy(summed)
     assert "n times too large" in capsys.readouterr().out
 
     def flipped(logits, labels):
         cost, gradient = softmax_cross_entropy(logits, labels)
         return cost, -gradient
 
-    assert not checks.exercise_softmax_cross_entropy(flipped)
+    assert not lesson.exercise_softmax_cross_entropy(flipped)
     assert "sign" in capsys.readouterr().out
 
     def naive(logits, labels):
@@ -207,19 +208,19 @@ def test_exercise_softmax_cross_entropy(capsys):
         return -np.mean(np.log(probabilities[np.arange(n), labels])), gradient / n
 
     with np.errstate(all="ignore"):
-        assert not checks.exercise_softmax_cross_entropy(naive)
+        assert not lesson.exercise_softmax_cross_entropy(naive)
     assert "maximum" in capsys.readouterr().out
 
     def summed_cost_only(logits, labels):
         cost, gradient = softmax_cross_entropy(logits, labels)
         return cost * len(labels), gradient
 
-    assert not checks.exercise_softmax_cross_entropy(summed_cost_only)
+    assert not lesson.exercise_softmax_cross_entropy(summed_cost_only)
     assert "mean" in capsys.readouterr().out
-    assert not checks.exercise_softmax_cross_entropy(lambda z, y: softmax_cross_entropy(z, y)[1])
+    assert not lesson.exercise_softmax_cross_entropy(lambda z, y: softmax_cross_entropy(z, y)[1])
     assert "pair" in capsys.readouterr().out
     text_cost = lambda z, y: ("low", softmax_cross_entropy(z, y)[1])  # noqa: E731
-    assert not checks.exercise_softmax_cross_entropy(text_cost)
+    assert not lesson.exercise_softmax_cross_entropy(text_cost)
     assert "the cost returned str" in capsys.readouterr().out
 
 
@@ -261,9 +262,9 @@ def make_sgd_step(hidden="relu", sign=-1.0, scale_n=False, skip=False):
 
 
 def test_exercise_relu_sgd_step(capsys):
-    assert checks.exercise_relu_sgd_step(make_sgd_step())
+    assert lesson.exercise_relu_sgd_step(make_sgd_step())
     assert "PASS" in capsys.readouterr().out
-    assert not checks.exercise_relu_sgd_step(unfinished)
+    assert not lesson.exercise_relu_sgd_step(unfinished)
     assert "NotImplementedError" in capsys.readouterr().out
     for wrong, hint in [
         (make_sgd_step(sign=1.0), "uphill"),
@@ -273,7 +274,7 @@ def test_exercise_relu_sgd_step(capsys):
         (lambda params, x, y, lr: params[:1], "pairs with shapes"),
         (lambda params, x, y, lr: None, "pairs with shapes"),
     ]:
-        assert not checks.exercise_relu_sgd_step(wrong)
+        assert not lesson.exercise_relu_sgd_step(wrong)
         assert hint in capsys.readouterr().out
 
     def forgets_relu_in_backward(params, x, y, learning_rate):  # BP2 without ReLU's derivative
@@ -289,7 +290,7 @@ def test_exercise_relu_sgd_step(capsys):
         pairs = zip(params, gradients[::-1], strict=True)
         return [(W - learning_rate * dW, b - learning_rate * db) for (W, b), (dW, db) in pairs]
 
-    assert not checks.exercise_relu_sgd_step(forgets_relu_in_backward)
+    assert not lesson.exercise_relu_sgd_step(forgets_relu_in_backward)
     assert "z > 0" in capsys.readouterr().out
 
 
@@ -306,25 +307,25 @@ def critical_rate():
 def test_exercise_critical_learning_rate(capsys):
     critical = critical_rate()
     assert 60 < critical < 80
-    assert checks.exercise_critical_learning_rate(critical, X_POINTS, Y_POINTS)
-    assert checks.exercise_critical_learning_rate(critical * 0.99, X_POINTS, Y_POINTS)
+    assert lesson.exercise_critical_learning_rate(critical, X_POINTS, Y_POINTS)
+    assert lesson.exercise_critical_learning_rate(critical * 0.99, X_POINTS, Y_POINTS)
     assert "PASS" in capsys.readouterr().out
-    assert not checks.exercise_critical_learning_rate(None, X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(None, X_POINTS, Y_POINTS)
     assert "None" in capsys.readouterr().out
-    assert not checks.exercise_critical_learning_rate(critical / 2, X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(critical / 2, X_POINTS, Y_POINTS)
     assert "zig-zag" in capsys.readouterr().out
-    assert not checks.exercise_critical_learning_rate(20.0, X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(20.0, X_POINTS, Y_POINTS)
     assert "higher" in capsys.readouterr().out
-    assert not checks.exercise_critical_learning_rate(150.0, X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(150.0, X_POINTS, Y_POINTS)
     assert "lower" in capsys.readouterr().out
-    assert not checks.exercise_critical_learning_rate("fast", X_POINTS, Y_POINTS)
-    assert not checks.exercise_critical_learning_rate(-70.0, X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate("fast", X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(-70.0, X_POINTS, Y_POINTS)
     assert "positive" in capsys.readouterr().out
-    assert not checks.exercise_critical_learning_rate(70.0, X_POINTS, Y_POINTS[:3])
+    assert not lesson.exercise_critical_learning_rate(70.0, X_POINTS, Y_POINTS[:3])
     assert "1-D" in capsys.readouterr().out
     # the check finds the minimum itself: other data, another limit
     shifted = sigmoid(2.0 * X_POINTS)
     a = shifted
     other = 2 / np.mean((a * (1 - a) * X_POINTS) ** 2)
-    assert checks.exercise_critical_learning_rate(other, X_POINTS, shifted)
-    assert not checks.exercise_critical_learning_rate(critical, X_POINTS, shifted)
+    assert lesson.exercise_critical_learning_rate(other, X_POINTS, shifted)
+    assert not lesson.exercise_critical_learning_rate(critical, X_POINTS, shifted)

@@ -6,7 +6,8 @@ import ipywidgets
 import numpy as np
 import pytest
 
-from helpers import checks, widgets
+from helpers import widgets
+from helpers.lessons import regularization as lesson
 
 # ------------------------------------------------------------------ exercise 1: weight penalty
 
@@ -16,7 +17,7 @@ def penalty_correct(kernels, l1, l2):
 
 
 def test_weight_penalty_accepts_a_correct_answer(capsys):
-    assert checks.exercise_weight_penalty(penalty_correct) is True
+    assert lesson.exercise_weight_penalty(penalty_correct)
     assert "PASS" in capsys.readouterr().out
 
 
@@ -43,7 +44,7 @@ def test_weight_penalty_accepts_a_correct_answer(capsys):
     ],
 )
 def test_weight_penalty_rejects_wrong_answers(wrong, hint, capsys):
-    assert checks.exercise_weight_penalty(wrong) is False
+    assert not lesson.exercise_weight_penalty(wrong)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -52,9 +53,9 @@ def test_weight_penalty_survives_a_crashing_or_blank_answer(capsys):
     def blank(kernels, l1, l2):
         raise NotImplementedError
 
-    assert checks.exercise_weight_penalty(blank) is False
+    assert not lesson.exercise_weight_penalty(blank)
     assert "NotImplementedError" in capsys.readouterr().out
-    assert checks.exercise_weight_penalty(lambda k, l1, l2: 1 / 0) is False
+    assert not lesson.exercise_weight_penalty(lambda k, l1, l2: 1 / 0)
     assert "ZeroDivisionError" in capsys.readouterr().out
 
 
@@ -67,7 +68,7 @@ def dropout_correct(x, rate, rng):
 
 
 def test_inverted_dropout_accepts_a_correct_answer(capsys):
-    assert checks.exercise_inverted_dropout(dropout_correct) is True
+    assert lesson.exercise_inverted_dropout(dropout_correct)
     assert "PASS" in capsys.readouterr().out
 
 
@@ -92,7 +93,7 @@ def test_inverted_dropout_accepts_a_correct_answer(capsys):
     ],
 )
 def test_inverted_dropout_rejects_wrong_answers(wrong, hint, capsys):
-    assert checks.exercise_inverted_dropout(wrong) is False
+    assert not lesson.exercise_inverted_dropout(wrong)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -135,7 +136,7 @@ def copies_the_generator(x, rate, rng):  # the same mask on every call with one 
     ],
 )
 def test_inverted_dropout_needs_independent_masks_from_rng(wrong, hint, capsys):
-    assert checks.exercise_inverted_dropout(wrong) is False
+    assert not lesson.exercise_inverted_dropout(wrong)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -144,7 +145,7 @@ def test_inverted_dropout_accepts_other_correct_ways_to_draw(capsys):
     def binomial(x, rate, rng):
         return x * rng.binomial(1, 1 - rate, size=x.shape) / (1 - rate)
 
-    assert checks.exercise_inverted_dropout(binomial) is True
+    assert lesson.exercise_inverted_dropout(binomial)
     assert "PASS" in capsys.readouterr().out
 
 
@@ -152,7 +153,7 @@ def test_inverted_dropout_rejects_a_rate_zero_bug(capsys):
     def divides_by_rate_when_zero(x, rate, rng):
         return dropout_correct(x, rate, rng) if rate > 0 else 2 * x
 
-    assert checks.exercise_inverted_dropout(divides_by_rate_when_zero) is False
+    assert not lesson.exercise_inverted_dropout(divides_by_rate_when_zero)
     assert "rate 0" in capsys.readouterr().out
 
 
@@ -175,13 +176,13 @@ def test_keras_replay_matches_known_cases():
     import keras
 
     losses = [1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0]
-    assert checks._keras_early_stopping(keras, losses, 2) == (3, 5)
-    assert checks._keras_early_stopping(keras, losses, 3) == (3, 6)
-    assert checks._keras_early_stopping(keras, [0.9, 0.8, 0.7], 2) == (3, 3)
+    assert lesson._keras_early_stopping(keras, losses, 2) == (3, 5)
+    assert lesson._keras_early_stopping(keras, losses, 3) == (3, 6)
+    assert lesson._keras_early_stopping(keras, [0.9, 0.8, 0.7], 2) == (3, 3)
 
 
 def test_early_stopping_accepts_a_correct_answer(capsys):
-    assert checks.exercise_early_stopping(early_stopping_correct) is True
+    assert lesson.exercise_early_stopping(early_stopping_correct)
     assert "PASS" in capsys.readouterr().out
 
 
@@ -218,7 +219,7 @@ def ties_improve(val_losses, patience):
     ],
 )
 def test_early_stopping_rejects_wrong_answers(wrong, hint, capsys):
-    assert checks.exercise_early_stopping(wrong) is False
+    assert not lesson.exercise_early_stopping(wrong)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -255,7 +256,7 @@ GRID = np.arange(1, 65, dtype=float).reshape(8, 8)
 
 
 def test_dropout_sample_numbers():
-    result = widgets.dropout_sample(GRID, rate=0.5, seed=3)
+    result = lesson.dropout_sample(GRID, rate=0.5, seed=3)
     keep = result["keep"]
     assert keep.shape == GRID.shape and keep.dtype == bool
     np.testing.assert_allclose(result["output"][keep], 2 * GRID[keep])
@@ -265,9 +266,9 @@ def test_dropout_sample_numbers():
     assert result["total_after"] == pytest.approx(result["output"].sum())
     # averaged over 1000 masks, the sum after dropout is close to the sum before (inverted scaling)
     assert result["mean_total"] == pytest.approx(GRID.sum(), rel=0.03)
-    same = widgets.dropout_sample(GRID, rate=0.5, seed=3)
+    same = lesson.dropout_sample(GRID, rate=0.5, seed=3)
     np.testing.assert_array_equal(same["keep"], keep)
-    nothing = widgets.dropout_sample(GRID, rate=0.0, seed=3)
+    nothing = lesson.dropout_sample(GRID, rate=0.0, seed=3)
     np.testing.assert_allclose(nothing["output"], GRID)
     assert nothing["dropped_fraction"] == 0
 
@@ -275,35 +276,35 @@ def test_dropout_sample_numbers():
 def test_dropout_sample_is_what_keras_dropout_does():
     import keras
 
-    result = widgets.dropout_sample(GRID, rate=0.25, seed=5, repeats=10)
+    result = lesson.dropout_sample(GRID, rate=0.25, seed=5, repeats=10)
     keras_scales = keras.layers.Dropout(0.25, seed=5)(np.ones((11, 64)), training=True)
     expected = GRID * np.asarray(keras_scales)[0].reshape(8, 8)
     np.testing.assert_allclose(result["output"], expected, rtol=1e-6)
-    other_seed = widgets.dropout_sample(GRID, rate=0.25, seed=6, repeats=10)
+    other_seed = lesson.dropout_sample(GRID, rate=0.25, seed=6, repeats=10)
     assert not np.array_equal(other_seed["keep"], result["keep"])
 
 
 def test_dropout_sample_rejects_bad_input():
     with pytest.raises(ValueError, match="2-D grid"):
-        widgets.dropout_sample(np.ones(10), 0.5, 0)
+        lesson.dropout_sample(np.ones(10), 0.5, 0)
     with pytest.raises(ValueError, match="NaN or infinity"):
-        widgets.dropout_sample(np.full((2, 2), np.nan), 0.5, 0)
+        lesson.dropout_sample(np.full((2, 2), np.nan), 0.5, 0)
     for rate in (1.0, -0.1):
         with pytest.raises(ValueError, match=r"\[0, 1\)"):
-            widgets.dropout_sample(GRID, rate, 0)
+            lesson.dropout_sample(GRID, rate, 0)
     for rate in ("0.5", None, True):
         with pytest.raises(ValueError, match="rate must be a number"):
-            widgets.dropout_sample(GRID, rate, 0)
+            lesson.dropout_sample(GRID, rate, 0)
     for seed in (1.5, -1, "3", True, None):
         with pytest.raises(ValueError, match="seed must be a non-negative integer"):
-            widgets.dropout_sample(GRID, 0.5, seed)
+            lesson.dropout_sample(GRID, 0.5, seed)
     with pytest.raises(ValueError, match="repeats"):
-        widgets.dropout_sample(GRID, 0.5, 0, repeats=0)
+        lesson.dropout_sample(GRID, 0.5, 0, repeats=0)
 
 
 def test_dropout_visualizer_resamples_and_follows_the_rate():
     large = np.ones((40, 50))
-    visualizer = widgets.dropout_visualizer(large, rate=0.5)
+    visualizer = lesson.dropout_visualizer(large, rate=0.5)
     first_mask = visualizer.result["keep"].copy()
     assert visualizer.result["dropped_fraction"] == pytest.approx(0.5, abs=0.05)
     visualizer.buttons["resample"].click()
@@ -314,7 +315,7 @@ def test_dropout_visualizer_resamples_and_follows_the_rate():
     assert visualizer.result["output"].max() == pytest.approx(5.0)
     assert visualizer.figure is not None and len(visualizer.figure.axes) == 4  # 3 panels + colorbar
     with pytest.raises(ValueError, match="2-D grid"):
-        widgets.dropout_visualizer(np.ones(5))
+        lesson.dropout_visualizer(np.ones(5))
 
 
 # ------------------------------------------------------------------------ L2 explorer
@@ -329,7 +330,7 @@ HISTORIES = {0.0: fake_history(3, 0.40), 0.001: fake_history(8, 0.30), 0.01: fak
 
 
 def test_run_summary_numbers():
-    result = widgets.run_summary(HISTORIES, 0.001)
+    result = lesson.run_summary(HISTORIES, 0.001)
     assert result["best_epoch"] == 8
     assert result["best_value"] == pytest.approx(0.30)
     assert result["reference"] == 0.0
@@ -340,15 +341,15 @@ def test_run_summary_numbers():
 
 def test_run_summary_rejects_bad_input():
     with pytest.raises(ValueError, match="got nothing"):
-        widgets.run_summary({}, 0.0)
+        lesson.run_summary({}, 0.0)
     with pytest.raises(ValueError, match="val_crossentropy"):
-        widgets.run_summary({0.0: {"crossentropy": [1.0]}}, 0.0)
+        lesson.run_summary({0.0: {"crossentropy": [1.0]}}, 0.0)
     with pytest.raises(ValueError, match="no run for"):
-        widgets.run_summary(HISTORIES, 0.5)
+        lesson.run_summary(HISTORIES, 0.5)
 
 
 def test_regularization_explorer_follows_the_slider():
-    explorer = widgets.regularization_explorer(HISTORIES)
+    explorer = lesson.regularization_explorer(HISTORIES)
     assert explorer.result["chosen"] == 0.0 and explorer.result["best_epoch"] == 3
     explorer.controls["chosen"].value = 0.01
     assert explorer.result["best_epoch"] == 9
@@ -361,4 +362,4 @@ def test_regularization_explorer_follows_the_slider():
     colors = [bar.get_facecolor() for bar in best_panel.patches]
     assert colors[2] != colors[0] == colors[1], "the chosen run is the one in red"
     with pytest.raises(ValueError, match="got nothing"):
-        widgets.regularization_explorer({})
+        lesson.regularization_explorer({})

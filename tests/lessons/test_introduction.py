@@ -7,7 +7,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyBboxPatch
 from scipy import ndimage
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import datasets
+from helpers.lessons import introduction as lesson
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +45,7 @@ def template_model(template_weights):
 
 def test_plot_nested_sets_draws_one_box_per_field_with_its_texts():
     sets = [("AI", "broad"), ("ML", "learned"), ("DL", "layers")]
-    fig = plotting.plot_nested_sets(sets, title="nested")
+    fig = lesson.plot_nested_sets(sets, title="nested")
     assert isinstance(fig, Figure)
     (ax,) = fig.axes
     boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
@@ -62,7 +63,7 @@ def test_plot_nested_sets_draws_one_box_per_field_with_its_texts():
 )
 def test_plot_nested_sets_rejects_bad_input(bad):
     with pytest.raises(ValueError, match="name, caption"):
-        plotting.plot_nested_sets(bad)
+        lesson.plot_nested_sets(bad)
 
 
 # ------------------------------------------------------------------ transform and response
@@ -71,29 +72,29 @@ def test_plot_nested_sets_rejects_bad_input(bad):
 def test_transform_digit_shifts_and_rotates():
     image = np.zeros((9, 9))
     image[4, 2] = 1.0  # one bright pixel left of the centre
-    shifted = widgets.transform_digit(image, shift_right=3, shift_down=1)
+    shifted = datasets.transform_digit(image, shift_right=3, shift_down=1)
     assert shifted[5, 5] == pytest.approx(1.0) and shifted.sum() == pytest.approx(1.0)
-    rotated = widgets.transform_digit(image, angle=90)  # anticlockwise: left -> bottom
+    rotated = datasets.transform_digit(image, angle=90)  # anticlockwise: left -> bottom
     assert np.unravel_index(np.argmax(rotated), rotated.shape) == (6, 4)
-    assert np.array_equal(widgets.transform_digit(image), image)
+    assert np.array_equal(datasets.transform_digit(image), image)
     with pytest.raises(ValueError, match=r"\(height, width\)"):
-        widgets.transform_digit(np.zeros(784))
+        datasets.transform_digit(np.zeros(784))
 
 
 def test_linear_classifier_response_numbers():
     image = np.zeros((2, 2))
     image[0, 1] = 1.0
     kernel = np.arange(12, dtype=float).reshape(4, 3)  # pixel 1 has weights 3, 4, 5
-    result = widgets.linear_classifier_response(image, kernel, np.array([0.0, 0.0, 10.0]))
+    result = lesson.linear_classifier_response(image, kernel, np.array([0.0, 0.0, 10.0]))
     np.testing.assert_allclose(result["scores"], [3, 4, 15])
     assert result["predicted"] == 2
     assert result["probabilities"].sum() == pytest.approx(1.0)
     assert result["templates"].shape == (3, 2, 2)
     np.testing.assert_array_equal(result["templates"][1].ravel(), kernel[:, 1])
     with pytest.raises(ValueError, match="kernel of shape"):
-        widgets.linear_classifier_response(image, kernel.T, np.zeros(3))
+        lesson.linear_classifier_response(image, kernel.T, np.zeros(3))
     with pytest.raises(ValueError, match="bias of shape"):
-        widgets.linear_classifier_response(image, kernel, np.zeros(4))
+        lesson.linear_classifier_response(image, kernel, np.zeros(4))
 
 
 # ------------------------------------------------------------------------------ the widget
@@ -101,7 +102,7 @@ def test_linear_classifier_response_numbers():
 
 def test_linear_classifier_explorer_responds_to_its_controls(digits, template_weights):
     _, _, x_test, y_test = digits
-    explorer = widgets.linear_classifier_explorer(x_test, y_test, *template_weights)
+    explorer = lesson.linear_classifier_explorer(x_test, y_test, *template_weights)
     assert explorer.result["label"] == y_test[0]
     np.testing.assert_allclose(explorer.result["image"], x_test[0], atol=1e-6)
     expected_scores = x_test[0].reshape(-1) @ template_weights[0]
@@ -128,7 +129,7 @@ def test_linear_classifier_explorer_shows_the_right_second_template(digits, temp
     _, _, x_test, y_test = digits
     predicted = (x_test.reshape(-1, 784) @ template_weights[0]).argmax(axis=1)
     right, wrong = np.flatnonzero(predicted == y_test)[0], np.flatnonzero(predicted != y_test)[0]
-    explorer = widgets.linear_classifier_explorer(x_test, y_test, *template_weights)
+    explorer = lesson.linear_classifier_explorer(x_test, y_test, *template_weights)
     explorer.controls["index"].value = int(right)
     assert explorer.figure.axes[3].get_title().startswith("runner-up template")
     explorer.controls["index"].value = int(wrong)
@@ -139,26 +140,26 @@ def test_linear_classifier_explorer_shows_the_right_second_template(digits, temp
 def test_linear_classifier_explorer_rejects_bad_input(digits, template_weights):
     _, _, x_test, y_test = digits
     with pytest.raises(ValueError, match="divide uint8 images by 255"):
-        widgets.linear_classifier_explorer(x_test * 255, y_test, *template_weights)
+        lesson.linear_classifier_explorer(x_test * 255, y_test, *template_weights)
     with pytest.raises(ValueError, match="one per image"):
-        widgets.linear_classifier_explorer(x_test, y_test[:10], *template_weights)
+        lesson.linear_classifier_explorer(x_test, y_test[:10], *template_weights)
     with pytest.raises(ValueError, match=r"\(n, height, width\)"):
-        widgets.linear_classifier_explorer(x_test.reshape(-1, 784), y_test, *template_weights)
+        lesson.linear_classifier_explorer(x_test.reshape(-1, 784), y_test, *template_weights)
     with pytest.raises(ValueError, match="kernel of shape"):
-        widgets.linear_classifier_explorer(x_test, y_test, template_weights[0].T, np.zeros(784))
+        lesson.linear_classifier_explorer(x_test, y_test, template_weights[0].T, np.zeros(784))
 
 
 # ------------------------------------------------------------------------- exercise checks
 
 
 def test_exercise_video_tensor(capsys):
-    assert checks.exercise_video_tensor({"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "uint8"})
-    assert checks.exercise_video_tensor(
+    assert lesson.exercise_video_tensor({"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": "uint8"})
+    assert lesson.exercise_video_tensor(
         {"ndim": 5, "shape": [16, 10, 48, 64, 3], "dtype": np.uint8}
     )
     import tensorflow as tf
 
-    assert checks.exercise_video_tensor(
+    assert lesson.exercise_video_tensor(
         {"ndim": 5, "shape": (16, 10, 48, 64, 3), "dtype": tf.uint8}
     )
     capsys.readouterr()
@@ -176,7 +177,7 @@ def test_exercise_video_tensor(capsys):
         ((5, (16, 10, 48, 64, 3), "uint8"), "keys"),
     ]
     for answer, hint in wrong:
-        assert not checks.exercise_video_tensor(answer), answer
+        assert not lesson.exercise_video_tensor(answer), answer
         assert hint in capsys.readouterr().out, (answer, hint)
 
 
@@ -205,7 +206,7 @@ def test_exercise_normalize_images(capsys):
     def unfinished(images):
         raise NotImplementedError
 
-    assert checks.exercise_normalize_images(per_image)
+    assert lesson.exercise_normalize_images(per_image)
     capsys.readouterr()
     for wrong, hint in [
         (whole_batch, "whole batch"),
@@ -216,7 +217,7 @@ def test_exercise_normalize_images(capsys):
         (unfinished, "NotImplementedError"),
         (lambda images: None, "return"),
     ]:
-        assert not checks.exercise_normalize_images(wrong)
+        assert not lesson.exercise_normalize_images(wrong)
         assert hint in capsys.readouterr().out, hint
 
 
@@ -226,15 +227,15 @@ def test_exercise_scores_by_hand(capsys, digits, template_model, template_weight
     kernel, bias = template_weights
     scores = x_batch @ kernel + bias
     predicted = scores.argmax(axis=1)
-    assert checks.exercise_scores_by_hand(scores, predicted, template_model, x_batch)
-    assert checks.exercise_scores_by_hand(scores, predicted.tolist(), template_model, x_batch)
+    assert lesson.exercise_scores_by_hand(scores, predicted, template_model, x_batch)
+    assert lesson.exercise_scores_by_hand(scores, predicted.tolist(), template_model, x_batch)
     capsys.readouterr()
 
     bias_model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
     bias_model.layers[0].set_weights([kernel, np.linspace(-2, 2, 10).astype("float32")])
     shifted_scores = x_batch @ kernel + np.linspace(-2, 2, 10)
     shifted_predicted = shifted_scores.argmax(axis=1)
-    assert checks.exercise_scores_by_hand(shifted_scores, shifted_predicted, bias_model, x_batch)
+    assert lesson.exercise_scores_by_hand(shifted_scores, shifted_predicted, bias_model, x_batch)
     capsys.readouterr()
     probabilities = np.asarray(keras.activations.softmax(shifted_scores))
     wrong_class = shifted_predicted.copy()
@@ -254,7 +255,7 @@ def test_exercise_scores_by_hand(capsys, digits, template_model, template_weight
         ((shifted_scores, "3", bias_model, x_batch), "class number"),
         ((scores, predicted, template_model, x_test[:8]), "flattened images"),
     ]:
-        assert not checks.exercise_scores_by_hand(*args)
+        assert not lesson.exercise_scores_by_hand(*args)
         assert hint in capsys.readouterr().out, hint
 
 
@@ -263,7 +264,7 @@ def test_exercise_scores_by_hand_accepts_either_class_of_a_near_tie(capsys, temp
     x_batch = np.zeros((1, 784), dtype="float32")  # every score 0 except the bias: a 10-way tie
     scores = x_batch @ kernel + bias
     for anyone in (0, 7):
-        assert checks.exercise_scores_by_hand(scores, [anyone], template_model, x_batch)
+        assert lesson.exercise_scores_by_hand(scores, [anyone], template_model, x_batch)
     capsys.readouterr()
 
 
@@ -278,8 +279,8 @@ def test_exercise_smallest_shift(capsys, digits, template_model):
     level = 0.5
     answer = next(p for p in range(28) if accuracy(p) < level)
     assert answer >= 1, "the test needs a model that starts above the level"
-    assert checks.exercise_smallest_shift(answer, template_model, x_test, y_test, level)
-    assert checks.exercise_smallest_shift(np.int64(answer), template_model, x_test, y_test)
+    assert lesson.exercise_smallest_shift(answer, template_model, x_test, y_test, level)
+    assert lesson.exercise_smallest_shift(np.int64(answer), template_model, x_test, y_test)
     capsys.readouterr()
     for wrong, hint in [
         (None, "still None"),
@@ -290,14 +291,14 @@ def test_exercise_smallest_shift(capsys, digits, template_model):
         ("3", "whole number"),
         (True, "whole number"),
     ]:
-        assert not checks.exercise_smallest_shift(wrong, template_model, x_test, y_test, level)
+        assert not lesson.exercise_smallest_shift(wrong, template_model, x_test, y_test, level)
         assert hint in capsys.readouterr().out, hint
     constant = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
     constant.layers[0].set_weights([np.zeros((784, 10)), np.eye(10)[0]])  # always says 0
     share_of_zeros = np.mean(y_test == 0)
-    assert not checks.exercise_smallest_shift(0, constant, x_test, y_test, share_of_zeros / 2)
+    assert not lesson.exercise_smallest_shift(0, constant, x_test, y_test, share_of_zeros / 2)
     assert "no shift" in capsys.readouterr().out
     with pytest.raises(ValueError, match="images of shape"):
-        checks.exercise_smallest_shift(1, template_model, x_test.reshape(-1, 784), y_test)
+        lesson.exercise_smallest_shift(1, template_model, x_test.reshape(-1, 784), y_test)
     with pytest.raises(ValueError, match="between 0 and 1"):
-        checks.exercise_smallest_shift(1, template_model, x_test, y_test, level=50)
+        lesson.exercise_smallest_shift(1, template_model, x_test, y_test, level=50)

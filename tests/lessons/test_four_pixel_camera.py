@@ -10,10 +10,10 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import checks, datasets, plotting, widgets
+from helpers.lessons import four_pixel_camera as lesson
 
-LESSON = Path(__file__).parents[1] / "course" / "04_four_pixel_camera.py"
-KERNELS = [np.array(k, dtype=np.float32) for k in checks.HAND_SET_KERNELS]
+LESSON = Path(__file__).parents[2] / "course" / "04_four_pixel_camera.py"
+KERNELS = [np.array(k, dtype=np.float32) for k in lesson.HAND_SET_KERNELS]
 HAND_SET_WEIGHTS = [[k, np.zeros(k.shape[1], dtype=np.float32)] for k in KERNELS]
 
 
@@ -50,56 +50,56 @@ def random_weights():
 
 
 def test_four_pixel_camera_shapes_values_and_labels():
-    images, labels = datasets.four_pixel_camera(500, seed=1)
+    images, labels = lesson.four_pixel_camera(500, seed=1)
     assert images.shape == (500, 2, 2) and images.dtype == np.float32
     assert labels.shape == (500,) and np.issubdtype(labels.dtype, np.integer)
     assert set(np.unique(images)) == {-1.0, 1.0}
     assert set(np.unique(labels)) == {0, 1, 2, 3}
-    patterns = datasets.FOUR_PIXEL_PATTERNS
+    patterns = lesson.FOUR_PIXEL_PATTERNS
     for image, label in zip(images, labels, strict=True):  # each image is its class's pattern
         assert np.array_equal(image, patterns[label]) or np.array_equal(image, -patterns[label])
     for label in range(4):  # both variants of every class appear
         of_class = images[labels == label]
         assert any(np.array_equal(i, patterns[label]) for i in of_class)
         assert any(np.array_equal(i, -patterns[label]) for i in of_class)
-    assert datasets.FOUR_PIXEL_CLASSES == ("solid", "vertical", "diagonal", "horizontal")
+    assert lesson.FOUR_PIXEL_CLASSES == ("solid", "vertical", "diagonal", "horizontal")
 
 
 def test_four_pixel_camera_classes_are_uniform_random_and_seeded():
-    _, labels = datasets.four_pixel_camera(40_000, seed=2)
+    _, labels = lesson.four_pixel_camera(40_000, seed=2)
     assert np.allclose(np.bincount(labels) / 40_000, 0.25, atol=0.01)
-    first, second = datasets.four_pixel_camera(50, seed=7), datasets.four_pixel_camera(50, seed=7)
+    first, second = lesson.four_pixel_camera(50, seed=7), lesson.four_pixel_camera(50, seed=7)
     assert np.array_equal(first[0], second[0]) and np.array_equal(first[1], second[1])
-    other = datasets.four_pixel_camera(50, seed=8)
+    other = lesson.four_pixel_camera(50, seed=8)
     assert not np.array_equal(first[0], other[0])
-    assert datasets.four_pixel_camera(np.int64(3), seed=None)[0].shape == (3, 2, 2)
+    assert lesson.four_pixel_camera(np.int64(3), seed=None)[0].shape == (3, 2, 2)
 
 
 @pytest.mark.parametrize("n", [0, -5, 2.5, True, "10", None])
 def test_four_pixel_camera_rejects_bad_n(n):
     with pytest.raises(ValueError, match="positive integer"):
-        datasets.four_pixel_camera(n, seed=0)
+        lesson.four_pixel_camera(n, seed=0)
 
 
 @pytest.mark.parametrize("seed", [-1, 1.5, True, "0"])
 def test_four_pixel_camera_rejects_bad_seed(seed):
     with pytest.raises(ValueError, match="seed as a non-negative integer"):
-        datasets.four_pixel_camera(10, seed=seed)
+        lesson.four_pixel_camera(10, seed=seed)
 
 
 def test_four_pixel_patterns_are_read_only():
-    patterns = datasets.FOUR_PIXEL_PATTERNS
+    patterns = lesson.FOUR_PIXEL_PATTERNS
     assert not patterns.flags.writeable
     with pytest.raises(ValueError, match="read-only"):
         patterns[0, 0, 0] = -1.0
-    images, _ = datasets.four_pixel_all_images()  # what callers get back is their own copy
+    images, _ = lesson.four_pixel_all_images()  # what callers get back is their own copy
     images[0, 0, 0] = 5.0
     assert patterns[0, 0, 0] == 1.0
-    assert datasets.four_pixel_camera(3, seed=0)[0].flags.writeable
+    assert lesson.four_pixel_camera(3, seed=0)[0].flags.writeable
 
 
 def test_four_pixel_all_images():
-    images, labels = datasets.four_pixel_all_images()
+    images, labels = lesson.four_pixel_all_images()
     assert images.shape == (8, 2, 2) and images.dtype == np.float32
     assert labels.tolist() == [0, 1, 2, 3, 0, 1, 2, 3]
     assert np.array_equal(images[4:], -images[:4])
@@ -110,8 +110,8 @@ def test_four_pixel_all_images():
 
 
 def test_show_patterns_draws_one_framed_panel_per_image():
-    images, _ = datasets.four_pixel_all_images()
-    fig = plotting.show_patterns(images, [str(i) for i in range(8)], ncols=3, show_values=True)
+    images, _ = lesson.four_pixel_all_images()
+    fig = lesson.show_patterns(images, [str(i) for i in range(8)], ncols=3, show_values=True)
     visible = [ax for ax in fig.axes if ax.axison]
     assert len(fig.axes) == 9 and len(visible) == 8  # 3 x 3 grid, one spare panel hidden
     assert visible[0].get_title() == "0"
@@ -119,9 +119,9 @@ def test_show_patterns_draws_one_framed_panel_per_image():
     assert visible[0].images[0].get_clim() == (-1.0, 1.0)  # vmax defaults to max |value|
     assert len(visible[0].images) == 1  # show_images' picture replaced by the framed one
     assert visible[0].spines["top"].get_visible()
-    fig = plotting.show_patterns(np.zeros((2, 2, 2)))
+    fig = lesson.show_patterns(np.zeros((2, 2, 2)))
     assert fig.axes[0].images[0].get_clim() == (-1.0, 1.0)
-    fig = plotting.show_patterns(3 * np.ones((1, 2, 2)), vmax=1.5, title="t")
+    fig = lesson.show_patterns(3 * np.ones((1, 2, 2)), vmax=1.5, title="t")
     assert fig.axes[0].images[0].get_clim() == (-1.5, 1.5) and fig.get_suptitle() == "t"
 
 
@@ -138,75 +138,75 @@ def test_show_patterns_draws_one_framed_panel_per_image():
 )
 def test_show_patterns_rejects_bad_input(patterns, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        plotting.show_patterns(patterns, **kwargs)
+        lesson.show_patterns(patterns, **kwargs)
 
 
 def test_draw_pattern_rejects_bad_input():
-    fig = plotting.show_patterns(np.ones((1, 2, 2)))
+    fig = lesson.show_patterns(np.ones((1, 2, 2)))
     with pytest.raises(ValueError, match=r"shape \(height, width\)"):
-        plotting.draw_pattern(fig.axes[0], np.ones(4))
+        lesson.draw_pattern(fig.axes[0], np.ones(4))
     with pytest.raises(ValueError, match="vmax must be positive"):
-        plotting.draw_pattern(fig.axes[0], np.ones((2, 2)), vmax=0)
+        lesson.draw_pattern(fig.axes[0], np.ones((2, 2)), vmax=0)
 
 
 # ------------------------------------------------------------------------ forward pass
 
 
 def test_dense_forward_matches_keras_layer_by_layer(hand_set, random_weights):
-    x, _ = datasets.four_pixel_camera(64, seed=0)
+    x, _ = lesson.four_pixel_camera(64, seed=0)
     x = x + np.random.default_rng(0).uniform(-0.5, 0.5, size=x.shape)  # in-between values too
     for weights in (HAND_SET_WEIGHTS, random_weights):
         model = network()
         model.set_weights([w for pair in weights for w in pair])
         every_layer = keras.Model(model.inputs, [layer.output for layer in model.layers])
         expected = every_layer.predict(x.reshape(-1, 4), verbose=0)
-        got = widgets.dense_forward(weights, x)
+        got = lesson.dense_forward(weights, x)
         assert len(got) == 4
         for ours, theirs in zip(got, expected, strict=True):
             np.testing.assert_allclose(ours, theirs, atol=1e-5)
     # single images, flat or 2x2, give a batch of one
-    single = widgets.dense_forward(HAND_SET_WEIGHTS, [[1, 1], [-1, -1]])[-1]
+    single = lesson.dense_forward(HAND_SET_WEIGHTS, [[1, 1], [-1, -1]])[-1]
     np.testing.assert_allclose(single, [[0.17831734, 0.17831734, 0.17831734, 0.46504799]])
-    assert widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4))[-1].shape == (1, 4)
+    assert lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4))[-1].shape == (1, 4)
 
 
 def test_dense_forward_rejects_bad_weights_and_inputs():
     with pytest.raises(ValueError, match="one \\(kernel, bias\\) pair per layer"):
-        widgets.dense_forward(HAND_SET_WEIGHTS[:3], np.ones(4))
+        lesson.dense_forward(HAND_SET_WEIGHTS[:3], np.ones(4))
     bad_bias = [list(pair) for pair in HAND_SET_WEIGHTS]
     bad_bias[2][1] = np.zeros(3)
     with pytest.raises(ValueError, match="layer 2: expected a kernel"):
-        widgets.dense_forward(bad_bias, np.ones(4))
+        lesson.dense_forward(bad_bias, np.ones(4))
     with pytest.raises(ValueError, match="layer 0 expects inputs of shape \\(n, 4\\)"):
-        widgets.dense_forward(HAND_SET_WEIGHTS, np.ones((5, 3)))
+        lesson.dense_forward(HAND_SET_WEIGHTS, np.ones((5, 3)))
     with pytest.raises(ValueError, match="unknown activation"):
-        widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4), ("tanh", "tanh", "relu", "selu"))
+        lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4), ("tanh", "tanh", "relu", "selu"))
     with pytest.raises(ValueError, match="pair"):
-        widgets.dense_forward([[k] for k in KERNELS], np.ones(4))
+        lesson.dense_forward([[k] for k in KERNELS], np.ones(4))
     with pytest.raises(ValueError, match="pair"):
-        widgets.dense_forward(["ab", "cd", "ef", "gh"], np.ones(4))
+        lesson.dense_forward(["ab", "cd", "ef", "gh"], np.ones(4))
     with pytest.raises(ValueError, match="must be numbers"):
-        widgets.dense_forward([["a", "b"]] * 4, np.ones(4))
+        lesson.dense_forward([["a", "b"]] * 4, np.ones(4))
     with pytest.raises(ValueError, match="images of numbers"):
-        widgets.dense_forward(HAND_SET_WEIGHTS, ["a", "b", "c", "d"])
+        lesson.dense_forward(HAND_SET_WEIGHTS, ["a", "b", "c", "d"])
     with pytest.raises(ValueError, match="one activation name per layer"):
-        widgets.dense_forward(HAND_SET_WEIGHTS, np.ones(4), "tanh")
+        lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4), "tanh")
     for not_weights in (None, 3, "weights", {"a": 1}):
         with pytest.raises(ValueError, match="list of \\(kernel, bias\\) pairs"):
-            widgets.dense_forward(not_weights, np.ones(4))
+            lesson.dense_forward(not_weights, np.ones(4))
 
 
 def test_dense_forward_rejects_a_model_with_a_clear_message(hand_set):
     with pytest.raises(ValueError, match="not the model itself"):
-        widgets.dense_forward(hand_set, np.ones(4))
+        lesson.dense_forward(hand_set, np.ones(4))
 
 
 def test_dense_forward_linear_last_layer_gives_the_logits():
-    logits = widgets.dense_forward(
-        HAND_SET_WEIGHTS, datasets.four_pixel_all_images()[0], ("tanh", "tanh", "relu", "linear")
+    logits = lesson.dense_forward(
+        HAND_SET_WEIGHTS, lesson.four_pixel_all_images()[0], ("tanh", "tanh", "relu", "linear")
     )[-1]
     strength = math.tanh(2 * math.tanh(2))
-    expected = strength * np.eye(4)[datasets.four_pixel_all_images()[1]]
+    expected = strength * np.eye(4)[lesson.four_pixel_all_images()[1]]
     np.testing.assert_allclose(logits, expected, atol=1e-7)
 
 
@@ -214,8 +214,8 @@ def test_dense_forward_linear_last_layer_gives_the_logits():
 
 
 def test_four_pixel_explorer_responds_to_its_sliders(random_weights):
-    explorer = widgets.four_pixel_explorer(
-        {"hand-set": HAND_SET_WEIGHTS, "learned": random_weights}, datasets.FOUR_PIXEL_CLASSES
+    explorer = lesson.four_pixel_explorer(
+        {"hand-set": HAND_SET_WEIGHTS, "learned": random_weights}, lesson.FOUR_PIXEL_CLASSES
     )
     hand = explorer.result["networks"]["hand-set"]
     assert np.allclose(explorer.result["pixels"], [[1, 1], [-1, -1]])  # the horizontal image
@@ -232,7 +232,7 @@ def test_four_pixel_explorer_responds_to_its_sliders(random_weights):
         explorer.controls[name].value = 0.0  # grey: every hand-set unit is silent
     assert np.allclose(explorer.result["networks"]["hand-set"]["probabilities"], 0.25)
     learned = explorer.result["networks"]["learned"]["probabilities"]
-    expected = widgets.dense_forward(random_weights, np.zeros(4))[-1][0]
+    expected = lesson.dense_forward(random_weights, np.zeros(4))[-1][0]
     assert np.allclose(learned, expected)
     assert len(explorer.figure.axes) == 10  # 2 networks x (pixels, 3 layers, probabilities)
 
@@ -240,7 +240,7 @@ def test_four_pixel_explorer_responds_to_its_sliders(random_weights):
 def test_four_pixel_explorer_scales_a_layer_with_values_beyond_one():
     strong = [list(pair) for pair in HAND_SET_WEIGHTS]
     strong[2] = [3 * KERNELS[2], np.zeros(8, dtype=np.float32)]  # layer 3 outputs up to 2.88
-    explorer = widgets.four_pixel_explorer({"hand-set": HAND_SET_WEIGHTS, "strong": strong})
+    explorer = lesson.four_pixel_explorer({"hand-set": HAND_SET_WEIGHTS, "strong": strong})
     third = explorer.result["networks"]["strong"]["layers"][2]
     assert third.max() == pytest.approx(3 * math.tanh(2 * math.tanh(2)))
     axes = explorer.figure.axes
@@ -254,33 +254,33 @@ def test_four_pixel_explorer_scales_a_layer_with_values_beyond_one():
 
 def test_four_pixel_response_rejects_non_numeric_pixels():
     with pytest.raises(ValueError, match="four pixels must be numbers"):
-        widgets.four_pixel_response({"x": HAND_SET_WEIGHTS}, "1", 1, 1, 1)
+        lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, "1", 1, 1, 1)
     with pytest.raises(ValueError, match="four pixels must be numbers"):
-        widgets.four_pixel_response({"x": HAND_SET_WEIGHTS}, float("nan"), 1, 1, 1)
+        lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, float("nan"), 1, 1, 1)
 
 
 def test_four_pixel_explorer_rejects_bad_input(hand_set):
     with pytest.raises(ValueError, match="1 to 3 networks"):
-        widgets.four_pixel_explorer({})
+        lesson.four_pixel_explorer({})
     with pytest.raises(ValueError, match="1 to 3 networks"):
-        widgets.four_pixel_explorer({str(i): HAND_SET_WEIGHTS for i in range(4)})
+        lesson.four_pixel_explorer({str(i): HAND_SET_WEIGHTS for i in range(4)})
     with pytest.raises(ValueError, match="networks\\['x'\\]"):
-        widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS[:2]})
+        lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS[:2]})
     eight_outputs = [*HAND_SET_WEIGHTS[:3], [np.eye(8), np.zeros(8)]]
     with pytest.raises(ValueError, match="4-4-8-4 network"):
-        widgets.four_pixel_explorer({"x": eight_outputs})
+        lesson.four_pixel_explorer({"x": eight_outputs})
     for pixels in [(2, 0, 0, 0), (0, 0, 0), ("a", 0, 0, 0), None, "abcd"]:
         with pytest.raises(ValueError, match="pixels must be 4 numbers in \\[-1, 1\\]"):
-            widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=pixels)
+            lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=pixels)
     for networks in (None, [HAND_SET_WEIGHTS], HAND_SET_WEIGHTS):
         with pytest.raises(ValueError, match="dict \\{name: weights\\} of 1 to 3 networks"):
-            widgets.four_pixel_explorer(networks)
+            lesson.four_pixel_explorer(networks)
     with pytest.raises(ValueError, match="networks\\['x'\\]: expected the weights"):
-        widgets.four_pixel_explorer({"x": hand_set})
+        lesson.four_pixel_explorer({"x": hand_set})
     with pytest.raises(ValueError, match="networks\\['x'\\]: layer 0: the kernel"):
-        widgets.four_pixel_explorer({"x": [["a", "b"]] * 4})
+        lesson.four_pixel_explorer({"x": [["a", "b"]] * 4})
     with pytest.raises(ValueError, match="class_names"):
-        widgets.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, class_names="svdh")
+        lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, class_names="svdh")
 
 
 # ------------------------------------------------------------------- exercise checks
@@ -303,14 +303,14 @@ def test_hand_set_kernels_of_the_checks_match_the_lesson():
     namespace = {"np": np}
     exec(cell, namespace)  # only the four kernel assignments, nothing else of the lesson
     lesson_kernels = [namespace[f"kernel_{i}"] for i in range(1, 5)]
-    for ours, theirs in zip(lesson_kernels, checks.HAND_SET_KERNELS, strict=True):
+    for ours, theirs in zip(lesson_kernels, lesson.HAND_SET_KERNELS, strict=True):
         assert np.array_equal(ours, np.array(theirs))
 
 
 def test_exercise_break_one_weight(hand_set, capsys):
     right = broken_copy(hand_set)
     for answer in ({0, 1, 4, 5}, [5, 4, 1, 0], np.array([0, 1, 4, 5]), (0.0, 1, 4, 5)):
-        assert checks.exercise_break_one_weight(hand_set, right, answer)
+        assert lesson.exercise_break_one_weight(hand_set, right, answer)
         assert "PASS" in capsys.readouterr().out
     cases = [
         (None, {0}, "build the copy"),
@@ -333,7 +333,7 @@ def test_exercise_break_one_weight(hand_set, capsys):
         ("not a model", {0}, "expected a Keras model, got str"),
     ]
     for broken, predicted, hint in cases:
-        assert not checks.exercise_break_one_weight(hand_set, broken, predicted)
+        assert not lesson.exercise_break_one_weight(hand_set, broken, predicted)
         out = capsys.readouterr().out
         assert "Not yet" in out and re.search(hint, out), out
 
@@ -345,10 +345,10 @@ def test_exercise_break_one_weight_compares_with_the_lesson_weights(hand_set, ca
     weights = changed.get_weights()
     weights[2][1, 1] = -1.0
     copy_of_changed.set_weights(weights)
-    assert not checks.exercise_break_one_weight(changed, copy_of_changed, {0, 1, 4, 5})
+    assert not lesson.exercise_break_one_weight(changed, copy_of_changed, {0, 1, 4, 5})
     assert "re-run the cells of section 2" in capsys.readouterr().out
     # the copy is compared with the lesson's weights: it differs from them in two places
-    assert not checks.exercise_break_one_weight(hand_set, copy_of_changed, {0, 1, 4, 5})
+    assert not lesson.exercise_break_one_weight(hand_set, copy_of_changed, {0, 1, 4, 5})
     assert "differs in 2 place" in capsys.readouterr().out
 
 
@@ -356,7 +356,7 @@ def test_exercise_confident_scale(capsys):
     logit = math.tanh(2 * math.tanh(2))
     k_min = math.log(297) / logit
     for k in (k_min, 5.935, 5.95, 5.99, np.float32(5.95), np.float64(k_min)):
-        assert checks.exercise_confident_scale(k)
+        assert lesson.exercise_confident_scale(k)
         assert "PASS" in capsys.readouterr().out
     cases = [
         (None, "no answer yet"),
@@ -378,7 +378,7 @@ def test_exercise_confident_scale(capsys):
         (1e308, "a smaller k is enough"),
     ]
     for k, hint in cases:
-        assert not checks.exercise_confident_scale(k)
+        assert not lesson.exercise_confident_scale(k)
         out = capsys.readouterr().out
         assert "Not yet" in out and hint in out, out
 
@@ -389,7 +389,7 @@ def test_exercise_eight_classes(hand_set, capsys):
     kernel[unit_for_image, np.arange(8)] = 1
     right = network(outputs=8)
     right.set_weights([*hand_set.get_weights()[:6], kernel, np.zeros(8)])
-    assert checks.exercise_eight_classes(right)
+    assert lesson.exercise_eight_classes(right)
     assert "PASS" in capsys.readouterr().out
 
     identity = network(outputs=8)  # each unit to the class of the same number: wrong routing
@@ -400,7 +400,7 @@ def test_exercise_eight_classes(hand_set, capsys):
     weights = [*hand_set.get_weights()[:6], kernel, np.zeros(8)]
     weights[0] = 2 * weights[0]
     retrained.set_weights(weights)
-    assert checks.exercise_eight_classes(retrained) is False
+    assert not lesson.exercise_eight_classes(retrained)
     capsys.readouterr()
     wrong_input = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8)])
     cases = [
@@ -413,6 +413,6 @@ def test_exercise_eight_classes(hand_set, capsys):
         ("a model", "expected a Keras model"),
     ]
     for model, hint in cases:
-        assert not checks.exercise_eight_classes(model)
+        assert not lesson.exercise_eight_classes(model)
         out = capsys.readouterr().out
         assert "Not yet" in out and re.search(hint, out), out

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from helpers import checks, datasets, plotting, widgets
+from helpers import plotting
+from helpers.lessons import optimizers as lesson
 
 # ------------------------------------------------------------------ step functions for tests
 
@@ -50,9 +51,9 @@ MAKERS = {
 # ------------------------------------------------------------------------- loss surfaces
 
 
-@pytest.mark.parametrize("name", datasets.LOSS_SURFACES)
+@pytest.mark.parametrize("name", lesson.LOSS_SURFACES)
 def test_loss_surface_gradient_matches_finite_differences(name):
-    surface = datasets.loss_surface(name)
+    surface = lesson.loss_surface(name)
     rng = np.random.default_rng(0)
     for _ in range(5):
         theta = rng.uniform([surface.xlim[0], surface.ylim[0]], [surface.xlim[1], surface.ylim[1]])
@@ -67,19 +68,19 @@ def test_loss_surface_gradient_matches_finite_differences(name):
 
 def test_loss_surfaces_reject_bad_input():
     with pytest.raises(ValueError, match="loss_surface knows"):
-        datasets.loss_surface("banana")
+        lesson.loss_surface("banana")
     with pytest.raises(ValueError, match=r"shape \(2,\)"):
-        datasets.loss_surface("valley").gradient([1.0, 2.0, 3.0])
+        lesson.loss_surface("valley").gradient([1.0, 2.0, 3.0])
     with pytest.raises(ValueError, match="positive-definite"):
-        datasets.quadratic_surface([[1.0, 2.0], [0.0, 1.0]])  # not symmetric
+        lesson.quadratic_surface([[1.0, 2.0], [0.0, 1.0]])  # not symmetric
     with pytest.raises(ValueError, match="positive-definite"):
-        datasets.quadratic_surface([[1.0, 0.0], [0.0, -1.0]])  # a saddle, not a bowl
+        lesson.quadratic_surface([[1.0, 0.0], [0.0, -1.0]])  # a saddle, not a bowl
     with pytest.raises(ValueError, match="positive-definite"):
-        datasets.quadratic_surface(np.eye(3))
+        lesson.quadratic_surface(np.eye(3))
 
 
 def test_quadratic_surface_is_half_theta_a_theta():
-    bowl = datasets.quadratic_surface([[3.0, 2.0], [2.0, 6.0]])
+    bowl = lesson.quadratic_surface([[3.0, 2.0], [2.0, 6.0]])
     theta = np.array([0.5, -2.0])
     a = np.array([[3.0, 2.0], [2.0, 6.0]])
     assert bowl(theta) == pytest.approx(0.5 * theta @ a @ theta)
@@ -90,40 +91,40 @@ def test_quadratic_surface_is_half_theta_a_theta():
 
 
 def test_optimizer_path_converges_below_and_diverges_above_two_over_curvature():
-    valley = datasets.loss_surface("valley")  # curvatures 0.1 and 10: the limit is 0.2
-    calm = widgets.optimizer_path(gd(0.19), valley, 400)
+    valley = lesson.loss_surface("valley")  # curvatures 0.1 and 10: the limit is 0.2
+    calm = lesson.optimizer_path(gd(0.19), valley, 400)
     assert calm.shape == (401, 2)
     assert np.all(np.isfinite(calm)) and valley(calm[-1]) < 1e-6
-    wild = widgets.optimizer_path(gd(0.21), valley, 400)
-    assert np.isnan(wild[-1]).all()  # stopped once it passed widgets.DIVERGED
-    assert np.abs(wild[np.isfinite(wild[:, 0])]).max() <= widgets.DIVERGED
-    started = widgets.optimizer_path(gd(0.1), valley, 3, start=(1.0, 0.0))
+    wild = lesson.optimizer_path(gd(0.21), valley, 400)
+    assert np.isnan(wild[-1]).all()  # stopped once it passed lesson.DIVERGED
+    assert np.abs(wild[np.isfinite(wild[:, 0])]).max() <= lesson.DIVERGED
+    started = lesson.optimizer_path(gd(0.1), valley, 3, start=(1.0, 0.0))
     assert started[0] == pytest.approx([1.0, 0.0]) and started[1] == pytest.approx([0.99, 0.0])
 
 
 def test_optimizer_path_rejects_bad_input():
-    valley = datasets.loss_surface("valley")
+    valley = lesson.loss_surface("valley")
     with pytest.raises(ValueError, match="step function"):
-        widgets.optimizer_path(0.1, valley, 10)
+        lesson.optimizer_path(0.1, valley, 10)
     with pytest.raises(ValueError, match="positive whole number"):
-        widgets.optimizer_path(gd(0.1), valley, 0)
+        lesson.optimizer_path(gd(0.1), valley, 0)
     with pytest.raises(ValueError, match="start must be a point"):
-        widgets.optimizer_path(gd(0.1), valley, 10, start=(1.0, 2.0, 3.0))
+        lesson.optimizer_path(gd(0.1), valley, 10, start=(1.0, 2.0, 3.0))
     with pytest.raises(ValueError, match="must return the new point"):
-        widgets.optimizer_path(lambda theta, gradient: 0.0, valley, 10)
+        lesson.optimizer_path(lambda theta, gradient: 0.0, valley, 10)
 
 
 def test_race_optimizers_reports_paths_and_final_gaps():
-    valley = datasets.loss_surface("valley")
-    result = widgets.race_optimizers(MAKERS, valley, learning_rate=0.05, momentum=0.9, steps=200)
+    valley = lesson.loss_surface("valley")
+    result = lesson.race_optimizers(MAKERS, valley, learning_rate=0.05, momentum=0.9, steps=200)
     assert set(result["paths"]) == set(MAKERS) and result["paths"]["GD"].shape == (201, 2)
     assert result["final_gap"]["GD"] > 0.1 > 1e-6 > result["final_gap"]["Momentum"]
-    diverged = widgets.race_optimizers(MAKERS, valley, learning_rate=0.3, momentum=0.0, steps=200)
+    diverged = lesson.race_optimizers(MAKERS, valley, learning_rate=0.3, momentum=0.0, steps=200)
     assert diverged["final_gap"]["GD"] == np.inf
 
 
 def test_optimizer_race_responds_to_its_controls():
-    race = widgets.optimizer_race(MAKERS, racers=("GD", "Momentum"))
+    race = lesson.optimizer_race(MAKERS, racers=("GD", "Momentum"))
     assert set(race.result["paths"]) == {"GD", "Momentum"}
     assert race.result["surface"].name == "valley"
     slow = race.result["final_gap"]["GD"]
@@ -145,28 +146,28 @@ def test_optimizer_race_responds_to_its_controls():
 
 
 def test_optimizer_race_slider_offers_the_rates_the_lesson_suggests():
-    options = widgets.optimizer_race(MAKERS).controls["learning_rate"].options
+    options = lesson.optimizer_race(MAKERS).controls["learning_rate"].options
     rates = [rate for _, rate in options]
     assert rates == sorted(rates) and {0.05, 0.14, 0.2, 0.22, 0.39} <= set(rates)
-    custom = widgets.optimizer_race(MAKERS, learning_rate=0.07)  # an unusual start is added
+    custom = lesson.optimizer_race(MAKERS, learning_rate=0.07)  # an unusual start is added
     assert custom.controls["learning_rate"].value == 0.07 and custom.result["learning_rate"] == 0.07
 
 
 def test_optimizer_race_rejects_bad_input():
-    valley = datasets.loss_surface("valley")
+    valley = lesson.loss_surface("valley")
     with pytest.raises(ValueError, match="dict"):
-        widgets.race_optimizers([gd], valley, 0.1, 0.9, 10)
+        lesson.race_optimizers([gd], valley, 0.1, 0.9, 10)
     with pytest.raises(ValueError, match="must be a function"):
-        widgets.race_optimizers({"GD": "gd"}, valley, 0.1, 0.9, 10)
+        lesson.race_optimizers({"GD": "gd"}, valley, 0.1, 0.9, 10)
     with pytest.raises(ValueError, match="dict"):
-        widgets.optimizer_race({})
+        lesson.optimizer_race({})
     with pytest.raises(ValueError, match="must be a function"):
-        widgets.optimizer_race({"GD": 0.1})
+        lesson.optimizer_race({"GD": 0.1})
     with pytest.raises(ValueError, match="not among the optimizers"):
-        widgets.optimizer_race(MAKERS, racers=("Lion",))
+        lesson.optimizer_race(MAKERS, racers=("Lion",))
     for rate in [0.0, -0.1, "fast", np.inf, True]:
         with pytest.raises(ValueError, match="positive number"):
-            widgets.optimizer_race(MAKERS, learning_rate=rate)
+            lesson.optimizer_race(MAKERS, learning_rate=rate)
 
 
 # ----------------------------------------------------------------------------- plotting
@@ -198,29 +199,29 @@ def test_plot_curves_rejects_bad_input():
 
 
 def test_plot_optimizer_paths_draws_map_and_loss_curves():
-    saddle = datasets.loss_surface("saddle")
-    paths = {"GD": widgets.optimizer_path(gd(0.05), saddle, 50)}
-    fig = plotting.plot_optimizer_paths(saddle, paths, title="saddle")
+    saddle = lesson.loss_surface("saddle")
+    paths = {"GD": lesson.optimizer_path(gd(0.05), saddle, 50)}
+    fig = lesson.plot_optimizer_paths(saddle, paths, title="saddle")
     ax_map, ax_loss = fig.axes[:2]
     assert ax_loss.get_yscale() == "log" and len(ax_loss.lines) == 1
     assert len(ax_map.lines) == 1 + 1 + 2  # the path, the start and the two minima
     assert "GD: " in ax_loss.get_legend().get_texts()[0].get_text()
     # a diverging path is drawn on the map only up to where it leaves the view
-    wild = widgets.optimizer_path(gd(0.25), datasets.loss_surface("valley"), 100)
-    fig = plotting.plot_optimizer_paths(datasets.loss_surface("valley"), {"wild": wild})
+    wild = lesson.optimizer_path(gd(0.25), lesson.loss_surface("valley"), 100)
+    fig = lesson.plot_optimizer_paths(lesson.loss_surface("valley"), {"wild": wild})
     drawn = fig.axes[0].lines[0].get_ydata()
     assert np.sum(np.isfinite(drawn)) < 10
     assert "diverged" in fig.axes[1].get_legend().get_texts()[0].get_text()
 
 
 def test_plot_optimizer_paths_rejects_bad_input():
-    valley = datasets.loss_surface("valley")
+    valley = lesson.loss_surface("valley")
     with pytest.raises(ValueError, match="LossSurface"):
-        plotting.plot_optimizer_paths("valley", {})
+        lesson.plot_optimizer_paths("valley", {})
     with pytest.raises(ValueError, match="dict"):
-        plotting.plot_optimizer_paths(valley, [np.zeros((3, 2))])
+        lesson.plot_optimizer_paths(valley, [np.zeros((3, 2))])
     with pytest.raises(ValueError, match=r"shape \(steps \+ 1, 2\)"):
-        plotting.plot_optimizer_paths(valley, {"a": np.zeros((3, 3))})
+        lesson.plot_optimizer_paths(valley, {"a": np.zeros((3, 3))})
 
 
 # ------------------------------------------------------------------------- exercise checks
@@ -231,35 +232,35 @@ def unfinished(*args, **kwargs):
 
 
 def test_exercise_adamax(capsys):
-    assert checks.exercise_adamax(adamax) is True
+    assert lesson.exercise_adamax(adamax)
     assert "PASS" in capsys.readouterr().out
 
-    assert checks.exercise_adamax(unfinished) is False
+    assert not lesson.exercise_adamax(unfinished)
     assert "NotImplementedError" in capsys.readouterr().out
-    assert checks.exercise_adamax(lambda **kwargs: None) is False
+    assert not lesson.exercise_adamax(lambda **kwargs: None)
     assert "must return a step function" in capsys.readouterr().out
 
     no_correction = lambda **kwargs: adamax(**kwargs, bias_correction=False)  # noqa: E731
-    assert checks.exercise_adamax(no_correction) is False
+    assert not lesson.exercise_adamax(no_correction)
     assert "at step t = 1" in capsys.readouterr().out
 
     def forgetful(**kwargs):  # state reset at every call: right first step, wrong after
         return lambda theta, gradient: adamax(**kwargs)(theta, gradient)
 
-    assert checks.exercise_adamax(forgetful) is False
+    assert not lesson.exercise_adamax(forgetful)
     assert "kept between calls" in capsys.readouterr().out
 
     def epsilon_outside(learning_rate, beta_1, beta_2, epsilon):  # caught on the saddle
         return adamax(learning_rate, beta_1, beta_2, 0.0)
 
-    assert checks.exercise_adamax(epsilon_outside) is False
+    assert not lesson.exercise_adamax(epsilon_outside)
     assert "saddle" in capsys.readouterr().out
 
 
 def test_exercise_largest_learning_rate(capsys):
     limit = 2 / 7  # the bowl's curvatures are 2 and 7
-    assert checks.exercise_largest_learning_rate(limit) is True
-    assert checks.exercise_largest_learning_rate(0.99 * limit) is True
+    assert lesson.exercise_largest_learning_rate(limit)
+    assert lesson.exercise_largest_learning_rate(0.99 * limit)
     assert "PASS" in capsys.readouterr().out
     for answer, hint in [
         (None, "no answer yet"),
@@ -270,5 +271,5 @@ def test_exercise_largest_learning_rate(capsys):
         (0.3, "diverges"),
         (0.2, "still converges"),
     ]:
-        assert checks.exercise_largest_learning_rate(answer) is False
+        assert not lesson.exercise_largest_learning_rate(answer)
         assert hint in capsys.readouterr().out

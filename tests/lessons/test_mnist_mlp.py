@@ -12,7 +12,8 @@ import pytest
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
-from helpers import checks, plotting, widgets
+from helpers import datasets, plotting
+from helpers.lessons import mnist_mlp as lesson
 
 # ---------------------------------------------------------------- exercise checks
 
@@ -22,7 +23,7 @@ def count_correctly(sizes):
 
 
 def test_count_parameters_passes_a_correct_answer(capsys):
-    assert checks.exercise_count_parameters(count_correctly) is True
+    assert lesson.exercise_count_parameters(count_correctly)
     assert "PASS" in capsys.readouterr().out
 
 
@@ -36,7 +37,7 @@ def test_count_parameters_passes_a_correct_answer(capsys):
     ],
 )
 def test_count_parameters_rejects_wrong_answers(answer, hint, capsys):
-    assert checks.exercise_count_parameters(answer) is False
+    assert not lesson.exercise_count_parameters(answer)
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out
 
@@ -45,7 +46,7 @@ def test_count_parameters_rejects_the_blank_starter(capsys):
     def starter(sizes):
         raise NotImplementedError
 
-    assert checks.exercise_count_parameters(starter) is False
+    assert not lesson.exercise_count_parameters(starter)
     assert "NotImplementedError" in capsys.readouterr().out
 
 
@@ -82,14 +83,14 @@ def trained(model, loss="categorical_crossentropy", epochs=1, labels=None):
 def test_one_hidden_layer_passes_a_good_model(capsys):
     model = classifier()
     history = trained(model, epochs=3)
-    assert checks.exercise_one_hidden_layer(model, history, X, Y) is True
-    assert checks.exercise_one_hidden_layer(model, history, X, keras.utils.to_categorical(Y))
+    assert lesson.exercise_one_hidden_layer(model, history, X, Y)
+    assert lesson.exercise_one_hidden_layer(model, history, X, keras.utils.to_categorical(Y))
     assert "Not yet" not in capsys.readouterr().out
 
 
 def test_one_hidden_layer_rejects_wrong_answers(capsys):
     def hint_for(model, history):
-        assert checks.exercise_one_hidden_layer(model, history, X, Y) is False
+        assert not lesson.exercise_one_hidden_layer(model, history, X, Y)
         out = capsys.readouterr().out
         assert "Not yet" in out
         return out
@@ -117,10 +118,10 @@ def test_one_hidden_layer_rejects_wrong_answers(capsys):
 def test_sparse_labels_passes_integer_training(capsys):
     model = classifier()
     history = trained(model, loss="sparse_categorical_crossentropy")
-    assert checks.exercise_sparse_labels(model, history, X, Y) is True
+    assert lesson.exercise_sparse_labels(model, history, X, Y)
     model = classifier()
     history = trained(model, loss=keras.losses.SparseCategoricalCrossentropy())
-    assert checks.exercise_sparse_labels(model, history, X, Y) is True
+    assert lesson.exercise_sparse_labels(model, history, X, Y)
     assert "Not yet" not in capsys.readouterr().out
 
 
@@ -135,32 +136,32 @@ def with_softmax_layer(dense_activation=None):
 def test_checks_accept_a_separate_softmax_layer(capsys):
     model = with_softmax_layer()
     history = trained(model, loss="sparse_categorical_crossentropy")
-    assert checks.exercise_sparse_labels(model, history, X, Y) is True
+    assert lesson.exercise_sparse_labels(model, history, X, Y)
     model = with_softmax_layer()
-    assert checks.exercise_one_hidden_layer(model, trained(model), X, Y) is True
+    assert lesson.exercise_one_hidden_layer(model, trained(model), X, Y)
     assert "Not yet" not in capsys.readouterr().out
 
 
 def test_checks_reject_logits_and_a_doubled_activation(capsys):
     logits = classifier(output_activation=None)
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    assert checks.exercise_sparse_labels(logits, trained(logits, loss=loss), X, Y) is False
+    assert not lesson.exercise_sparse_labels(logits, trained(logits, loss=loss), X, Y)
     assert "from_logits" in capsys.readouterr().out
     doubled = with_softmax_layer(dense_activation="relu")
     history = trained(doubled, loss="sparse_categorical_crossentropy")
-    assert checks.exercise_sparse_labels(doubled, history, X, Y) is False
+    assert not lesson.exercise_sparse_labels(doubled, history, X, Y)
     assert "no activation of its own" in capsys.readouterr().out
     wrong_size = keras.Sequential(
         [keras.Input(shape=(20,)), keras.layers.Dense(3), keras.layers.Activation("softmax")]
     )
     history = trained(wrong_size, loss="sparse_categorical_crossentropy", labels=Y % 3)
-    assert checks.exercise_sparse_labels(wrong_size, history, X, Y) is False
+    assert not lesson.exercise_sparse_labels(wrong_size, history, X, Y)
     assert "Dense(10, activation='softmax')" in capsys.readouterr().out
 
 
 def test_sparse_labels_rejects_wrong_answers(capsys):
     def hint_for(model, history, y=Y):
-        assert checks.exercise_sparse_labels(model, history, X, y) is False
+        assert not lesson.exercise_sparse_labels(model, history, X, y)
         out = capsys.readouterr().out
         assert "Not yet" in out
         return out
@@ -184,30 +185,30 @@ def test_sparse_labels_rejects_wrong_answers(capsys):
 def test_integer_shifts_move_pixels_without_wrapping():
     image = np.arange(1, 10, dtype=float).reshape(3, 3)
     np.testing.assert_array_equal(
-        widgets.transform_digit(image, shift_right=1), [[0, 1, 2], [0, 4, 5], [0, 7, 8]]
+        datasets.transform_digit(image, shift_right=1), [[0, 1, 2], [0, 4, 5], [0, 7, 8]]
     )
     np.testing.assert_array_equal(
-        widgets.transform_digit(image, shift_down=-1, shift_right=-1),
+        datasets.transform_digit(image, shift_down=-1, shift_right=-1),
         [[5, 6, 0], [8, 9, 0], [0, 0, 0]],
     )
-    assert not widgets.transform_digit(image, shift_right=3).any()
+    assert not datasets.transform_digit(image, shift_right=3).any()
 
 
 def test_perturb_image_is_deterministic_and_stays_in_range():
     image = np.full((6, 6), 0.5, dtype="float32")
-    np.testing.assert_array_equal(widgets.perturb_image(image), image)
-    a = widgets.perturb_image(image, noise=0.3, seed=4)
-    b = widgets.perturb_image(image, noise=0.3, seed=4)
+    np.testing.assert_array_equal(lesson.perturb_image(image), image)
+    a = lesson.perturb_image(image, noise=0.3, seed=4)
+    b = lesson.perturb_image(image, noise=0.3, seed=4)
     np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, widgets.perturb_image(image, noise=0.3, seed=5))
-    loud = widgets.perturb_image(image, noise=1.0, seed=4)
+    assert not np.array_equal(a, lesson.perturb_image(image, noise=0.3, seed=5))
+    loud = lesson.perturb_image(image, noise=1.0, seed=4)
     assert loud.min() == 0.0 and loud.max() == 1.0
 
 
 @pytest.mark.parametrize("noise", [-0.1, 1.5, float("nan")])
 def test_perturb_image_rejects_noise_outside_0_1(noise):
     with pytest.raises(ValueError, match=r"noise .* must be in \[0, 1\]"):
-        widgets.perturb_image(np.full((6, 6), 0.5), noise=noise)
+        lesson.perturb_image(np.full((6, 6), 0.5), noise=noise)
 
 
 @pytest.mark.parametrize(
@@ -215,23 +216,23 @@ def test_perturb_image_rejects_noise_outside_0_1(noise):
 )
 def test_perturb_image_rejects_shifts_out_of_view(shift):
     with pytest.raises(ValueError, match=r"out of view; use a shift between -5 and 5"):
-        widgets.perturb_image(np.full((6, 6), 0.5), **shift)
+        lesson.perturb_image(np.full((6, 6), 0.5), **shift)
 
 
 def test_perturb_image_accepts_the_largest_shift_and_rejects_a_batch():
     image = np.zeros((6, 6))
     image[:, 0] = 1.0
-    moved = widgets.perturb_image(image, right=5, down=-5)
+    moved = lesson.perturb_image(image, right=5, down=-5)
     assert moved.shape == (6, 6) and moved[0, 5] == 1.0 and moved.sum() == 1.0
     with pytest.raises(ValueError, match=r"one image \(height, width\)"):
-        widgets.perturb_image(np.zeros((2, 6, 6)))
+        lesson.perturb_image(np.zeros((2, 6, 6)))
 
 
 def test_perturb_image_rejects_unscaled_pixels():
     with pytest.raises(ValueError, match=r"scaled to \[0, 1\].*x / 255"):
-        widgets.perturb_image(np.full((4, 4), 255.0))
+        lesson.perturb_image(np.full((4, 4), 255.0))
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        widgets.perturb_image(np.full((4, 4), -0.5))
+        lesson.perturb_image(np.full((4, 4), -0.5))
 
 
 def bar_images():
@@ -250,22 +251,22 @@ def bar_images():
 
 def test_classify_perturbed_digit_follows_the_shift():
     model, x, y = bar_images()
-    result = widgets.classify_perturbed_digit(model, x, y, 0, image_shape=(8, 8))
+    result = lesson.classify_perturbed_digit(model, x, y, 0, image_shape=(8, 8))
     assert result["predicted"] == 0 == result["true"]
     assert result["probabilities"].shape == (2,)
     assert result["probabilities"].sum() == pytest.approx(1.0, abs=1e-5)
-    moved = widgets.classify_perturbed_digit(model, x, y, 0, right=4, image_shape=(8, 8))
+    moved = lesson.classify_perturbed_digit(model, x, y, 0, right=4, image_shape=(8, 8))
     assert moved["predicted"] == 1
     assert moved["image"][:, 5].sum() == 6 and moved["image"][:, 1].sum() == 0
     with pytest.raises(ValueError, match="index"):
-        widgets.classify_perturbed_digit(model, x, y, 4, image_shape=(8, 8))
+        lesson.classify_perturbed_digit(model, x, y, 4, image_shape=(8, 8))
     with pytest.raises(ValueError, match="Keras model"):  # a plain function has no .predict
-        widgets.classify_perturbed_digit(lambda batch: batch, x, y, 0, image_shape=(8, 8))
+        lesson.classify_perturbed_digit(lambda batch: batch, x, y, 0, image_shape=(8, 8))
 
 
 def test_digit_explorer_responds_to_its_controls():
     model, x, y = bar_images()
-    explorer = widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=4)
+    explorer = lesson.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=4)
     assert explorer.result["index"] == 0 and explorer.result["predicted"] == 0
     assert explorer.result["misclassified_count"] == 1
     assert len(explorer.figure.axes) == 2
@@ -294,24 +295,24 @@ def test_digit_explorer_responds_to_its_controls():
 
 def test_digit_explorer_shift_sliders_stay_inside_the_image():
     model, x, y = bar_images()
-    explorer = widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=20)
+    explorer = lesson.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=20)
     assert explorer.controls["right"].max == 7 and explorer.controls["down"].min == -7
     explorer.controls["right"].value = 7  # the largest shift the slider allows still draws
     assert explorer.result["image"].shape == (8, 8)
-    narrow = widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=3)
+    narrow = lesson.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=3)
     assert narrow.controls["right"].max == 3
     with pytest.raises(ValueError, match="max_shift"):
-        widgets.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=-1)
+        lesson.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=-1)
 
 
 def test_digit_explorer_rejects_bad_input():
     model, x, y = bar_images()
     with pytest.raises(ValueError, match="integer labels"):
-        widgets.digit_explorer(model, x, keras.utils.to_categorical(y, 2), image_shape=(8, 8))
+        lesson.digit_explorer(model, x, keras.utils.to_categorical(y, 2), image_shape=(8, 8))
     with pytest.raises(ValueError, match="cannot be shown"):
-        widgets.digit_explorer(model, x, y)  # 64 values are not a 28 x 28 image
+        lesson.digit_explorer(model, x, y)  # 64 values are not a 28 x 28 image
     with pytest.raises(ValueError, match="Keras model"):
-        widgets.digit_explorer("model", x, y, image_shape=(8, 8))
+        lesson.digit_explorer("model", x, y, image_shape=(8, 8))
 
 
 # ---------------------------------------------------------------- plotting: bars on given axes

@@ -1,0 +1,371 @@
+"""Lesson 03 (mnist_mlp): its exercise checks, widgets, plots and data."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers import checks, datasets, plotting
+from helpers.widgets import LiveFigure
+
+if TYPE_CHECKING:
+    import keras
+
+
+# ------------------------------------------------------------ exercise checks
+
+ONE_HIDDEN_LAYER_TARGET = 0.97  # test accuracy exercise 03.2 asks for, within 3 epochs
+ONE_HIDDEN_LAYER_EPOCHS = 3
+SPARSE_LABELS_TARGET = 0.95  # test accuracy exercise 03.3 asks for
+
+
+def exercise_count_parameters(count_parameters: Callable) -> checks.Verdict:
+    """Exercise 03.1: parameters of a stack of Dense layers, ``[n_in, n_1, ..., n_out]``."""
+    name = "count the parameters of a stack of Dense layers"
+    cases = [
+        [784, 512, 512, 10],
+        [784, 2500, 2000, 1500, 1000, 500, 10],
+        [4, 4, 4, 8, 4],
+        [3, 1],
+    ]
+    for sizes in cases:
+        pairs = list(itertools.pairwise(sizes))
+        expected = sum(n_in * n_out + n_out for n_in, n_out in pairs)
+        got, problem = checks.attempt(count_parameters, list(sizes))
+        if problem:
+            return checks.verdict(name, problem)
+        try:
+            got = int(got)
+        except (TypeError, ValueError):
+            return checks.verdict(
+                name, f"count_parameters({sizes}) returned {got!r}, expected a number"
+            )
+        if got == expected:
+            continue
+        weights_only = sum(n_in * n_out for n_in, n_out in pairs)
+        if got == weights_only:
+            hint = "you counted the weights but not the biases: each unit has one bias too"
+        elif got == weights_only + sum(sizes):
+            hint = "the input has no biases: only the units of each layer get one"
+        else:
+            hint = (
+                "a Dense layer from n_in to n_out units has an n_in x n_out kernel and n_out "
+                "biases; add that up over consecutive pairs of sizes"
+            )
+        return checks.verdict(
+            name, f"count_parameters({sizes}) gave {got:,}, expected {expected:,}: {hint}"
+        )
+    return checks.verdict(name, None)
+
+
+def _loss_name(loss) -> str:
+    """The name of a compiled loss: a string, a Keras Loss object or a loss function."""
+    if isinstance(loss, str):
+        return loss
+    return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or loss)
+
+
+def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | None:
+    """A hint if ``model`` is not a compiled, trained Keras classifier with this ``history``."""
+    import keras
+
+    if model is None:
+        return "no model yet (model is None): build, compile and fit a keras.Sequential model"
+    if not isinstance(model, keras.Model):
+        return f"expected a Keras model, got {type(model).__name__}"
+    layers = list(model.layers)
+    softmax_layer = (
+        len(layers) >= 2
+        and isinstance(layers[-1], keras.layers.Activation)
+        and getattr(layers[-1].activation, "__name__", "") == "softmax"
+    )
+    last = layers[-2] if softmax_layer else (layers[-1] if layers else None)
+    if not isinstance(last, keras.layers.Dense) or last.units != num_classes:
+        return (
+            f"the last layer should be Dense({num_classes}, activation='softmax'), one unit per "
+            "digit (or Dense(10) followed by keras.layers.Activation('softmax'))"
+        )
+    activation = getattr(last.activation, "__name__", "")
+    if softmax_layer and activation != "linear":
+        return (
+            f"the Dense({num_classes}) layer before Activation('softmax') should have no "
+            f"activation of its own, it has {activation!r}"
+        )
+    if not softmax_layer and activation != "softmax":
+        return (
+            "the last layer should turn scores into probabilities: activation='softmax' "
+            "(the check reads probabilities, so raw scores with from_logits=True do not pass)"
+        )
+    if getattr(model, "optimizer", None) is None:
+        return "the model is not compiled yet: call model.compile(...) and model.fit(...)"
+    if (
+        not isinstance(history, keras.callbacks.History)
+        or getattr(history, "model", None) is not model
+    ):
+        return "pass the History that model.fit(...) returned for this model as `history`"
+    if not history.epoch:
+        return "the history shows no training: call model.fit(...) with epochs >= 1"
+    return None
+
+
+def _test_accuracy(model, x_test, y_test) -> float:
+    """Accuracy of ``model`` on the test set (integer or one-hot labels), by inference only."""
+    y_test = np.asarray(y_test)
+    labels = y_test.argmax(axis=1) if y_test.ndim == 2 else y_test
+    predicted = np.argmax(model.predict(x_test, verbose=0), axis=1)
+    return float(np.mean(predicted == labels))
+
+
+def exercise_one_hidden_layer(model, history, x_test, y_test) -> checks.Verdict:
+    """Exercise 03.2: one hidden layer, at most 3 epochs, test accuracy >= 0.97.
+
+    Trains nothing: inspects the model and the History its ``fit`` returned, and measures the
+    accuracy on the test set by inference.
+    """
+    import keras
+
+    name = (
+        f"one hidden layer, >= {ONE_HIDDEN_LAYER_TARGET:.0%} test accuracy "
+        f"within {ONE_HIDDEN_LAYER_EPOCHS} epochs"
+    )
+    problem = _trained_classifier_problem(model, history)
+    if problem:
+        return checks.verdict(name, problem)
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) != 2:
+        return checks.verdict(
+            name,
+            f"the model has {len(dense) - 1} hidden Dense layers; the task is exactly one "
+            "hidden Dense layer followed by the Dense(10, softmax) output layer",
+        )
+    epochs = len(history.epoch)
+    steps = history.params.get("steps")
+    iterations = int(model.optimizer.iterations)
+    if epochs > ONE_HIDDEN_LAYER_EPOCHS:
+        return checks.verdict(name, f"it trained for {epochs} epochs; the budget is 3")
+    if steps and iterations > steps * epochs:
+        return checks.verdict(
+            name,
+            f"the optimizer took {iterations} steps but this history accounts for only "
+            f"{steps * epochs}: build a fresh model and call fit once, with epochs <= 3",
+        )
+    try:
+        accuracy = _test_accuracy(model, x_test, y_test)
+    except Exception as error:  # the student's model may not accept the data
+        return checks.verdict(
+            name, f"predicting the test set raised {type(error).__name__}: {error}"
+        )
+    if accuracy < ONE_HIDDEN_LAYER_TARGET:
+        return checks.verdict(
+            name,
+            f"test accuracy {accuracy:.4f} < {ONE_HIDDEN_LAYER_TARGET}. Try a wider hidden layer "
+            "(e.g. 512 relu units), RMSprop, all 60,000 training images and batches of 128",
+        )
+    return checks.verdict(name, None)
+
+
+def exercise_sparse_labels(model, history, x_test, y_test) -> checks.Verdict:
+    """Exercise 03.3: the same kind of classifier trained on integer labels, no one-hot.
+
+    Checks the compiled loss, that the History belongs to the model, and the test accuracy
+    (inference only; ``y_test`` are the integer labels).
+    """
+    name = "train on integer labels with sparse_categorical_crossentropy"
+    problem = _trained_classifier_problem(model, history)
+    if problem:
+        return checks.verdict(name, problem)
+    loss = _loss_name(model.loss)
+    if loss in ("categorical_crossentropy", "CategoricalCrossentropy"):
+        return checks.verdict(
+            name,
+            "the model is compiled with categorical_crossentropy, which wants one-hot labels; "
+            "use loss='sparse_categorical_crossentropy' and fit on the integer labels y_train",
+        )
+    if loss not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
+        return checks.verdict(name, f"the loss is {loss!r}; use 'sparse_categorical_crossentropy'")
+    y_test = np.asarray(y_test)
+    if y_test.ndim != 1:
+        return checks.verdict(
+            name, f"pass the integer test labels, shape (n,), got shape {y_test.shape}"
+        )
+    try:
+        accuracy = _test_accuracy(model, x_test, y_test)
+    except Exception as error:
+        return checks.verdict(
+            name, f"predicting the test set raised {type(error).__name__}: {error}"
+        )
+    if accuracy < SPARSE_LABELS_TARGET:
+        return checks.verdict(
+            name,
+            f"test accuracy {accuracy:.4f} < {SPARSE_LABELS_TARGET}: train a little longer or "
+            "on more images (the 60,000 integer labels in y_train)",
+        )
+    return checks.verdict(name, None)
+
+
+# ------------------------------------------------------------ widgets
+
+
+def perturb_image(
+    image: np.ndarray, noise: float = 0.0, right: int = 0, down: int = 0, seed: int = 0
+) -> np.ndarray:
+    """Shift an image with pixel values in [0, 1], then add Gaussian noise of std ``noise``.
+
+    The noise pattern depends only on ``seed`` (its size on ``noise``), so moving the noise
+    slider turns the same pattern up or down. The result is clipped to [0, 1]. ``noise`` must
+    be in [0, 1] (more only saturates the clipped image); a shift must be smaller than the
+    image, ``|right| < width`` and ``|down| < height``, or nothing of the digit is left.
+    """
+    if not 0 <= noise <= 1:  # also rejects NaN
+        raise ValueError(
+            f"noise is a standard deviation in pixel units and must be in [0, 1], got {noise}"
+        )
+    image = np.asarray(image)
+    if image.ndim != 2:
+        raise ValueError(f"perturb_image expects one image (height, width), got {image.shape}")
+    if image.size and (image.min() < 0 or image.max() > 1):
+        raise ValueError(
+            "perturb_image expects pixel values scaled to [0, 1], got values from "
+            f"{image.min()} to {image.max()}; divide bytes by 255 first (x / 255)"
+        )
+    height, width = image.shape
+    for name, shift, limit in (("right", right, width), ("down", down, height)):
+        if not -limit < shift < limit:  # also rejects NaN
+            raise ValueError(
+                f"shift {name}={shift} moves the whole image out of view; use a shift between "
+                f"{-(limit - 1)} and {limit - 1} pixels for an image of shape {image.shape}"
+            )
+    shifted = datasets.transform_digit(image, shift_right=right, shift_down=down).astype(np.float32)
+    pattern = np.random.default_rng(seed).standard_normal(shifted.shape).astype(np.float32)
+    return np.clip(shifted + noise * pattern, 0.0, 1.0)
+
+
+def _require_keras_model(model: Any, who: str) -> None:
+    """Raise a clear ValueError unless ``model`` is a Keras model (it needs predict/call)."""
+    import keras
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(
+            f"{who} expects a trained Keras model (keras.Model, e.g. a keras.Sequential), "
+            f"got {type(model).__name__}"
+        )
+
+
+def classify_perturbed_digit(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    index: int,
+    noise: float = 0.0,
+    right: int = 0,
+    down: int = 0,
+    image_shape: tuple[int, int] = (28, 28),
+) -> dict[str, Any]:
+    """Perturb example ``x[index]`` and classify it with one call of the Keras ``model``.
+
+    ``x`` holds the examples in the shape the model eats (e.g. (n, 784)) with values in [0, 1];
+    ``image_shape`` is how to see one of them as an image. Returns the perturbed ``image``,
+    the ``probabilities`` the model gives, the ``true`` and ``predicted`` labels and ``index``.
+    """
+    _require_keras_model(model, "classify_perturbed_digit")
+    if not 0 <= index < len(x):
+        raise ValueError(f"index must be in 0..{len(x) - 1}, got {index}")
+    image = np.asarray(x[index], dtype=np.float32).reshape(image_shape)
+    perturbed = perturb_image(image, noise, right, down, seed=index)
+    batch = perturbed.reshape((1, *np.shape(x[index])))
+    probabilities = np.asarray(model(batch, training=False), dtype=float)
+    if probabilities.ndim != 2 or probabilities.shape[0] != 1:
+        raise ValueError(
+            "the model must return one row of class probabilities per example, "
+            f"got shape {probabilities.shape}"
+        )
+    probabilities = probabilities[0]
+    return {
+        "index": int(index),
+        "image": perturbed,
+        "probabilities": probabilities,
+        "true": int(y[index]),
+        "predicted": int(np.argmax(probabilities)),
+    }
+
+
+def draw_classified_digit(result: Mapping[str, Any]) -> Figure:
+    """The perturbed digit beside its probability bars (true class green, a wrong guess red)."""
+    fig = Figure(figsize=(8, 3), layout="constrained")
+    ax_image, ax_bars = fig.subplots(1, 2, width_ratios=[1, 2.2])
+    ax_image.imshow(result["image"], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax_image.set_axis_off()
+    ax_image.set_title(f"example #{result['index']}\ntrue label: {result['true']}")
+    probabilities, predicted = result["probabilities"], result["predicted"]
+    verdict_text = "right" if predicted == result["true"] else "wrong"
+    title = (
+        f"predicted {predicted} with probability {probabilities[predicted]:.2f} ({verdict_text})"
+    )
+    return plotting.plot_probabilities(
+        probabilities, true_label=result["true"], title=title, ax=ax_bars
+    )
+
+
+def digit_explorer(
+    model: keras.Model,
+    x: np.ndarray,
+    y: np.ndarray,
+    image_shape: tuple[int, int] = (28, 28),
+    max_shift: int = 8,
+) -> LiveFigure:
+    """Browse test digits (all, or only those the model gets wrong), add noise or shift them,
+    and watch the model's probabilities change. Inference only: one model call per change.
+
+    ``model``: a trained Keras classifier (``keras.Model``); ``x``: examples in the shape it
+    eats, values in [0, 1]; ``y``: their integer labels. The shift sliders go up to
+    ``max_shift`` pixels each way, at most one pixel less than the image's size.
+    """
+    x, y = np.asarray(x), np.asarray(y)
+    _require_keras_model(model, "digit_explorer")
+    if len(x) == 0 or len(x) != len(y) or y.ndim != 1:
+        raise ValueError(
+            "digit_explorer expects examples x and integer labels y of shape (n,) with the same "
+            f"n > 0, got x {x.shape} and y {y.shape}; for one-hot labels pass y.argmax(axis=1)"
+        )
+    if int(np.prod(image_shape)) != int(np.prod(x.shape[1:])):
+        raise ValueError(f"examples of shape {x.shape[1:]} cannot be shown as {image_shape}")
+    if not isinstance(max_shift, int | np.integer) or max_shift < 0:
+        raise ValueError(f"max_shift must be a whole number of pixels >= 0, got {max_shift!r}")
+    right_limit, down_limit = (min(int(max_shift), size - 1) for size in image_shape[::-1])
+    predicted = np.argmax(model.predict(x, verbose=0), axis=1)
+    chosen = {
+        "all test examples": np.arange(len(x)),
+        "misclassified only": np.flatnonzero(predicted != y),
+    }
+    controls = {
+        "show": widgets.Dropdown(options=list(chosen), description="show"),
+        "position": widgets.IntSlider(value=0, min=0, max=len(x) - 1, description="example"),
+        "noise": widgets.FloatSlider(value=0.0, min=0, max=1, step=0.05, description="noise"),
+        "right": widgets.IntSlider(
+            value=0, min=-right_limit, max=right_limit, description="shift right"
+        ),
+        "down": widgets.IntSlider(
+            value=0, min=-down_limit, max=down_limit, description="shift down"
+        ),
+    }
+
+    def on_show(change: Any) -> None:  # the slider walks through the chosen list
+        controls["position"].value = 0
+        controls["position"].max = max(len(chosen[change["new"]]) - 1, 0)
+
+    controls["show"].observe(on_show, names="value")
+
+    def compute(show: str, position: int, noise: float, right: int, down: int) -> dict:
+        indices = chosen[show]
+        if len(indices) == 0:  # nothing misclassified: fall back to all examples
+            indices = chosen["all test examples"]
+        index = int(indices[min(position, len(indices) - 1)])
+        result = classify_perturbed_digit(model, x, y, index, noise, right, down, image_shape)
+        return {**result, "misclassified_count": len(chosen["misclassified only"])}
+
+    return LiveFigure(controls, compute, draw_classified_digit)

@@ -1,0 +1,432 @@
+"""Lesson 05 (optimizers): its exercise checks, widgets, plots and data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers import checks
+from helpers.widgets import LiveFigure
+
+if TYPE_CHECKING:
+    pass
+
+
+# ------------------------------------------------------------ data
+@dataclass(frozen=True)
+class LossSurface:
+    """A loss of two parameters ``theta = (x, y)`` to watch optimizers on.
+
+    ``surface(theta)`` is the loss at one point, ``surface.gradient(theta)`` its gradient (an
+    array of shape (2,)), and ``surface.loss(x, y)`` works on whole grids (for contour plots).
+    ``start`` is where optimizers set off, ``xlim``/``ylim`` the region worth drawing,
+    ``minima`` the lowest points and ``minimum_value`` the loss there.
+    """
+
+    name: str
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray]
+    partials: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    start: tuple[float, float]
+    xlim: tuple[float, float]
+    ylim: tuple[float, float]
+    minima: tuple[tuple[float, float], ...]
+    minimum_value: float = 0.0
+
+    def __call__(self, theta) -> float:
+        return float(self.loss(*_point(theta, self.name)))
+
+    def gradient(self, theta) -> np.ndarray:
+        """The gradient (df/dx, df/dy) at ``theta``, as a float64 array of shape (2,)."""
+        return np.array(self.partials(*_point(theta, self.name)), dtype=np.float64)
+
+
+def _point(theta, name: str) -> tuple[float, float]:
+    point = np.asarray(theta, dtype=np.float64)
+    if point.shape != (2,):
+        raise ValueError(
+            f"the {name} surface expects a point theta = (x, y) of shape (2,), got shape "
+            f"{point.shape}"
+        )
+    return point[0], point[1]
+
+
+def quadratic_surface(
+    matrix,
+    start: tuple[float, float] = (-4.5, 1.0),
+    xlim: tuple[float, float] = (-5.0, 5.0),
+    ylim: tuple[float, float] = (-1.6, 1.6),
+    name: str = "quadratic",
+) -> LossSurface:
+    """The bowl ``f(theta) = 1/2 theta^T A theta`` for a symmetric positive-definite 2x2 ``A``.
+
+    Its curvatures are the eigenvalues of ``A``; the minimum is 0, at the origin.
+    """
+    a = np.asarray(matrix, dtype=np.float64)
+    if a.shape != (2, 2) or not np.allclose(a, a.T) or np.any(np.linalg.eigvalsh(a) <= 0):
+        raise ValueError(
+            "quadratic_surface expects a symmetric positive-definite 2x2 matrix such as "
+            f"[[1, 0], [0, 10]], got {np.asarray(matrix).tolist()}"
+        )
+    (a11, a12), (_, a22) = a
+    return LossSurface(
+        name=name,
+        loss=lambda x, y: 0.5 * (a11 * x * x + 2 * a12 * x * y + a22 * y * y),
+        partials=lambda x, y: (a11 * x + a12 * y, a12 * x + a22 * y),
+        start=start,
+        xlim=xlim,
+        ylim=ylim,
+        minima=((0.0, 0.0),),
+    )
+
+
+def _rosenbrock(x, y):
+    return ((1 - x) ** 2 + 100 * (y - x * x) ** 2) / 50
+
+
+def _rosenbrock_partials(x, y):
+    return (-2 * (1 - x) - 400 * x * (y - x * x)) / 50, 200 * (y - x * x) / 50
+
+
+def _saddle(x, y):
+    return x * x / 2 + y**4 / 4 - y * y / 2
+
+
+def _saddle_partials(x, y):
+    return x, y**3 - y
+
+
+LOSS_SURFACES = ("valley", "rosenbrock", "saddle")
+
+
+def loss_surface(name: str) -> LossSurface:
+    """One of the course's test surfaces, by name (see ``LOSS_SURFACES``).
+
+    - ``"valley"``: an elongated bowl ``(0.1 x^2 + 10 y^2) / 2``; its curvatures differ 100-fold.
+    - ``"rosenbrock"``: Rosenbrock's banana ``(1 - x)^2 + 100 (y - x^2)^2``, divided by 50 so that
+      one learning rate suits all three surfaces; minimum 0 at (1, 1), start (-1.2, 1).
+    - ``"saddle"``: ``x^2/2 + y^4/4 - y^2/2``, a saddle point at the origin between two minima
+      (0, +-1) of value -1/4; the start lies almost on the ridge (y = 0.001).
+    """
+    if name == "valley":
+        return quadratic_surface([[0.1, 0.0], [0.0, 10.0]], name="valley")
+    if name == "rosenbrock":
+        return LossSurface(
+            "rosenbrock",
+            _rosenbrock,
+            _rosenbrock_partials,
+            start=(-1.2, 1.0),
+            xlim=(-2.0, 2.0),
+            ylim=(-1.0, 3.0),
+            minima=((1.0, 1.0),),
+        )
+    if name == "saddle":
+        return LossSurface(
+            "saddle",
+            _saddle,
+            _saddle_partials,
+            start=(-1.5, 0.001),
+            xlim=(-2.0, 2.0),
+            ylim=(-1.6, 1.6),
+            minima=((0.0, -1.0), (0.0, 1.0)),
+            minimum_value=-0.25,
+        )
+    raise ValueError(f"loss_surface knows {list(LOSS_SURFACES)}, got {name!r}")
+
+
+# ------------------------------------------------------------ plots
+def plot_optimizer_paths(
+    surface: LossSurface, paths: Mapping[str, np.ndarray], title: str | None = None
+) -> Figure:
+    """Optimizer trajectories on a two-parameter loss surface, and their loss step by step.
+
+    ``surface``: a :class:`helpers.LossSurface` (``loss_surface("valley")``).
+    ``paths``: ``{label: points}``, each of shape (steps + 1, 2): the points an optimizer
+    visited, NaN after it diverged. Left: contour lines of the loss, the paths, the start
+    (black dot) and the minima (stars). Right: loss minus its minimum, on a log scale; the
+    legend gives each optimizer's final value.
+    """
+    for attribute in ("loss", "xlim", "ylim", "minima", "minimum_value", "start", "name"):
+        if not hasattr(surface, attribute):
+            raise ValueError(
+                "plot_optimizer_paths expects a LossSurface such as "
+                f"loss_surface('valley'), got {type(surface).__name__}"
+            )
+    if not isinstance(paths, Mapping):
+        raise ValueError(f"paths must be a dict {{label: points}}, got {type(paths).__name__}")
+    paths = {label: np.asarray(points, dtype=float) for label, points in paths.items()}
+    for label, points in paths.items():
+        if points.ndim != 2 or points.shape[1] != 2 or len(points) < 1:
+            raise ValueError(f"path {label!r} must have shape (steps + 1, 2), got {points.shape}")
+
+    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
+    x = np.linspace(*surface.xlim, 240)
+    y = np.linspace(*surface.ylim, 240)
+    grid_x, grid_y = np.meshgrid(x, y)
+    gap = surface.loss(grid_x, grid_y) - surface.minimum_value
+    levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+    ax_map.contourf(grid_x, grid_y, gap, levels=levels, cmap="Blues_r", norm="log", alpha=0.5)
+    ax_map.contour(grid_x, grid_y, gap, levels=levels, colors="grey", linewidths=0.5)
+    for index, (label, points) in enumerate(paths.items()):
+        color = f"C{index % 10}"
+        on_map = points.copy()  # a path that leaves the view is drawn up to where it leaves
+        outside = (np.abs(on_map[:, 0] - np.mean(surface.xlim)) > np.ptp(surface.xlim) / 2) | (
+            np.abs(on_map[:, 1] - np.mean(surface.ylim)) > np.ptp(surface.ylim) / 2
+        )
+        if outside.any():
+            on_map[int(np.argmax(outside)) + 1 :] = np.nan
+        ax_map.plot(on_map[:, 0], on_map[:, 1], "-o", color=color, ms=2, lw=1.2, label=label)
+        losses = surface.loss(points[:, 0], points[:, 1]) - surface.minimum_value
+        finite = losses[np.isfinite(losses)]
+        final = "diverged" if len(finite) < len(losses) else f"{finite[-1]:.1e}"
+        steps = np.arange(len(points))
+        ax_loss.plot(steps, np.maximum(losses, 1e-16), color=color, label=f"{label}: {final}")
+    ax_map.plot(*surface.start, "ko", ms=6)
+    for minimum in surface.minima:
+        ax_map.plot(*minimum, "*", color="gold", mec="black", ms=14)
+    ax_map.set(xlim=surface.xlim, ylim=surface.ylim, xlabel="parameter x", ylabel="parameter y")
+    ax_map.set_title(f"{surface.name}: paths from the black dot")
+    ax_map.grid(False)
+    ax_loss.set_yscale("log")
+    ax_loss.set(xlabel="step", ylabel="loss - minimum (log scale)", title="loss above the minimum")
+    if paths:  # one legend, beside the loss curves, with each path's final loss
+        ax_loss.legend(fontsize=8, title="after the last step", title_fontsize=8)
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+# ------------------------------------------------------------ exercise checks
+
+
+def exercise_adamax(make_adamax: Callable) -> checks.Verdict:
+    """Exercise 05.1: NumPy Adamax matched step for step to ``keras.optimizers.Adamax``.
+
+    ``make_adamax(learning_rate, beta_1, beta_2, epsilon)`` returns a fresh step function
+    ``step(theta, gradient) -> new theta``. Both run 30 steps on two surfaces, in float64.
+    """
+    import keras
+
+    name = "Adamax in NumPy, step for step like keras.optimizers.Adamax"
+    cases = [
+        ("rosenbrock", {"learning_rate": 0.05, "beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-7}),
+        ("saddle", {"learning_rate": 0.02, "beta_1": 0.8, "beta_2": 0.95, "epsilon": 1e-3}),
+    ]
+    for surface_name, hyper in cases:
+        surface = loss_surface(surface_name)
+        step, problem = checks.attempt(make_adamax, **hyper)
+        if problem is None and not callable(step):
+            problem = f"make_adamax must return a step function, got {type(step).__name__}"
+        if problem:
+            return checks.verdict(name, problem)
+        # float64 hyperparameters: Keras would otherwise round Python floats to float32
+        optimizer = keras.optimizers.Adamax(**{k: np.float64(v) for k, v in hyper.items()})
+        variable = keras.Variable(np.array(surface.start), dtype="float64")
+        theta = np.array(surface.start)
+        for t in range(1, 31):
+            new_theta, problem = checks.attempt(step, theta.copy(), surface.gradient(theta))
+            optimizer.apply([surface.gradient(variable.numpy())], [variable])
+            where = f"theta after step {t} on the {surface_name} surface ({hyper})"
+            problem = problem or checks.compare(
+                where, new_theta, variable.numpy(), rtol=1e-6, atol=1e-9
+            )
+            if problem and t == 1:
+                problem += (
+                    ". Hint: at step t = 1, m = (1 - beta_1) g and u = |g|; Keras moves theta "
+                    "by learning_rate * m / ((1 - beta_1**t) * (u + epsilon)), with t counting "
+                    "from 1"
+                )
+            elif problem:
+                problem += (
+                    ". Hint: the first step is right, so look at what is kept between calls: "
+                    "m = beta_1 m + (1 - beta_1) g, u = max(beta_2 u, |g|), and t += 1 "
+                    "(use nonlocal in the step function)"
+                )
+            if problem:
+                return checks.verdict(name, problem)
+            theta = np.asarray(new_theta, dtype=float)
+    return checks.verdict(name, None)
+
+
+LARGEST_RATE_MATRIX = ((3.0, 2.0), (2.0, 6.0))  # the bowl of exercise 05.2
+
+
+def exercise_largest_learning_rate(learning_rate: float) -> checks.Verdict:
+    """Exercise 05.2: the largest learning rate at which plain gradient descent still converges
+    on the bowl ``f = 1/2 theta^T A theta`` with ``A = LARGEST_RATE_MATRIX``."""
+    name = "largest learning rate for plain gradient descent on the tilted bowl"
+    matrix = np.array(LARGEST_RATE_MATRIX)
+    limit = 2 / np.linalg.eigvalsh(matrix).max()
+    if learning_rate is None:
+        return checks.verdict(name, "no answer yet (None)")
+    try:
+        value = float(learning_rate)
+    except (TypeError, ValueError):
+        return checks.verdict(name, f"expected a number, got {learning_rate!r}")
+    if 0.97 * limit <= value <= 1.01 * limit:
+        return checks.verdict(name, None)
+    if value <= 0 or not math.isfinite(value):
+        return checks.verdict(name, f"a learning rate is a positive number, got {value}")
+    diagonal = [2 / matrix[1, 1], 2 / matrix[0, 0]]
+    if any(math.isclose(value, d, rel_tol=0.02) for d in diagonal):
+        problem = (
+            f"{value:.4g} would be right if the bowl were aligned with the axes. The diagonal "
+            "entries are the curvatures along x and y, but this bowl is tilted: its steepest "
+            "curvature lies along an eigenvector of A (np.linalg.eigvalsh), or simply "
+            "find the limit by running gradient descent"
+        )
+    elif value > limit:
+        problem = (
+            f"at learning rate {value:.4g} plain gradient descent diverges on this bowl: the "
+            "loss grows step after step. Try smaller rates"
+        )
+    else:
+        problem = (
+            f"gradient descent still converges at rates above {value:.4g}: keep raising it "
+            "until the loss stops going down (bisection helps)"
+        )
+    return checks.verdict(name, problem)
+
+
+# ------------------------------------------------------------ widgets
+
+
+Step = Callable[[np.ndarray, np.ndarray], np.ndarray]  # step(theta, gradient) -> new theta
+DIVERGED = 1e6  # a path that gets this far from the origin has diverged
+# The race's learning rates: round values, plus those near the valley's limits (GD 0.2,
+# Nesterov 0.136 and Momentum 0.38 at momentum 0.9) that the lesson suggests trying.
+RACE_LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.13, 0.14, 0.19, 0.2)
+RACE_LEARNING_RATES += (0.21, 0.22, 0.3, 0.37, 0.39, 0.5, 1.0)
+
+
+def optimizer_path(step: Step, surface: LossSurface, steps: int, start=None) -> np.ndarray:
+    """Run an optimizer on a loss surface; return the points it visits, shape (steps + 1, 2).
+
+    ``step(theta, gradient)`` returns the next point; it keeps whatever state it needs
+    (velocities, averages) between calls, so pass a fresh one for every run. The path starts
+    at ``start`` (default ``surface.start``). Once a point is not finite or lies beyond
+    ``DIVERGED``, the run stops and the rest of the path is NaN.
+    """
+    if not callable(step):
+        raise ValueError(f"optimizer_path expects a step function, got {type(step).__name__}")
+    if not isinstance(steps, int | np.integer) or steps < 1:
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+    theta = np.array(surface.start if start is None else start, dtype=np.float64)
+    if theta.shape != (2,):
+        raise ValueError(f"start must be a point (x, y), got shape {theta.shape}")
+    path = np.full((steps + 1, 2), np.nan)
+    path[0] = theta
+    for index in range(1, steps + 1):
+        theta = np.asarray(step(theta, surface.gradient(theta)), dtype=np.float64)
+        if theta.shape != (2,):
+            raise ValueError(
+                f"a step function must return the new point, shape (2,), got {theta.shape}"
+            )
+        if not np.all(np.isfinite(theta)) or np.abs(theta).max() > DIVERGED:
+            break
+        path[index] = theta
+    return path
+
+
+def race_optimizers(
+    makers: Mapping[str, Callable[[float, float], Step]],
+    surface: LossSurface,
+    learning_rate: float,
+    momentum: float,
+    steps: int,
+) -> dict[str, Any]:
+    """Run each ``makers[name](learning_rate, momentum)`` on ``surface`` for ``steps`` steps.
+
+    Returns the surface, the settings, ``paths`` ({name: points}) and ``final_gap``
+    ({name: loss above the minimum after the last step, inf if the run diverged}).
+    """
+    _check_makers(makers, allow_empty=True)  # a race with no racers draws just the surface
+    paths = {
+        name: optimizer_path(make(learning_rate, momentum), surface, steps)
+        for name, make in makers.items()
+    }
+    final_gap = {}
+    for name, path in paths.items():
+        last = path[-1]
+        gap = surface(last) - surface.minimum_value if np.all(np.isfinite(last)) else np.inf
+        final_gap[name] = float(gap)
+    return {
+        "surface": surface,
+        "learning_rate": learning_rate,
+        "momentum": momentum,
+        "paths": paths,
+        "final_gap": final_gap,
+    }
+
+
+def _check_makers(makers, allow_empty: bool = False) -> None:
+    if not isinstance(makers, Mapping) or not (makers or allow_empty):
+        raise ValueError("expected a dict {name: make(learning_rate, momentum)} of optimizers")
+    for name, make in makers.items():
+        if not callable(make):
+            raise ValueError(f"makers[{name!r}] must be a function (learning_rate, momentum)")
+
+
+def draw_race(result: Mapping[str, Any]) -> Figure:
+    """Draw a :func:`race_optimizers` result: paths on the contour map, loss per step."""
+    return plot_optimizer_paths(
+        result["surface"],
+        result["paths"],
+        title=f"learning rate {result['learning_rate']:.3g}, "
+        f"momentum / β₁ {result['momentum']:.2f}",
+    )
+
+
+def optimizer_race(
+    makers: Mapping[str, Callable[[float, float], Step]],
+    racers: tuple[str, ...] = ("GD", "Momentum", "Adam"),
+    learning_rate: float = 0.05,
+    momentum: float = 0.9,
+    steps: int = 200,
+) -> LiveFigure:
+    """Race optimizers on a loss surface: pick the surface, the racers and their settings.
+
+    ``makers`` maps a name to ``make(learning_rate, momentum)``, which returns a fresh step
+    function ``step(theta, gradient) -> new theta`` (the lesson's NumPy optimizers). The
+    learning-rate slider steps through ``RACE_LEARNING_RATES`` (plus ``learning_rate``, if it
+    is not among them). Every change reruns the chosen optimizers from the start: a few
+    hundred NumPy steps.
+    """
+    _check_makers(makers)
+    number = isinstance(learning_rate, int | float) and not isinstance(learning_rate, bool)
+    if not (number and 0 < learning_rate < np.inf):
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    rates = sorted({*RACE_LEARNING_RATES, float(learning_rate)})  # the start value is on the slider
+    unknown = [name for name in racers if name not in makers]
+    if unknown:
+        raise ValueError(f"racers {unknown} are not among the optimizers {list(makers)}")
+    controls = {
+        "surface": widgets.Dropdown(options=list(LOSS_SURFACES), description="surface"),
+        "racers": widgets.SelectMultiple(
+            options=list(makers),
+            value=tuple(racers),
+            rows=min(len(makers), 9),
+            description="optimizers",
+        ),
+        "learning_rate": widgets.SelectionSlider(
+            options=[(f"{rate:g}", rate) for rate in rates],
+            value=learning_rate,
+            description="learning rate",
+        ),
+        "momentum": widgets.FloatSlider(
+            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum/β₁"
+        ),
+        "steps": widgets.IntSlider(value=steps, min=10, max=500, step=10, description="steps"),
+    }
+
+    def compute(surface, racers, learning_rate, momentum, steps):
+        chosen = {name: makers[name] for name in racers}
+        return race_optimizers(chosen, loss_surface(surface), learning_rate, momentum, steps)
+
+    return LiveFigure(controls, compute, draw_race)

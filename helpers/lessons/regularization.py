@@ -1,0 +1,413 @@
+"""Lesson 06 (regularization): its exercise checks, widgets, plots and data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.figure import Figure
+
+from helpers import checks
+from helpers.widgets import LiveFigure
+
+if TYPE_CHECKING:
+    pass
+
+
+# ------------------------------------------------------------ exercise checks
+
+
+def exercise_weight_penalty(penalty: Callable) -> checks.Verdict:
+    """Exercise 06.1: ``penalty(kernels, l1, l2)`` equals the loss term of Keras's ``l1_l2``."""
+    import keras
+
+    name = "the L1 + L2 weight penalty"
+    rng = np.random.default_rng(6)
+    kernels = [rng.normal(0, 0.1, size=(6, 4)), rng.normal(0, 0.3, size=(4, 3))]
+    for l1, l2 in [(0.0, 0.001), (0.001, 0.0), (0.01, 0.001)]:
+        regularizer = keras.regularizers.l1_l2(l1=l1, l2=l2)
+        expected = sum(float(regularizer(k.astype("float32"))) for k in kernels)
+        got, problem = checks.attempt(penalty, [k.copy() for k in kernels], l1, l2)
+        if problem:
+            return checks.verdict(name, problem)
+        try:
+            got = float(np.asarray(got).item())
+        except (TypeError, ValueError):
+            return checks.verdict(
+                name, f"return one number, got {type(got).__name__} {np.shape(got)}"
+            )
+        if not math.isclose(got, expected, rel_tol=1e-4, abs_tol=1e-9):
+            hint = _penalty_hint(got, kernels, l1, l2)
+            return checks.verdict(
+                name, f"with l1={l1}, l2={l2} you give {got:.6g}, Keras adds {expected:.6g}; {hint}"
+            )
+    return checks.verdict(name, None)
+
+
+def _penalty_hint(got: float, kernels: list[np.ndarray], l1: float, l2: float) -> str:
+    """The hint for a wrong weight penalty: which common mistake gives exactly ``got``."""
+
+    def per_kernel(l1_term: Callable, l2_term: Callable, chosen=kernels) -> float:
+        return sum(float(l1 * l1_term(k) + l2 * l2_term(k)) for k in chosen)
+
+    def squares(k):
+        return np.sum(k**2)
+
+    def absolutes(k):
+        return np.sum(np.abs(k))
+
+    mistakes = {
+        "the L2 part uses squared weights, not the norm (no square root)": per_kernel(
+            absolutes, lambda k: np.sqrt(squares(k))
+        ),
+        "the L1 part uses |w|: negative weights count as positive": per_kernel(np.sum, squares),
+        "add up over all weights (a sum, not a mean)": per_kernel(
+            lambda k: np.mean(np.abs(k)), lambda k: np.mean(k**2)
+        ),
+        "l1 goes with sum |w| and l2 with sum w**2": per_kernel(squares, absolutes),
+        "include every kernel in the list, not just the first": per_kernel(
+            absolutes, squares, kernels[:1]
+        ),
+    }
+    return next(
+        (hint for hint, wrong in mistakes.items() if math.isclose(got, wrong, rel_tol=1e-4)),
+        "the penalty is l1 * (sum of |w|) + l2 * (sum of w**2) over all kernels",
+    )
+
+
+def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
+    """Exercise 06.2: ``dropout(x, rate, rng)`` drops units like Keras does in training.
+
+    Checks the dropped fraction, the survivors' scaling, that the drops are spread over rows
+    and columns, and that the mask comes from ``rng`` (same seed: same mask; other seed: other;
+    a second call with the same generator: a new mask).
+    """
+    name = "inverted dropout"
+    x = np.full((200, 500), 3.0)
+    for rate in (0.2, 0.5, 0.8):
+        got, problem = checks.attempt(dropout, x.copy(), rate, np.random.default_rng(0))
+        if problem:
+            return checks.verdict(name, problem)
+        if got is None:
+            return checks.verdict(name, "dropout returned None: did you forget `return`?")
+        got = np.asarray(got, dtype=float)
+        if got.shape != x.shape:
+            return checks.verdict(name, f"the output has shape {got.shape}, expected {x.shape}")
+        dropped = float(np.mean(got == 0))
+        survivors = np.unique(np.round(got[got != 0], 6))
+        expected_value = 3.0 / (1 - rate)
+        if abs(dropped - rate) > 0.02:
+            hint = (
+                "you keep units with probability `rate`; `rate` is the probability to DROP"
+                if abs(dropped - (1 - rate)) <= 0.02
+                else "each unit should be dropped independently with probability `rate`"
+            )
+            return checks.verdict(name, f"rate {rate}: {dropped:.0%} of units are 0. {hint}")
+        if survivors.size != 1 or not math.isclose(survivors[0], expected_value, rel_tol=1e-5):
+            shown = survivors[:3].tolist()
+            return checks.verdict(
+                name,
+                f"rate {rate}: surviving units of value 3 became {shown}, expected "
+                f"{expected_value:.4g}. Divide the survivors by (1 - rate), so the expected "
+                "output equals the input",
+            )
+        # Independent drops spread evenly: every row and column loses about `rate` of its
+        # entries (binomial spread here is below 0.04; a fixed pattern is far outside 0.2).
+        by_row, by_column = np.mean(got == 0, axis=1), np.mean(got == 0, axis=0)
+        if max(np.abs(by_row - rate).max(), np.abs(by_column - rate).max()) > 0.2:
+            return checks.verdict(
+                name,
+                f"rate {rate}: the dropped units bunch in some rows or columns (between "
+                f"{min(by_row.min(), by_column.min()):.0%} and "
+                f"{max(by_row.max(), by_column.max()):.0%} of a row or column is 0). Drop each "
+                "entry independently: one random number per entry, e.g. rng.random(x.shape)",
+            )
+    masks, shared = [], np.random.default_rng(3)
+    for rng in (np.random.default_rng(1), np.random.default_rng(1), np.random.default_rng(2)):
+        got, problem = checks.attempt(dropout, x.copy(), 0.5, rng)
+        if problem:
+            return checks.verdict(name, problem)
+        masks.append(np.asarray(got, dtype=float) == 0)
+    for _ in range(2):  # two calls, one generator: every call must draw a fresh mask
+        got, problem = checks.attempt(dropout, x.copy(), 0.5, shared)
+        if problem:
+            return checks.verdict(name, problem)
+        masks.append(np.asarray(got, dtype=float) == 0)
+    if not np.array_equal(masks[0], masks[1]):
+        problem = (
+            "two generators with the same seed gave different masks: draw the random numbers "
+            "from `rng` (e.g. rng.random(x.shape)), not from np.random or a generator of your own"
+        )
+    elif np.array_equal(masks[0], masks[2]):
+        problem = (
+            "generators with different seeds gave the same mask: the mask must come from "
+            "`rng`, not from a fixed pattern or a generator of your own"
+        )
+    elif np.array_equal(masks[3], masks[4]):
+        problem = (
+            "two calls with the same generator gave the same mask: every call must draw new "
+            "random numbers from `rng` (do not copy or re-seed it inside your function)"
+        )
+    else:
+        zero_rate, problem = checks.attempt(dropout, x.copy(), 0.0, np.random.default_rng(0))
+        if problem is None and not np.allclose(np.asarray(zero_rate, dtype=float), x):
+            problem = "with rate 0 nothing should change"
+    return checks.verdict(name, problem)
+
+
+def exercise_early_stopping(rule: Callable) -> checks.Verdict:
+    """Exercise 06.3: ``rule(val_losses, patience)`` returns (best_epoch, epochs_run) as Keras."""
+    import keras
+
+    name = "the early-stopping rule"
+    rng = np.random.default_rng(6)
+    cases = [
+        ([1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0], 2),
+        ([1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0], 3),
+        ([0.9, 0.8, 0.7, 0.6, 0.5], 2),
+        ([0.5, 0.6, 0.5, 0.7, 0.8, 0.9], 2),
+        (list(0.5 + 0.3 * np.abs(np.sin(np.arange(20) / 3)) + rng.uniform(0, 0.1, 20)), 4),
+    ]
+    for losses, patience in cases:
+        expected = _keras_early_stopping(keras, losses, patience)
+        got, problem = checks.attempt(rule, list(losses), patience)
+        if problem:
+            return checks.verdict(name, problem)
+        try:
+            best_epoch, epochs_run = (int(v) for v in got)
+        except (TypeError, ValueError):
+            return checks.verdict(name, f"return a pair (best_epoch, epochs_run), got {got!r}")
+        if (best_epoch, epochs_run) != expected:
+            shown = [round(v, 3) for v in losses]
+            hint = (
+                "epochs are counted from 1, and a tie does not count as an improvement"
+                if best_epoch != expected[0]
+                else "training stops after `patience` epochs in a row without a new best; "
+                "if that never happens, every epoch runs"
+            )
+            return checks.verdict(
+                name,
+                f"for val_loss {shown} and patience {patience} you return "
+                f"{(best_epoch, epochs_run)}, Keras gives {expected}. {hint}",
+            )
+    return checks.verdict(name, None)
+
+
+def _keras_early_stopping(keras, losses: list[float], patience: int) -> tuple[int, int]:
+    """(best epoch, epochs run), both from 1, by replaying ``losses`` through EarlyStopping."""
+    model = keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(1)])
+    callback = keras.callbacks.EarlyStopping(monitor="val_loss", patience=patience)
+    callback.set_model(model)
+    model.stop_training = False
+    callback.on_train_begin()
+    epochs_run = 0
+    for epoch, loss in enumerate(losses):
+        callback.on_epoch_end(epoch, {"val_loss": float(loss)})
+        epochs_run = epoch + 1
+        if model.stop_training:
+            break
+    return callback.best_epoch + 1, epochs_run
+
+
+# ------------------------------------------------------------ widgets
+
+
+def dropout_sample(
+    activations: np.ndarray, rate: float, seed: int, repeats: int = 1000
+) -> dict[str, Any]:
+    """What a Keras ``Dropout(rate, seed=seed)`` layer does in training to a grid of activations.
+
+    The layer runs on ``1 + repeats`` rows of ones, each with its own mask: a row holds 0 for a
+    dropped unit and ``1 / (1 - rate)`` for a survivor, and multiplying the activations by it is
+    what the layer does to them. The first row is the mask shown; the others give
+    ``mean_total``, the sum after dropout averaged over ``repeats`` masks (close to
+    ``total_before``: that is what the scaling is for). Returns ``activations``, ``keep`` (bool
+    mask), ``output``, ``dropped_fraction``, ``total_before``, ``total_after`` (sums over all
+    units) and ``mean_total``.
+    """
+    import keras
+
+    activations = np.asarray(activations, dtype="float32")
+    if activations.ndim != 2 or activations.size == 0:
+        raise ValueError(
+            f"dropout_sample expects a 2-D grid of activations (rows, cols), got shape "
+            f"{activations.shape}; reshape a layer's output, e.g. a.reshape(16, 32)"
+        )
+    if not np.all(np.isfinite(activations)):
+        raise ValueError("the activations contain NaN or infinity; pass a layer's finite outputs")
+    if isinstance(rate, bool) or not isinstance(rate, int | float | np.number):
+        raise ValueError(f"the dropout rate must be a number in [0, 1), e.g. 0.5; got {rate!r}")
+    if not 0 <= rate < 1:
+        raise ValueError(f"the dropout rate must be in [0, 1), e.g. 0.5; got {rate}")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer such as 0, 1, 2; got {seed!r}")
+    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    layer = keras.layers.Dropout(float(rate), seed=int(seed))
+    ones = np.ones((1 + repeats, activations.size), dtype="float32")
+    scales = np.asarray(layer(ones, training=True))  # per row: 0 (dropped) or 1 / (1 - rate)
+    output = activations * scales[0].reshape(activations.shape)
+    keep = scales[0].reshape(activations.shape) != 0
+    totals = scales[1:] @ activations.ravel()
+    return {
+        "activations": activations,
+        "keep": keep,
+        "output": output,
+        "rate": float(rate),
+        "seed": int(seed),
+        "repeats": repeats,
+        "dropped_fraction": float(1 - keep.mean()),
+        "total_before": float(activations.sum()),
+        "total_after": float(output.sum()),
+        "mean_total": float(totals.mean()),
+    }
+
+
+def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
+    """Three panels: the activations, the mask (black = dropped) and the scaled output."""
+    fig = Figure(figsize=(11, 3.4), layout="constrained")
+    axes = fig.subplots(1, 3)
+    top = max(float(result["output"].max()), float(result["activations"].max()), 1e-9)
+    panels = [
+        (result["activations"], f"activations (sum {result['total_before']:.1f})", top),
+        (result["keep"].astype(float), f"mask, black: {result['dropped_fraction']:.0%} dropped", 1),
+        (result["output"], f"training output (sum {result['total_after']:.1f})", top),
+    ]
+    for ax, (image, title, vmax) in zip(axes, panels, strict=True):
+        picture = ax.imshow(image, cmap="magma", vmin=0, vmax=vmax, interpolation="nearest")
+        ax.set(title=title, xlabel="unit (column)", ylabel="unit (row)")
+        ax.grid(False)
+    fig.colorbar(picture, ax=axes[2], shrink=0.8, label="activation")
+    fig.suptitle(
+        f"rate {result['rate']:.2f}: survivors x {1 / (1 - result['rate']):.2f}; "
+        f"mean sum over {result['repeats']} masks {result['mean_total']:.1f} "
+        f"(no dropout: {result['total_before']:.1f})"
+    )
+    return fig
+
+
+def dropout_visualizer(activations: np.ndarray, rate: float = 0.5) -> LiveFigure:
+    """Drop units of ``activations`` (a 2-D grid) with Keras's ``Dropout`` at a chosen rate.
+
+    Controls: the rate and the mask seed; the "resample" button moves to the next seed.
+    """
+    dropout_sample(activations, rate, seed=0)  # validates the input before building controls
+    controls = {
+        "rate": widgets.FloatSlider(
+            value=rate, min=0.0, max=0.9, step=0.05, description="dropout rate"
+        ),
+        "seed": widgets.BoundedIntText(value=0, min=0, max=10**9, description="mask seed"),
+    }
+
+    def resample(live: LiveFigure) -> None:
+        live.controls["seed"].value += 1
+
+    return LiveFigure(
+        controls,
+        lambda rate, seed: dropout_sample(activations, rate, seed),
+        draw_dropout_sample,
+        buttons={"resample": resample},
+    )
+
+
+def run_summary(
+    histories: Mapping[float, Mapping[str, Sequence[float]]],
+    chosen: float,
+    metric: str = "crossentropy",
+) -> dict[str, Any]:
+    """Learning curves of one precomputed run and the best validation value of every run.
+
+    ``histories`` maps a setting (e.g. an L2 strength) to a Keras ``history.history`` dict that
+    has ``metric`` and ``"val_" + metric``. The smallest setting is the reference run.
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise ValueError("run_summary expects a dict {setting: history.history}, got nothing")
+    for setting, history in histories.items():
+        if (
+            not isinstance(history, Mapping)
+            or metric not in history
+            or (f"val_{metric}" not in history)
+        ):
+            raise ValueError(
+                f"the run for {setting!r} must be a history dict with {metric!r} and "
+                f"'val_{metric}' (fit with validation_data and that metric)"
+            )
+    if chosen not in histories:
+        raise ValueError(f"no run for {chosen!r}; available: {sorted(histories)}")
+    settings = sorted(histories)
+    best = [float(np.min(histories[s][f"val_{metric}"])) for s in settings]
+    validation = np.asarray(histories[chosen][f"val_{metric}"], dtype=float)
+    reference = settings[0]
+    return {
+        "metric": metric,
+        "chosen": chosen,
+        "reference": reference,
+        "train": np.asarray(histories[chosen][metric], dtype=float),
+        "validation": validation,
+        "reference_validation": np.asarray(histories[reference][f"val_{metric}"], dtype=float),
+        "best_epoch": int(np.argmin(validation)) + 1,
+        "best_value": float(validation.min()),
+        "final_value": float(validation[-1]),
+        "settings": settings,
+        "best_per_setting": best,
+    }
+
+
+def draw_run_summary(result: Mapping[str, Any], parameter: str = "setting") -> Figure:
+    """Left: the chosen run's curves (reference run in grey); right: best value per setting."""
+    fig = Figure(figsize=(11, 3.8), layout="constrained")
+    ax_curves, ax_best = fig.subplots(1, 2)
+    metric = result["metric"]
+    epochs = np.arange(1, len(result["validation"]) + 1)
+    reference_epochs = np.arange(1, len(result["reference_validation"]) + 1)
+    ax_curves.plot(
+        reference_epochs,
+        result["reference_validation"],
+        "--",
+        color="grey",
+        label=f"validation, {parameter} = {result['reference']:g}",
+    )
+    ax_curves.plot(epochs, result["train"], "-o", ms=3, color="C0", label="training")
+    ax_curves.plot(epochs, result["validation"], "--s", ms=3, color="C1", label="validation")
+    ax_curves.plot(result["best_epoch"], result["best_value"], "*", ms=14, color="C3")
+    ax_curves.set(
+        xlabel="epoch",
+        ylabel=metric,
+        title=f"{parameter} = {result['chosen']:g}: best {result['best_value']:.3f} "
+        f"at epoch {result['best_epoch']}",
+    )
+    ax_curves.legend(fontsize=8)
+    # Bars from 0 (a bar's length is its value), each labelled so that small differences read.
+    positions = np.arange(len(result["settings"]))
+    colors = ["C3" if s == result["chosen"] else "C0" for s in result["settings"]]
+    bars = ax_best.bar(positions, result["best_per_setting"], color=colors)
+    ax_best.bar_label(bars, fmt="%.3f", fontsize=8)
+    ax_best.set_ylim(0, 1.12 * max(result["best_per_setting"]))
+    ax_best.set_xticks(positions, [f"{s:g}" for s in result["settings"]])
+    ax_best.set(
+        xlabel=parameter, ylabel=f"best validation {metric}", title="every run (red: shown)"
+    )
+    return fig
+
+
+def regularization_explorer(
+    histories: Mapping[float, Mapping[str, Sequence[float]]],
+    metric: str = "crossentropy",
+    parameter: str = "L2 strength",
+) -> LiveFigure:
+    """A slider over precomputed runs (e.g. L2 strengths): learning curves and best values."""
+    run_summary(histories, min(histories) if histories else None, metric)  # validates
+    settings = sorted(histories)
+    controls = {
+        "chosen": widgets.SelectionSlider(
+            options=[(f"{s:g}", s) for s in settings], value=settings[0], description=parameter
+        )
+    }
+    return LiveFigure(
+        controls,
+        lambda chosen: run_summary(histories, chosen, metric),
+        lambda result: draw_run_summary(result, parameter),
+    )
