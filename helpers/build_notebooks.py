@@ -7,7 +7,11 @@ On the way, the builder adds what would be noise in the sources:
 
 - reveal.js slide metadata: a markdown cell starting with ``#`` or ``##`` starts a slide,
   ``###`` a sub-slide (a cell that sets ``slideshow`` itself keeps it);
-- cells tagged ``solution`` are collapsed (``source_hidden``) and left out of the slides.
+- a code cell tagged ``solution`` becomes a markdown cell holding the code in a collapsed
+  ``<details>`` block: a student's Run All never runs it, and nothing of it shows until the
+  student clicks "Show the solution". Tests run it anyway, right after its exercise cell
+  (tests/exercise_plugin.py reads the code back with :func:`solution_code`). Solutions are left
+  out of the slides.
 
 Run ``make notebooks`` (or ``python -m helpers.build_notebooks``) after editing a lesson.
 """
@@ -33,6 +37,10 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
         ),
         "language_info": {"name": "python"},
     }
+    notebook.cells = [
+        _as_solution(cell) if "solution" in cell.metadata.get("tags", []) else cell
+        for cell in notebook.cells
+    ]
     seen: dict[str, int] = {}
     for cell in notebook.cells:
         _add_presentation_metadata(cell)
@@ -42,11 +50,37 @@ def build_notebook(source: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+SOLUTION_SUMMARY = "Show the solution (Run All does not run it; copy it into a cell to try it)"
+FENCE = "```"
+
+
+def solution_markdown(code: str) -> str:
+    """The markdown that shows a solution's ``code`` collapsed, for a student to reveal."""
+    if FENCE in code:
+        raise ValueError(f"a solution cannot contain {FENCE!r}: it is shown inside a code fence")
+    return (
+        f"<details><summary>{SOLUTION_SUMMARY}</summary>\n\n"
+        f"{FENCE}python\n{code.strip()}\n{FENCE}\n\n</details>"
+    )
+
+
+def solution_code(markdown: str) -> str:
+    """The code of a solution cell made by :func:`solution_markdown`."""
+    opening = f"{FENCE}python\n"
+    if opening not in markdown:
+        raise ValueError("not a solution cell: no ```python block found")
+    return markdown.split(opening, 1)[1].rsplit(f"\n{FENCE}", 1)[0]
+
+
+def _as_solution(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    if cell.cell_type != "code":
+        raise ValueError(f"only code cells can be tagged solution, got a {cell.cell_type} cell")
+    metadata = {"tags": cell.metadata["tags"], "slideshow": {"slide_type": "skip"}}
+    return nbformat.v4.new_markdown_cell(solution_markdown(cell.source), metadata=metadata)
+
+
 def _add_presentation_metadata(cell: nbformat.NotebookNode) -> None:
-    if "solution" in cell.metadata.get("tags", []):
-        cell.metadata.setdefault("jupyter", {})["source_hidden"] = True
-        cell.metadata.setdefault("slideshow", {"slide_type": "skip"})
-    elif cell.cell_type == "markdown":
+    if cell.cell_type == "markdown" and "solution" not in cell.metadata.get("tags", []):
         first_line = cell.source.lstrip().split("\n", 1)[0]
         if first_line.startswith(("# ", "## ")):
             cell.metadata.setdefault("slideshow", {"slide_type": "slide"})

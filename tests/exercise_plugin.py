@@ -1,13 +1,18 @@
 """pytest plugin: while nbval runs a lesson, prove that its exercise checks can fail and pass.
 
 A lesson's exercise has a cell tagged ``exercise`` (the blank starter followed by its self-check
-call) and a cell tagged ``solution`` (the worked answer followed by the same check). While the
-notebook runs top to bottom, the check after the blank starter must print "Not yet" (it rejects
-an empty answer) and the check after the solution must print "PASS". No extra execution.
+call) and, after it, a cell tagged ``solution`` (the worked answer followed by the same check).
+In the notebook a student runs, the solution is a collapsed markdown cell that Run All does not
+execute (helpers/build_notebooks.py). Here nbval runs the notebook top to bottom as a student
+would, and this plugin adds one test item right after each exercise cell that runs the solution's
+code in the same kernel. The check after the blank starter must print "Not yet" (it rejects an
+empty answer) and the check after the solution must print "PASS".
 """
 
+import nbformat
 import pytest
 
+from helpers.build_notebooks import solution_code
 from helpers.checks import NOT_YET, PASS
 
 
@@ -20,6 +25,49 @@ def exercise_problem(tags: list[str], printed: str) -> str | None:
     return None
 
 
+def _tags(cell) -> list[str]:
+    return cell.metadata.get("tags", [])
+
+
+def solution_after(notebook, exercise_cell):
+    """The solution cell that belongs to ``exercise_cell``: the next solution before any code."""
+    index = next(i for i, cell in enumerate(notebook.cells) if cell is exercise_cell)
+    for cell in notebook.cells[index + 1 :]:
+        if "solution" in _tags(cell):
+            return cell
+        if cell.cell_type == "code":
+            break
+    return None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """After each exercise cell of a notebook, insert an item that runs its solution."""
+    from nbval.plugin import IPyNbCell
+
+    with_solutions = []
+    for item in items:
+        with_solutions.append(item)
+        cell = getattr(item, "cell", None)
+        if not isinstance(item, IPyNbCell) or "exercise" not in _tags(cell):
+            continue
+        solution = solution_after(item.parent.nb, cell)
+        if solution is None:
+            continue  # tests/test_lessons.py requires a solution after every exercise
+        runnable = nbformat.v4.new_code_cell(
+            solution_code(solution.source), metadata={"tags": ["solution"]}
+        )
+        with_solutions.append(
+            IPyNbCell.from_parent(
+                item.parent,
+                name=f"{item.name} (its solution)",
+                cell_num=item.cell_num,
+                cell=runnable,
+                options=item.options,
+            )
+        )
+    items[:] = with_solutions
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     outcome = yield
@@ -29,7 +77,7 @@ def pytest_runtest_makereport(item, call):
     if call.when != "call" or report.outcome != "passed" or cell is None or outputs is None:
         return
     printed = "".join(out.get("text", "") for out in outputs if out.get("output_type") == "stream")
-    problem = exercise_problem(cell.metadata.get("tags", []), printed)
+    problem = exercise_problem(_tags(cell), printed)
     if problem:
         report.outcome = "failed"
         report.longrepr = f"{item.name}: {problem}\n--- cell output ---\n{printed}"

@@ -42,19 +42,44 @@ def test_notebook_has_no_outputs_and_stable_ids(source):
     assert render(source) == render(source)  # regenerating changes no byte
 
 
-def test_builder_adds_slides_and_hides_solutions(tmp_path):
+def test_builder_adds_slides_and_keeps_solutions_out_of_run_all(tmp_path):
     lesson = tmp_path / "course" / "99_demo.py"
     lesson.parent.mkdir()
     lesson.write_text(
         "# %% [markdown]\n# # Title\n\n# %% [markdown]\n# ### Detail\n\n# %% [markdown]\n"
-        '# plain text\n\n# %%\nx = 1\n\n# %% tags=["solution"]\nx = 2\n'
+        '# plain text\n\n# %%\nx = 1\n\n# %% tags=["solution"]\nx = 2\nprint(x)\n'
     )
     cells = build_notebooks.build_notebook(lesson).cells
     slide_types = [c.metadata.get("slideshow", {}).get("slide_type") for c in cells]
     assert slide_types == ["slide", "subslide", None, None, "skip"]
-    assert cells[-1].metadata["jupyter"]["source_hidden"] is True
+    solution = cells[-1]
+    assert solution.cell_type == "markdown"  # Run All does not execute it
+    assert solution.source.startswith("<details><summary>")  # collapsed until clicked
+    assert build_notebooks.solution_code(solution.source) == "x = 2\nprint(x)"
     assert build_notebooks.main(tmp_path) == 0
     written = (tmp_path / "notebooks" / "99_demo.ipynb").read_text()
     assert written == render(lesson)
     (tmp_path / "notebooks" / "98_orphan.ipynb").write_text(written)
     assert build_notebooks.main(tmp_path) == 1  # an orphan notebook is reported
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda s: s.stem)
+def test_every_solution_reaches_the_tests_unchanged_and_is_not_run_by_run_all(source):
+    import jupytext
+
+    course_solutions = [
+        c.source for c in jupytext.read(source).cells if "solution" in c.metadata.get("tags", [])
+    ]
+    cells = json.loads(notebook_path(source).read_text())["cells"]
+    shown = [c for c in cells if "solution" in c["metadata"].get("tags", [])]
+    assert all(c["cell_type"] == "markdown" for c in shown)
+    assert [build_notebooks.solution_code("".join(c["source"])) for c in shown] == [
+        s.strip() for s in course_solutions
+    ]
+
+
+def test_a_solution_with_a_code_fence_is_refused():
+    with pytest.raises(ValueError, match="code fence"):
+        build_notebooks.solution_markdown("s = '```'")
+    with pytest.raises(ValueError, match="not a solution cell"):
+        build_notebooks.solution_code("just text")
