@@ -3,7 +3,7 @@ PYTHON ?= python3
 REQUIREMENTS ?= requirements.txt
 VENV := .venv
 BIN := $(CURDIR)/$(VENV)/bin
-STAMP := $(VENV)/.installed-$(notdir $(REQUIREMENTS))
+STAMP := $(VENV)/.installed-tf-$(notdir $(REQUIREMENTS))
 LINTED := course helpers tests benchmarks
 # Notebooks are tested from outside the repository, with an empty HOME (no caches, no config).
 FRESH_HOME = HOME=$$(mktemp -d)
@@ -11,11 +11,23 @@ FRESH_HOME = HOME=$$(mktemp -d)
 .PHONY: install lab test lint format unit nbval notebooks bench slides clean
 
 # (Re)install only when the requirements or the package definition change.
+# Never two TensorFlow builds in one environment: switching between the CPU and the GPU
+# requirements (or from an older install) removes the old build first.
+# The course's kernel sets TF_CPP_MIN_LOG_LEVEL=2 before Python starts, so TensorFlow's C++
+# start-up log does not show as red error boxes in every lesson; JupyterLab opens straight onto
+# the course (no news announcement).
 $(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	if ls $(VENV)/.installed-* 2>/dev/null | grep -qv '$(notdir $(STAMP))$$'; then \
+		$(BIN)/python -m pip uninstall --quiet --yes tensorflow tensorflow-cpu; \
+		rm -f $(VENV)/.installed-*; fi
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
+		--display-name "Python 3 (ipykernel)" --env TF_CPP_MIN_LOG_LEVEL 2
+	$(BIN)/jupyter labextension disable --level=sys_prefix \
+		"@jupyterlab/apputils-extension:announcements"
 	touch $@
 
 install: $(STAMP)
@@ -40,7 +52,7 @@ unit: $(STAMP)
 	$(FRESH_HOME) $(BIN)/pytest tests
 
 nbval: $(STAMP)
-	cd / && $(FRESH_HOME) $(BIN)/pytest --nbval-lax --nbval-current-env \
+	cd / && $(FRESH_HOME) $(BIN)/pytest --nbval-lax --nbval-kernel-name=python3 \
 		--nbval-cell-timeout=900 -p no:cacheprovider $(CURDIR)/notebooks
 
 notebooks: $(STAMP)
