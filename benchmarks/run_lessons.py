@@ -10,6 +10,12 @@ peak memory. The table goes to benchmarks/RESULTS.md (or RESULTS-gpu.md on a GPU
     python benchmarks/run_lessons.py --keep-executed /tmp/executed   # also save the outputs
     python benchmarks/run_lessons.py --twice           # run each lesson twice, compare figures
                                                        # (all but timings, named "... seconds ...")
+    python benchmarks/run_lessons.py --jobs 4 00 01 02 04   # start four lessons at once
+
+Kernels talk to this script over Unix sockets in their own temporary folder (``transport="ipc"``)
+rather than TCP ports: with TCP, kernels started together can race for the same free port and a
+run then hangs; sockets in separate folders cannot collide. (``--jobs`` is for that check and for
+machines with cores to spare; timings are only comparable between serial runs.)
 """
 
 from __future__ import annotations
@@ -22,9 +28,11 @@ import platform
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,18 +63,37 @@ def is_timing(name: str) -> bool:
     return "seconds" in name
 
 
+def ipc_kernel_manager(folder: Path) -> KernelManager:
+    """A manager for the course kernel that talks over Unix sockets kept in ``folder``."""
+    return KernelManager(
+        kernel_name="python3", transport="ipc", connection_file=str(folder / "kernel.json")
+    )
+
+
+def run_notebook(notebook: nbformat.NotebookNode, timeout: int = 900) -> float:
+    """Execute ``notebook`` in place in a fresh kernel, from an empty working directory with an
+    empty HOME (no Keras or matplotlib caches); return the seconds it took."""
+    with (
+        tempfile.TemporaryDirectory() as workdir,
+        tempfile.TemporaryDirectory() as home,
+        tempfile.TemporaryDirectory() as sockets,
+    ):
+        client = NotebookClient(
+            notebook,
+            km=ipc_kernel_manager(Path(sockets)),
+            timeout=timeout,
+            resources={"metadata": {"path": workdir}},
+        )
+        start = time.perf_counter()
+        client.execute(env={**os.environ, "HOME": home})
+        return time.perf_counter() - start
+
+
 def run_lesson(path: Path, keep_executed: Path | None = None) -> dict:
     """Execute one notebook in a fresh kernel; return its time, memory and recorded figures."""
     notebook = nbformat.read(path, as_version=4)
     notebook.cells.append(nbformat.v4.new_code_cell(COLLECT_CELL))
-    with tempfile.TemporaryDirectory() as workdir, tempfile.TemporaryDirectory() as home:
-        os.environ["HOME"] = home  # the kernel inherits it: no Keras or matplotlib caches
-        client = NotebookClient(
-            notebook, timeout=900, kernel_name="python3", resources={"metadata": {"path": workdir}}
-        )
-        start = time.perf_counter()
-        client.execute()
-        seconds = time.perf_counter() - start
+    seconds = run_notebook(notebook)
     last_output = "".join(o.get("text", "") for o in notebook.cells[-1].outputs)
     result = json.loads(last_output.split(MARKER, 1)[1])
     if keep_executed is not None:
@@ -116,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--twice", action="store_true", help="run each lesson a second time and compare figures"
     )
+    parser.add_argument("--jobs", type=int, default=1, help="lessons run at the same time")
     args = parser.parse_args(argv)
+    if args.jobs < 1:
+        parser.error(f"--jobs must be at least 1, got {args.jobs}")
 
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if args.lessons:
@@ -124,11 +154,11 @@ def main(argv: list[str] | None = None) -> int:
     if not paths:
         print("no matching notebooks in notebooks/ (run `make notebooks`)")
         return 1
-    results = []
-    for path in paths:
+
+    def measure(path: Path) -> dict:
         print(f"running {path.name} ...", flush=True)
         result = run_lesson(path, args.keep_executed)
-        print(f"  {result['seconds']:.0f} s, {result['peak_memory_mib']:.0f} MiB", flush=True)
+        print(f"  {path.stem}: {result['seconds']:.0f} s, {result['peak_memory_mib']:.0f} MiB")
         if args.twice:
             again = run_lesson(path)["figures"]
             result["differences"] = [
@@ -136,8 +166,11 @@ def main(argv: list[str] | None = None) -> int:
                 if result["figures"].get(name) != again.get(name) and not is_timing(name)
             ]  # fmt: skip
             result["repeatable"] = not result["differences"]
-            print(f"  second run: {'same figures' if result['repeatable'] else 'DIFFERENT'}")
-        results.append(result)
+            print(f"  {path.stem}, second run: {'same' if result['repeatable'] else 'DIFFERENT'}")
+        return result
+
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(measure, paths))
     output = args.output or ROOT / "benchmarks" / (
         "RESULTS-gpu.md" if results[0]["gpus"] else "RESULTS.md"
     )

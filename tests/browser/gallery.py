@@ -1,0 +1,138 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Widget gallery (a test fixture, not a lesson)
+#
+# Every lesson's widget built on small real data, so that tests/test_browser.py can check in a
+# real browser that each renders and reacts to each of its controls, in well under a minute.
+
+# %%
+import keras
+import numpy as np
+
+from helpers import datasets
+from helpers.lessons import (
+    activations,
+    four_pixel_camera,
+    introduction,
+    mnist_mlp,
+    network_from_scratch,
+    optimizers,
+    regularization,
+)
+
+keras.utils.set_random_seed(0)
+(x_train, y_train), (x_test, y_test) = datasets.load_mnist()
+x_small = (x_train[:3000] / 255).astype("float32")
+y_small = y_train[:3000]
+# a linear classifier by least squares on 3,000 real digits (a second, not a minute)
+targets = np.eye(10)[y_small]
+features = np.c_[x_small.reshape(-1, 784), np.ones(len(x_small))]
+weights = np.linalg.lstsq(features, targets, rcond=None)[0].astype("float32")
+kernel, bias = weights[:-1], weights[-1]
+
+# %%
+print("GALLERY: 00 linear classifier")
+introduction.linear_classifier_explorer(x_test[:50] / 255, y_test[:50], kernel, bias)
+
+# %%
+print("GALLERY: 01 activations")
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+activations.activation_explorer(
+    {
+        "sigmoid": (sigmoid, lambda z: sigmoid(z) * (1 - sigmoid(z))),
+        "relu": (lambda z: np.maximum(z, 0), lambda z: (z > 0).astype(float)),
+        "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
+    }
+)
+
+# %%
+print("GALLERY: 02 backprop stepper")
+rng = np.random.default_rng(0)
+untrained = [(rng.normal(size=(2, 2)), np.zeros(2)), (rng.normal(size=(2, 1)), np.zeros(1))]
+trained = [
+    (np.array([[6.0, 4.0], [6.0, 4.0]]), np.array([-2.5, -6.0])),
+    (np.array([[8.0], [-8.0]]), np.array([-3.5])),
+]
+network_from_scratch.backprop_stepper({"untrained": untrained, "trained": trained}, 0.5)
+
+# %%
+print("GALLERY: 03 digit explorer")
+model = keras.Sequential(
+    [keras.Input((784,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)]
+)
+model.add(keras.layers.Softmax())
+model.compile("adam", "sparse_categorical_crossentropy")
+model.fit(x_small.reshape(-1, 784), y_small, epochs=1, verbose=0)
+mnist_mlp.digit_explorer(model, (x_test[:50] / 255).reshape(-1, 784).astype("float32"), y_test[:50])
+
+# %%
+print("GALLERY: 04 four-pixel camera")
+hand_set = [
+    [np.asarray(k, "float32"), np.zeros(np.shape(k)[1], "float32")]
+    for k in four_pixel_camera.HAND_SET_KERNELS
+]
+four_pixel_camera.four_pixel_explorer({"hand-set": hand_set})
+
+# %%
+print("GALLERY: 05 optimizer race")
+
+
+def gradient_descent(learning_rate, momentum):
+    velocity = np.zeros(2)
+
+    def step(theta, gradient):
+        velocity[:] = momentum * velocity - learning_rate * gradient
+        return theta + velocity
+
+    return step
+
+
+optimizers.optimizer_race(
+    {"GD": lambda rate, momentum: gradient_descent(rate, 0.0), "Momentum": gradient_descent},
+    racers=("GD", "Momentum"),
+)
+
+# %%
+print("GALLERY: 06 regularization explorer")
+
+
+def l2_history(strength):
+    penalty = keras.regularizers.l2(strength) if strength else None
+    network = keras.Sequential(
+        [
+            keras.Input((784,)),
+            keras.layers.Dense(32, "relu", kernel_regularizer=penalty),
+            keras.layers.Dense(10, "softmax"),
+        ]
+    )
+    network.compile(
+        "adam",
+        "sparse_categorical_crossentropy",
+        metrics=[keras.metrics.SparseCategoricalCrossentropy(name="crossentropy")],
+    )
+    flat = x_small.reshape(-1, 784)
+    return network.fit(
+        flat[:1000], y_small[:1000], validation_data=(flat[1000:1500], y_small[1000:1500]),
+        epochs=4, verbose=0,
+    ).history  # fmt: skip
+
+
+regularization.regularization_explorer(
+    {strength: l2_history(strength) for strength in (0.0, 0.001, 0.01)}, "crossentropy"
+)
+
+# %%
+print("GALLERY: 06 dropout visualizer")
+regularization.dropout_visualizer(x_small[0, 6:22, 6:22].astype("float32"), rate=0.5)
