@@ -192,3 +192,24 @@ def move(page, kind: str, control) -> str:
         return f"toggle {control.text_content()!r}"
     control.click()
     return f"{kind} {control.text_content() or ''!r}"
+
+
+def scroll_through(page, visit) -> None:
+    """Scroll the notebook from top to bottom, calling ``visit()`` at each screenful.
+
+    JupyterLab attaches and renders cells lazily as they come into view, so what is far below
+    is only in the page once it has been scrolled to.
+    """
+    page.locator(NOTEBOOK).click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+Home")
+    scroller = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer")
+    previous = -1.0
+    while True:
+        page.wait_for_timeout(300)
+        visit()
+        position = scroller.evaluate(
+            "e => { e.scrollBy(0, e.clientHeight * 0.8); return e.scrollTop; }"
+        )
+        if position == previous:
+            break
+        previous = position
