@@ -161,7 +161,8 @@ def controls_of(widget) -> list[tuple[str, object]]:
     for kind, selector in [
         ("slider", ".widget-slider, .widget-hslider"),
         ("dropdown", ".widget-dropdown select"),
-        ("toggle", ".widget-toggle-buttons button"),
+        ("multiple", ".widget-select-multiple select"),
+        ("number", ".widget-text input[type=number]"),
         ("checkbox", ".widget-checkbox input"),
         ("button", "button.jupyter-button:not(.widget-toggle-button)"),
     ]:
@@ -187,9 +188,18 @@ def move(page, kind: str, control) -> str:
         index = control.evaluate("s => s.selectedIndex")
         control.select_option(index=(index + 1) % count)
         return f"dropdown option {index} -> {(index + 1) % count}"
-    if kind == "toggle":
-        control.click()
-        return f"toggle {control.text_content()!r}"
+    if kind == "multiple":
+        options = control.evaluate("s => [...s.options].map(o => o.value)")
+        chosen = control.evaluate("s => [...s.options].filter(o => o.selected).map(o => o.value)")
+        extra = [o for o in options if o not in chosen][:1] or []
+        wanted = chosen + extra if extra else chosen[:-1]
+        control.select_option(value=wanted)
+        return f"multiple selection {chosen} -> {wanted}"
+    if kind == "number":
+        value = int(control.input_value() or 0)
+        control.fill(str(value + 1))
+        control.press("Enter")
+        return f"number {value} -> {value + 1}"
     control.click()
     return f"{kind} {control.text_content() or ''!r}"
 
@@ -213,3 +223,28 @@ def scroll_through(page, visit) -> None:
         if position == previous:
             break
         previous = position
+
+
+def widget_ids(page) -> list[str]:
+    """Model ids of the widgets rendered in the visible part of the notebook."""
+    return page.evaluate(
+        """sel => [...document.querySelectorAll(sel + ' .jp-OutputArea-output')]
+                  .filter(o => o.querySelector(':scope > .jupyter-widgets'))
+                  .map(o => o.closest('.jp-Cell').dataset.windowedListIndex || o.textContent)""",
+        NOTEBOOK,
+    )
+
+
+def save_and_read(page, path: Path):
+    """Save the notebook from the browser (Ctrl+S) and read what JupyterLab wrote."""
+    import nbformat
+
+    before = path.stat().st_mtime
+    page.locator(NOTEBOOK).click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+s")
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime == before:
+        assert time.monotonic() < deadline, "the notebook was not saved within 30 s"
+        time.sleep(0.2)
+    time.sleep(0.5)
+    return nbformat.read(path, as_version=4)
