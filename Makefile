@@ -49,11 +49,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix $(LINTED)
 
 unit: $(STAMP)
-	$(FRESH_HOME) $(BIN)/pytest tests
+	$(FRESH_HOME) $(BIN)/pytest --durations=10 tests
 
 nbval: $(STAMP)
 	cd / && $(FRESH_HOME) $(BIN)/pytest --nbval-lax --nbval-kernel-name=python3 \
-		--nbval-cell-timeout=900 -p no:cacheprovider $(CURDIR)/notebooks
+		--nbval-cell-timeout=900 -p no:cacheprovider --durations=15 $(CURDIR)/notebooks
 
 notebooks: $(STAMP)
 	$(BIN)/python -m helpers.build_notebooks
