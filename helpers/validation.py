@@ -26,13 +26,13 @@ def describe(value: Any) -> str:
 
 
 def numbers(values: Any, what: str, expected: str) -> np.ndarray:
-    """``values`` as a float array; refuses None, ragged lists, text, bools and objects.
+    """``values`` as an int or float array; refuses None, ragged lists, text, bools and objects.
 
     ``expected`` says what the caller wants, e.g. ``"an array of shape (n,)"``. Shapes, sizes
     and NaN are the caller's to check (with :func:`finite` and its own messages).
     """
     if values is None:
-        raise ValueError(f"{what}: expected {expected}, got None")
+        raise ValueError(f"{what}: expected {expected}, made of numbers; got None")
     try:
         array = np.asarray(values)
     except ValueError as error:  # ragged nested lists
@@ -42,16 +42,16 @@ def numbers(values: Any, what: str, expected: str) -> np.ndarray:
         ) from None
     if array.dtype.kind == "b":
         raise ValueError(
-            f"{what}: expected {expected} of numbers, got True/False values (dtype bool); "
+            f"{what}: expected {expected}, made of numbers; got True/False values (dtype bool); "
             "if you mean 0 and 1, convert them with .astype(float)"
         )
     if array.dtype.kind not in "iuf":
         kind = "text" if array.dtype.kind in "US" else "Python objects or mixed values"
         raise ValueError(
-            f"{what}: expected {expected} of numbers, got {kind} (dtype {array.dtype}); "
+            f"{what}: expected {expected}, made of numbers; got {kind} (dtype {array.dtype}); "
             "pass a numpy array of ints or floats"
         )
-    return array.astype(float, copy=False)
+    return array  # its own dtype: uint8 RGB images must stay 0..255 integers for imshow
 
 
 def finite(array: np.ndarray, what: str, fix: str = "") -> np.ndarray:
