@@ -19,6 +19,8 @@ from collections.abc import Callable
 
 import numpy as np
 
+from helpers import validation as check
+
 PASS = "PASS"
 NOT_YET = "Not yet"
 
@@ -30,6 +32,7 @@ _recorded: dict[str, float] = {}
 
 def record(name: str, value: float) -> float:
     """Remember a figure a lesson reached (collected by ``make bench``) and return it."""
+    check.text(name, "the claim's name")
     value = _as_number(name, value)
     _recorded[name] = value
     return value
@@ -42,18 +45,19 @@ def recorded() -> dict[str, float]:
 
 def expect_at_least(name: str, value: float, threshold: float) -> None:
     """Assert ``value >= threshold`` (the lesson's claim), print it and record it."""
-    value = record(name, value)
+    value, threshold = record(name, value), _bound(name, threshold, "threshold")
     _claim(value >= threshold, name, value, f">= {threshold:g}")
 
 
 def expect_at_most(name: str, value: float, threshold: float) -> None:
     """Assert ``value <= threshold``, print it and record it."""
-    value = record(name, value)
+    value, threshold = record(name, value), _bound(name, threshold, "threshold")
     _claim(value <= threshold, name, value, f"<= {threshold:g}")
 
 
 def expect_between(name: str, value: float, low: float, high: float) -> None:
     """Assert ``low <= value <= high``, print it and record it."""
+    low, high = _bound(name, low, "low"), _bound(name, high, "high")
     if low > high:
         raise ValueError(f"expect_between needs low <= high, got {low} > {high}")
     value = record(name, value)
@@ -66,7 +70,14 @@ def expect_equal(name: str, value, expected) -> None:
     Strict about kinds: a yes/no (bool) never equals a number, text never equals a number,
     and arrays must have the same shape, so ``expect_equal("x", True, 1)`` fails.
     """
-    value_array, expected_array = np.asarray(value), np.asarray(expected)
+    check.text(name, "the claim's name")
+    value_array = _comparable(name, value, "value")
+    expected_array = _comparable(name, expected, "expected value")
+    if expected_array.dtype.kind == "f" and np.isnan(expected_array).any():
+        raise ValueError(
+            f"{name}: the expected value contains NaN, which never equals anything; "
+            "to claim NaN, compare np.isnan(value) with True"
+        )
     kinds = {_kind(value_array), _kind(expected_array)}
     ok = len(kinds) == 1 and bool(np.array_equal(value_array, expected_array))
     if len(kinds) > 1:
@@ -80,6 +91,30 @@ def expect_equal(name: str, value, expected) -> None:
     )
     if np.ndim(value) == 0 and is_number:  # counts and sizes are figures; a True is not
         record(name, float(value))
+
+
+def _comparable(name: str, value, role: str) -> np.ndarray:
+    """``value`` as an array of numbers, bools or text, or a ValueError naming the problem."""
+    if value is None:
+        raise ValueError(
+            f"{name}: the {role} is None; expected numbers, booleans or text "
+            "(did a function forget `return`?)"
+        )
+    try:
+        array = np.asarray(value)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name}: the {role} must have one shape, got a ragged list") from None
+    if _kind(array) == "other":
+        raise ValueError(
+            f"{name}: the {role} must be numbers, booleans or text (or arrays of them), "
+            f"got {check.describe(value)}"
+        )
+    return array
+
+
+def _bound(name: str, value, role: str) -> float:
+    """A claim's threshold or bound: a finite number (an infinite one makes the claim hollow)."""
+    return check.number(value, f"{name}: the {role}")
 
 
 def _kind(array: np.ndarray) -> str:
@@ -97,20 +132,28 @@ def expect_close(name: str, actual, expected, rtol: float = 1e-5, atol: float = 
 
     Empty arrays, NaN, bools and shape mismatches fail: a comparison of nothing proves nothing.
     """
+    check.text(name, "the claim's name")
+    rtol = check.number(rtol, f"{name}: rtol", non_negative=True)
+    atol = check.number(atol, f"{name}: atol", non_negative=True)
     actual, expected = _numbers(name, actual), _numbers(name, expected)
     if actual.shape != expected.shape:
         raise AssertionError(f"{name}: shapes differ, {actual.shape} vs {expected.shape}")
     if actual.size == 0:
         raise AssertionError(f"{name}: nothing to compare (both arrays are empty)")
-    if np.isnan(actual).any() or np.isnan(expected).any():
-        raise AssertionError(f"{name}: NaN in the values compared (the computation diverged)")
+    if not (np.isfinite(actual).all() and np.isfinite(expected).all()):
+        raise AssertionError(
+            f"{name}: NaN or inf in the values compared (the computation diverged or overflowed)"
+        )
     difference = float(np.max(np.abs(actual - expected)))
     ok = bool(np.allclose(actual, expected, rtol=rtol, atol=atol))
     _claim(ok, f"{name} (largest difference)", difference, f"within rtol={rtol:g}, atol={atol:g}")
 
 
 def _numbers(name: str, values) -> np.ndarray:
-    array = np.asarray(values)
+    try:
+        array = np.asarray(values)
+    except ValueError:  # ragged nested lists
+        raise ValueError(f"{name}: expected numbers of one shape, got a ragged list") from None
     if array.dtype.kind not in "iuf":
         raise ValueError(f"{name}: expected numbers, got an array of dtype {array.dtype}")
     return array.astype(float)
@@ -123,8 +166,9 @@ def _as_number(name: str, value) -> float:
         number = float(np.asarray(value).item())
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name}: expected a single number, got {value!r}") from error
-    if math.isnan(number):
-        raise AssertionError(f"{name} is NaN: the computation diverged or had invalid input")
+    if not math.isfinite(number):  # diverged, overflowed or divided by zero: the claim fails
+        shown = "NaN" if math.isnan(number) else number
+        raise AssertionError(f"{name} is {shown}: the computation diverged or had invalid input")
     return number
 
 
@@ -170,6 +214,12 @@ class Verdict:
 
 def verdict(exercise: str, problem: str | None) -> Verdict:
     """Print the outcome of an exercise check and return it (true when it passed)."""
+    check.text(exercise, "verdict: exercise (the exercise's name)")
+    if problem is not None and (not isinstance(problem, str) or not problem):
+        raise ValueError(
+            "verdict: problem must be None (passed) or a non-empty hint saying what is wrong, "
+            f"got {check.describe(problem)}"
+        )
     if problem is None:
         print(f"✅ {PASS}: {exercise}")
     else:
@@ -190,17 +240,28 @@ def attempt(function: Callable, *args, **kwargs):
 
 
 def compare(name: str, got, want, rtol: float = 1e-5, atol: float = 1e-6) -> str | None:
-    """A hint if ``got`` differs from ``want`` in shape or value, else None."""
+    """A hint if ``got`` differs from ``want`` in shape or value, else None.
+
+    ``got`` is the student's answer: anything, turned into a hint. ``want``, the right answer,
+    ``rtol`` and ``atol`` are the check's own and must make sense (ValueError otherwise).
+    """
+    check.text(name, "compare: name")
+    what = f"compare: want (the right answer for {name})"
+    want = check.numbers(want, what, "the right answer as an array").astype(float)
+    if want.size == 0:
+        raise ValueError(f"{what} is empty; expected at least one number to compare")
+    check.finite(want, what)
+    rtol = check.number(rtol, "compare: rtol", non_negative=True)
+    atol = check.number(atol, "compare: atol", non_negative=True)
     if got is None:
         return f"{name} returned None: did you forget `return`?"
     try:
         got = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
         return f"{name} returned {type(got).__name__}, expected an array of numbers"
-    want = np.asarray(want, dtype=float)
     if got.shape != want.shape:
         return f"{name} returned shape {got.shape}, expected {want.shape}"
-    if not np.all(np.isfinite(got)) and np.all(np.isfinite(want)):
+    if not np.all(np.isfinite(got)):
         return f"{name} returned inf or NaN where the answer is finite"
     if not np.allclose(got, want, rtol=rtol, atol=atol):
         worst = int(np.argmax(np.abs(got - want)))

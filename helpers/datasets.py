@@ -22,6 +22,8 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers import validation as check
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -51,6 +53,7 @@ MNIST = DataFile(
 
 def sha256_of(path: str | os.PathLike) -> str:
     """Hex sha256 of a file, read in chunks."""
+    path = _path(path, "sha256_of: path")
     digest = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -73,8 +76,13 @@ def locate(
     ``data_dir`` defaults to ``helpers/data`` and ``cache_dir`` to :func:`keras_cache_dir`.
     Raises :class:`DatasetUnavailableError` naming the fix when no verified copy is available.
     """
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
-    cache_root = Path(cache_dir) if cache_dir is not None else keras_cache_dir()
+    if not isinstance(data_file, DataFile):
+        raise ValueError(
+            f"locate expects a DataFile (e.g. datasets.MNIST), got {check.describe(data_file)}"
+        )
+    data_dir = _path(data_dir, "locate: data_dir") if data_dir is not None else DATA_DIR
+    cache_root = _path(cache_dir, "locate: cache_dir") if cache_dir is not None else None
+    cache_root = cache_root or keras_cache_dir()
     problems = []
 
     shipped = data_dir / data_file.name
@@ -111,6 +119,13 @@ def locate(
         f"course folder); or, on a machine with internet, download {data_file.url} and put it "
         f"at {cached}; or set {data_file.url_env} to the address of a mirror of that file."
     )
+
+
+def _path(path: str | os.PathLike, what: str) -> Path:
+    """A non-empty str or os.PathLike as a Path."""
+    if not isinstance(path, str | os.PathLike) or not str(path):
+        raise ValueError(f"{what} must be a path (a str or pathlib.Path), got {path!r}")
+    return Path(path)
 
 
 def _download(data_file: DataFile, url: str, cache_root: Path) -> Path:
@@ -167,11 +182,17 @@ def transform_digit(
     """
     from scipy import ndimage
 
-    image = np.asarray(image, dtype=float)
-    if image.ndim != 2:
+    expected = "one image of shape (height, width)"
+    image = check.numbers(image, "transform_digit: image", expected).astype(float)
+    if image.ndim != 2 or image.size == 0:
         raise ValueError(
-            f"transform_digit expects one image of shape (height, width), got {image.shape}"
+            f"transform_digit expects {expected} of at least one pixel, got {image.shape}; "
+            "for a flat MNIST vector pass x.reshape(28, 28)"
         )
+    check.finite(image, "transform_digit: image", "NaN pixels often come from dividing by 0")
+    shift_right = check.number(shift_right, "transform_digit: shift_right (pixels)")
+    shift_down = check.number(shift_down, "transform_digit: shift_down (pixels)")
+    angle = check.number(angle, "transform_digit: angle (degrees)")
     if angle:
         image = ndimage.rotate(image, angle, reshape=False, order=1)
     if shift_right or shift_down:

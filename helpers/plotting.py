@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import numpy as np
@@ -17,8 +16,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-if TYPE_CHECKING:  # for type hints only; plotting needs nothing else from datasets
-    pass
+from helpers import validation as check
 
 COURSE_STYLE = {
     "figure.figsize": (8.0, 4.0),
@@ -61,20 +59,25 @@ def plot_functions(
     the same colour as its function. ``x`` defaults to 401 points on [-5, 5]. ``variable`` names
     the input on the axis labels (``z``, the usual name of an activation's input).
     """
-    if not isinstance(functions, Mapping) or not functions:
-        raise ValueError(
-            "plot_functions expects a non-empty dict {label: function}, "
-            f"got {type(functions).__name__}"
-        )
+    check.mapping(functions, "plot_functions: functions", "{label: function}")
     if derivatives is not None:
         if not isinstance(derivatives, Mapping):
             raise ValueError("plot_functions expects derivatives as a dict {label: function}")
         unknown = set(derivatives) - set(functions)
         if unknown:
             raise ValueError(f"derivatives given for unknown functions {sorted(unknown)}")
-    x = np.linspace(-5.0, 5.0, 401) if x is None else np.asarray(x, dtype=float)
+    for kind, table in (("function", functions), ("derivative", derivatives or {})):
+        for label, function in table.items():
+            check.function(function, f"plot_functions: the {kind} for {label!r}")
+    if x is None:
+        x = np.linspace(-5.0, 5.0, 401)
+    x = check.numbers(x, "plot_functions: x", "x of shape (n,) with n >= 2").astype(float)
     if x.ndim != 1 or x.size < 2:
         raise ValueError(f"plot_functions expects x of shape (n,) with n >= 2, got {x.shape}")
+    check.finite(x, "plot_functions: x", "e.g. x = np.linspace(-5, 5, 401)")
+    check.limits(ylim, "plot_functions: ylim")
+    check.text(variable, "plot_functions: variable")
+    check.text(title, "plot_functions: title", allow_none=True)
 
     panels = 2 if derivatives else 1
     fig = Figure(figsize=(5.0 * panels, 3.8), layout="constrained")
@@ -99,13 +102,21 @@ def plot_functions(
 
 
 def _evaluate(function: Callable, x: np.ndarray, label: str) -> np.ndarray:
-    y = np.asarray(function(x), dtype=float)
+    vectorized = "make it vectorized (use np.exp, np.maximum, np.where ... not math.* or if)"
+    try:
+        y = function(x)
+    except (TypeError, ValueError) as error:  # math.exp(array), `if x > 0` on an array ...
+        raise ValueError(
+            f"function {label!r} failed on an array x of shape {x.shape} ({error}); {vectorized}"
+        ) from error
+    what = f"plot_functions: function {label!r}"
+    y = check.numbers(y, what, f"an array of the same shape as x {x.shape}").astype(float)
     if y.shape != x.shape:
         raise ValueError(
             f"function {label!r} must return an array of the same shape as x {x.shape}, "
-            f"got {y.shape}; make it vectorized (use np.exp, np.maximum ... not math.*)"
+            f"got {y.shape}; {vectorized}"
         )
-    return y
+    return check.drawable(y, what)
 
 
 def show_images(
@@ -123,7 +134,8 @@ def show_images(
     ``images``: shape (n, height, width) for grey images or (n, height, width, channels) with
     1, 3 or 4 channels. ``labels``: n captions (numbers or strings), or None.
     """
-    images = np.asarray(images)
+    expected = "images of shape (n, height, width) or (n, height, width, 3)"
+    images = check.numbers(images, "show_images: images", expected)
     if images.ndim == 4 and images.shape[-1] == 1:
         images = images[..., 0]
     if images.ndim not in (3, 4) or (images.ndim == 4 and images.shape[-1] not in (3, 4)):
@@ -133,12 +145,24 @@ def show_images(
             "reshape first, e.g. x.reshape(-1, 28, 28)"
         )
     n = len(images)
-    if n == 0:
-        raise ValueError(f"show_images got no images (shape {images.shape})")
-    if labels is not None and len(labels) != n:
-        raise ValueError(f"show_images got {n} images but {len(labels)} labels")
-    if not isinstance(ncols, int) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}")
+    if 0 in images.shape:
+        raise ValueError(f"show_images got no images or no pixels (shape {images.shape})")
+    check.finite(images, "show_images: images", "NaN pixels often come from dividing by 0")
+    if labels is not None:
+        if isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray):
+            raise ValueError(
+                f"show_images: labels must be a list of {n} captions (or None), "
+                f"got {check.describe(labels)}"
+            )
+        if len(labels) != n:
+            raise ValueError(f"show_images got {n} images but {len(labels)} labels")
+    ncols = check.number(ncols, "show_images: ncols", integer=True, positive=True)
+    for value, what in ((vmin, "vmin"), (vmax, "vmax")):
+        check.number(value, f"show_images: {what}", allow_none=True)
+    if vmin is not None and vmax is not None and not vmin < vmax:
+        raise ValueError(f"show_images needs vmin < vmax, got vmin={vmin}, vmax={vmax}")
+    check.number(size, "show_images: size (inches per image)", positive=True)
+    check.text(title, "show_images: title", allow_none=True)
 
     ncols = min(ncols, n)
     nrows = math.ceil(n / ncols)
@@ -172,6 +196,14 @@ def plot_history(
     runs = _as_runs(history)
     if isinstance(metrics, str):
         metrics = [metrics]
+    names = isinstance(metrics, Sequence) and all(isinstance(m, str) for m in metrics)
+    if not names or not metrics:
+        raise ValueError(
+            "plot_history: metrics must be a metric name or a non-empty list of names, e.g. "
+            f"['loss', 'accuracy'], got {check.describe(metrics)}"
+        )
+    check.text(title, "plot_history: title", allow_none=True)
+    curves = {}  # (label, key) -> values to draw
     for label, run in runs.items():
         missing = [m for m in metrics if m not in run]
         if missing:
@@ -179,6 +211,9 @@ def plot_history(
                 f"metric(s) {missing} not in history {label!r}; it has {sorted(run)}. "
                 "Pass one of those, e.g. metrics=['loss', 'accuracy']"
             )
+        for key in [*metrics, *(f"val_{m}" for m in metrics if f"val_{m}" in run)]:
+            what, expected = f"plot_history: {key!r} of {label!r}", "one value per epoch (epochs,)"
+            curves[label, key] = check.series(run[key], what, expected, log=log_y)
     fig = Figure(figsize=(4.5 * len(metrics), 3.5), layout="constrained")
     axes = fig.subplots(1, len(metrics), squeeze=False)[0]
     for ax, metric in zip(axes, metrics, strict=True):
@@ -186,11 +221,12 @@ def plot_history(
             color = f"C{index % 10}"
             prefix = f"{label}: " if len(runs) > 1 else ""
             epochs = np.arange(1, len(run[metric]) + 1)
-            ax.plot(epochs, run[metric], "-o", color=color, ms=3, label=f"{prefix}training")
+            training = curves[label, metric]
+            ax.plot(epochs, training, "-o", color=color, ms=3, label=f"{prefix}training")
             if f"val_{metric}" in run:
                 ax.plot(
-                    epochs,
-                    run[f"val_{metric}"],
+                    np.arange(1, len(run[f"val_{metric}"]) + 1),
+                    curves[label, f"val_{metric}"],
                     "--s",
                     color=color,
                     ms=3,
@@ -208,17 +244,22 @@ def plot_history(
 
 def _as_runs(history) -> dict[str, dict[str, Sequence[float]]]:
     """Normalize the accepted history forms to {label: {metric: values}}."""
+    runs = None
     if hasattr(history, "history"):
-        return {"": history.history}
-    if isinstance(history, Mapping) and history:
+        runs = {"": history.history}
+    elif isinstance(history, Mapping) and history:
         values = list(history.values())
         if all(hasattr(v, "history") or isinstance(v, Mapping) for v in values):
-            return {
+            runs = {
                 str(label): (run.history if hasattr(run, "history") else run)
                 for label, run in history.items()
             }
-        if all(isinstance(v, Sequence | np.ndarray) for v in values):
-            return {"": history}
+        elif all(isinstance(v, Sequence | np.ndarray) for v in values):
+            runs = {"": history}
+    for label, run in (runs or {}).items():
+        check.mapping(run, f"plot_history: history {label!r}", "{metric: values per epoch}")
+    if runs:
+        return runs
     raise ValueError(
         "plot_history expects a Keras History (what model.fit returns), its .history dict, "
         f"or a dict of labelled histories; got {type(history).__name__}"
@@ -238,18 +279,18 @@ def plot_probabilities(
     Axes, e.g. one panel of a bigger figure, and return their figure; by default a new Figure
     sized for the class names.
     """
-    probabilities = np.asarray(probabilities, dtype=float)
-    if probabilities.ndim != 1:
+    what, expected = "plot_probabilities: probabilities", "one prediction of shape (num_classes,)"
+    if check.numbers(probabilities, what, expected).ndim != 1:
         raise ValueError(
-            "plot_probabilities expects one prediction of shape (num_classes,), "
-            f"got {probabilities.shape}; for a batch pass probabilities[i]"
+            f"plot_probabilities expects {expected}, got {np.shape(probabilities)}; for a batch "
+            "pass probabilities[i]"
         )
+    probabilities = check.probabilities(probabilities, what, expected)
     num_classes = probabilities.size
-    names = [str(i) for i in range(num_classes)] if class_names is None else list(class_names)
-    if len(names) != num_classes:
-        raise ValueError(f"got {num_classes} probabilities but {len(names)} class names")
-    if true_label is not None and not 0 <= true_label < num_classes:
-        raise ValueError(f"true_label must be in 0..{num_classes - 1}, got {true_label}")
+    names = check.names(class_names, num_classes, "plot_probabilities: class_names")
+    if true_label is not None:
+        check.index(true_label, num_classes, "true_label (the true class)")
+    check.text(title, "plot_probabilities: title", allow_none=True)
     if ax is not None and not isinstance(ax, Axes):
         raise ValueError(
             f"ax must be matplotlib Axes (e.g. from fig.subplots()), got {type(ax).__name__}"
@@ -279,16 +320,22 @@ def plot_confusion_matrix(
     title: str = "confusion matrix",
 ) -> Figure:
     """Heat map of a confusion matrix (rows: true class, columns: predicted), counts printed."""
-    matrix = np.asarray(matrix)
-    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
+    what, expected = "plot_confusion_matrix: matrix", "a square matrix (num_classes, num_classes)"
+    fix = "compute it with tf.math.confusion_matrix(y_true, y_pred)"
+    matrix = check.numbers(matrix, what, expected)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
         raise ValueError(
-            f"plot_confusion_matrix expects a square matrix (num_classes, num_classes), "
-            f"got {matrix.shape}; compute it with tf.math.confusion_matrix(y_true, y_pred)"
+            f"plot_confusion_matrix expects {expected} with num_classes >= 1, "
+            f"got {matrix.shape}; {fix}"
         )
+    check.finite(matrix, what, fix)
+    if matrix.min() < 0:
+        raise ValueError(f"{what}: expected counts or rates, got negative values; {fix}")
+    if not matrix.any():
+        raise ValueError(f"{what} is all zero: nothing was counted; {fix}")
     num_classes = matrix.shape[0]
-    names = [str(i) for i in range(num_classes)] if class_names is None else list(class_names)
-    if len(names) != num_classes:
-        raise ValueError(f"got a {num_classes}-class matrix but {len(names)} class names")
+    names = check.names(class_names, num_classes, "plot_confusion_matrix: class_names")
+    check.text(title, "plot_confusion_matrix: title")
 
     fig = Figure(figsize=(0.55 * num_classes + 2.0, 0.55 * num_classes + 1.5), layout="constrained")
     ax = fig.subplots()
@@ -335,27 +382,26 @@ def plot_curves(
     ``log_x``/``log_y`` use logarithmic axes (non-positive values are left out of the line);
     ``markers`` marks every point, which helps when curves have few points (one per epoch).
     """
-    if not isinstance(curves, Mapping) or not curves:
-        raise ValueError(
-            f"plot_curves expects a non-empty dict {{label: (x, y)}}, got {type(curves).__name__}"
-        )
+    check.mapping(curves, "plot_curves: curves", "{label: (x, y)}")
+    for value, what in ((xlabel, "xlabel"), (ylabel, "ylabel"), (title, "title")):
+        check.text(value, f"plot_curves: {what}")
+    check.number(legend_columns, "plot_curves: legend_columns", integer=True, positive=True)
     fig = Figure(figsize=(6.5 if len(curves) <= 5 else 8.0, 3.8), layout="constrained")
     ax = fig.subplots()
     whole_x = True
     for label, pair in curves.items():
         if not isinstance(pair, tuple | list) or len(pair) != 2:
-            raise ValueError(f"curves[{label!r}] must be a pair (x, y)")
-        x, y = (np.asarray(values, dtype=float) for values in pair)
-        if x.ndim != 1 or x.shape != y.shape:
+            raise ValueError(f"curves[{label!r}] must be a pair (x, y), got {check.describe(pair)}")
+        x, y = (check.series(v, f"curves[{label!r}] {n}") for v, n in zip(pair, "xy", strict=True))
+        if x.shape != y.shape:
             raise ValueError(
                 f"curves[{label!r}] needs x and y of the same shape (n,), got {x.shape} and "
                 f"{y.shape}"
             )
+        check.finite(x, f"curves[{label!r}] x", "x places the points; only y may miss values")
         whole_x = whole_x and bool(np.all(x == np.round(x)))
-        if log_x:
-            x = np.where(x > 0, x, np.nan)
-        if log_y:
-            y = np.where(y > 0, y, np.nan)
+        x = check.drawable(x, f"curves[{label!r}] x", log_x)
+        y = check.drawable(y, f"curves[{label!r}] y", log_y)
         ax.plot(x, y, "-o" if markers else "-", ms=3, label=str(label))
     ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
     if log_x:

@@ -8,12 +8,15 @@ and the figure in ``.figure``, so tests drive a widget headlessly by setting
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import ipywidgets as widgets
 from IPython.display import display
 from matplotlib.figure import Figure
+
+from helpers import validation as check
 
 
 class LiveFigure(widgets.VBox):
@@ -22,7 +25,8 @@ class LiveFigure(widgets.VBox):
     ``compute(**values)`` gets the current value of every control (by name) and returns the
     numbers to show; ``draw(result)`` turns them into a Figure. Both are plain functions.
     ``buttons`` (optional) maps a label to ``action(live_figure)``, run on each click; tests
-    press one with ``widget.buttons[label].click()``.
+    press one with ``widget.buttons[label].click()``. Bad parts raise a ``ValueError``; so does
+    a ``draw`` that returns something other than a matplotlib Figure.
     """
 
     def __init__(
@@ -32,6 +36,7 @@ class LiveFigure(widgets.VBox):
         draw: Callable[[Any], Figure],
         buttons: Mapping[str, Callable[[LiveFigure], None]] | None = None,
     ) -> None:
+        _check_parts(controls, compute, draw, buttons)
         self.controls = dict(controls)
         self.output = widgets.Output()
         self.result: Any = None
@@ -63,7 +68,48 @@ class LiveFigure(widgets.VBox):
         """Recompute and redraw from the controls' current values."""
         values = {name: control.value for name, control in self.controls.items()}
         self.result = self._compute(**values)
-        self.figure = self._draw(self.result)
+        figure = self._draw(self.result)
+        if not isinstance(figure, Figure):
+            raise ValueError(
+                "LiveFigure: draw must return a matplotlib Figure (e.g. Figure() or a plotting "
+                f"function's result; for Axes return ax.figure), got a {type(figure).__name__}"
+            )
+        self.figure = figure
         with self.output:
             self.output.clear_output(wait=True)
             display(self.figure)
+
+
+def _check_parts(controls: Any, compute: Any, draw: Any, buttons: Any) -> None:
+    """Refuse anything LiveFigure cannot use, with a ValueError naming what it expected."""
+    expected = "a dict {name: ipywidgets control} with at least one control, e.g. "
+    if not isinstance(controls, Mapping) or not controls:
+        raise ValueError(
+            f"LiveFigure: controls must be {expected}{{'rate': widgets.FloatSlider()}}, "
+            f"got {check.describe(controls)}"
+        )
+    for name, control in controls.items():
+        check.text(name, "LiveFigure: each control's name")
+        if not isinstance(control, widgets.ValueWidget):
+            raise ValueError(
+                f"LiveFigure: control {name!r} must be an ipywidgets control with a value (a "
+                f"slider, dropdown, checkbox ...), got {check.describe(control)}"
+            )
+    check.function(compute, "LiveFigure: compute")
+    check.function(draw, "LiveFigure: draw")
+    try:
+        signature = inspect.signature(compute)
+    except (TypeError, ValueError):  # some built-ins have none: nothing to check
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(**dict.fromkeys(controls))
+        except TypeError as error:
+            raise ValueError(
+                f"LiveFigure: compute must accept one keyword argument per control, named "
+                f"{list(controls)} ({error})"
+            ) from None
+    if buttons is not None and not isinstance(buttons, Mapping):
+        raise ValueError(
+            f"LiveFigure: buttons must be a dict {{label: action}}, got {check.describe(buttons)}"
+        )

@@ -112,3 +112,77 @@ def test_compare_names_shape_value_and_missing_return():
     assert "at element 1" in checks.compare("f(x)", [1.0, 3.0], [1.0, 2.0])
     assert "inf or NaN" in checks.compare("f(x)", [np.nan], [1.0])
     assert checks.compare("f(x)", [1.0, 2.0], [1.0, 2.0]) is None
+
+
+NAN, INF = float("nan"), float("inf")
+# Bad input from the lesson's author: a ValueError that names what was expected. (A value that
+# makes a claim false, NaN included, is an AssertionError: see the tests above and below.)
+BAD_CHECK_CALLS = {
+    "record name None": (lambda: checks.record(None, 1.0), "name.*text"),
+    "record value None": (lambda: checks.record("x", None), "single number"),
+    "record value text": (lambda: checks.record("x", "0.5"), "single number"),
+    "record value bool": (lambda: checks.record("x", True), "single number"),
+    "record value empty": (lambda: checks.record("x", np.array([])), "single number"),
+    "record value array": (lambda: checks.record("x", [1.0, 2.0]), "single number"),
+    "at_least name empty": (lambda: checks.expect_at_least("", 0.5, 0.1), "name"),
+    "at_least threshold None": (lambda: checks.expect_at_least("x", 0.5, None), "threshold"),
+    "at_least threshold NaN": (lambda: checks.expect_at_least("x", 0.5, NAN), "threshold"),
+    "at_least threshold text": (lambda: checks.expect_at_least("x", 0.5, "0.1"), "threshold"),
+    "at_most threshold inf": (lambda: checks.expect_at_most("x", 0.5, INF), "threshold.*finite"),
+    "at_most threshold bool": (lambda: checks.expect_at_most("x", 0.5, True), "threshold"),
+    "at_most threshold array": (lambda: checks.expect_at_most("x", 0.5, [1, 2]), "threshold"),
+    "between low None": (lambda: checks.expect_between("x", 0.5, None, 1), "low"),
+    "between high NaN": (lambda: checks.expect_between("x", 0.5, 0, NAN), "high"),
+    "between low -inf": (lambda: checks.expect_between("x", 0.5, -INF, 1), "low"),
+    "between reversed": (lambda: checks.expect_between("x", 1, 2, 0), "low <= high"),
+    "equal value None": (lambda: checks.expect_equal("x", None, 3), "value.*None"),
+    "equal expected None": (lambda: checks.expect_equal("x", 3, None), "expected.*None"),
+    "equal expected NaN": (lambda: checks.expect_equal("x", 3.0, NAN), "NaN"),
+    "equal objects": (lambda: checks.expect_equal("x", {"a": 1}, {"a": 1}), "numbers"),
+    "equal ragged": (lambda: checks.expect_equal("x", [[1], [1, 2]], [[1], [1, 2]]), "one shape"),
+    "close actual None": (lambda: checks.expect_close("x", None, [1.0]), "expected numbers"),
+    "close text": (lambda: checks.expect_close("x", ["a"], ["a"]), "expected numbers"),
+    "close bool": (lambda: checks.expect_close("x", [True], [True]), "expected numbers"),
+    "close ragged": (lambda: checks.expect_close("x", [[1.0], [1, 2]], [1.0]), "one shape"),
+    "close rtol None": (lambda: checks.expect_close("x", [1.0], [1.0], rtol=None), "rtol"),
+    "close atol negative": (lambda: checks.expect_close("x", [1.0], [1.0], atol=-1), "atol"),
+    "close rtol NaN": (lambda: checks.expect_close("x", [1.0], [1.0], rtol=NAN), "rtol"),
+    "verdict exercise None": (lambda: checks.verdict(None, None), "exercise.*text"),
+    "verdict problem empty": (lambda: checks.verdict("ex", ""), "problem"),
+    "verdict problem number": (lambda: checks.verdict("ex", 3), "problem"),
+    "compare name None": (lambda: checks.compare(None, [1.0], [1.0]), "name"),
+    "compare want None": (lambda: checks.compare("f(x)", [1.0], None), "want.*numbers"),
+    "compare want NaN": (lambda: checks.compare("f(x)", [1.0], [NAN]), "want.*finite"),
+    "compare want inf": (lambda: checks.compare("f(x)", [1.0], [INF]), "want.*finite"),
+    "compare want empty": (lambda: checks.compare("f(x)", [], []), "want.*at least one"),
+    "compare want text": (lambda: checks.compare("f(x)", ["a"], ["a"]), "want.*numbers"),
+    "compare want bool": (lambda: checks.compare("f(x)", [1.0], [True]), "want.*numbers"),
+    "compare rtol negative": (lambda: checks.compare("f(x)", [1.0], [1.0], rtol=-1), "rtol"),
+    "compare atol None": (lambda: checks.compare("f(x)", [1.0], [1.0], atol=None), "atol"),
+}
+
+
+@pytest.mark.parametrize("call, message", BAD_CHECK_CALLS.values(), ids=BAD_CHECK_CALLS.keys())
+def test_bad_input_gets_a_value_error_naming_what_was_expected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+@pytest.mark.parametrize("value", [NAN, INF, -INF])
+def test_a_value_that_is_not_finite_fails_the_claim(value):
+    """A diverged computation (NaN, or inf: overflow, a division by zero) never passes."""
+    with pytest.raises(AssertionError, match=r"NaN|inf"):
+        checks.expect_at_least("ratio", value, 1e10)
+    with pytest.raises(AssertionError, match=r"NaN|inf"):
+        checks.expect_at_most("loss", value, 0.3)
+    with pytest.raises(AssertionError, match=r"NaN|inf"):
+        checks.expect_close("outputs", [value], [value])
+
+
+def test_student_answers_become_hints_not_errors():
+    """attempt and compare take the student's code and answer: whatever they are, a hint."""
+    assert "expected a function" in checks.attempt("not a function")[1]
+    assert "ValueError" in checks.attempt(lambda: float("x"))[1]
+    assert "returned str" in checks.compare("f(x)", "text", [1.0])
+    assert "array of numbers" in checks.compare("f(x)", [[1.0], [1.0, 2.0]], [1.0])
+    assert "inf or NaN" in checks.compare("f(x)", [INF], [1.0])

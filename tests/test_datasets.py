@@ -181,3 +181,42 @@ def test_mnist_found_in_the_keras_cache_when_not_shipped(tmp_path, monkeypatch):
     )
     path = datasets.locate(canonical, data_dir=tmp_path / "empty", cache_dir=tmp_path / "keras")
     assert path == fake_canonical
+
+
+# ------------------------------------------------------------------------------- bad input
+
+NAN, INF = float("nan"), float("inf")
+DIGIT = np.zeros((6, 6))
+BAD_DATASET_CALLS = {
+    "locate None": (lambda: datasets.locate(None), "DataFile"),
+    "locate a file name": (lambda: datasets.locate("mnist.npz"), "DataFile.*datasets.MNIST"),
+    "locate data_dir number": (lambda: datasets.locate(datasets.MNIST, data_dir=3), "data_dir"),
+    "locate cache_dir empty": (lambda: datasets.locate(datasets.MNIST, cache_dir=""), "cache_dir"),
+    "sha256_of None": (lambda: datasets.sha256_of(None), "path"),
+    "image None": (lambda: datasets.transform_digit(None), r"\(height, width\).*got None"),
+    "image NaN": (lambda: datasets.transform_digit(np.full((4, 4), NAN)), "finite"),
+    "image inf": (lambda: datasets.transform_digit(np.array([[0, INF]])), "finite"),
+    "image empty": (lambda: datasets.transform_digit(np.zeros((0, 0))), "pixel"),
+    "image flat": (lambda: datasets.transform_digit(np.zeros(784)), r"\(height, width\)"),
+    "image text": (lambda: datasets.transform_digit(np.full((2, 2), "a")), "numbers"),
+    "image bool": (lambda: datasets.transform_digit(np.eye(2, dtype=bool)), "numbers"),
+    "shift None": (lambda: datasets.transform_digit(DIGIT, shift_right=None), "shift_right"),
+    "shift NaN": (lambda: datasets.transform_digit(DIGIT, shift_down=NAN), "shift_down.*finite"),
+    "shift inf": (lambda: datasets.transform_digit(DIGIT, shift_right=INF), "shift_right"),
+    "shift array": (lambda: datasets.transform_digit(DIGIT, shift_down=[1, 2]), "shift_down"),
+    "angle text": (lambda: datasets.transform_digit(DIGIT, angle="10"), "angle"),
+    "angle bool": (lambda: datasets.transform_digit(DIGIT, angle=True), "angle"),
+}
+
+
+@pytest.mark.parametrize("call, message", BAD_DATASET_CALLS.values(), ids=BAD_DATASET_CALLS.keys())
+def test_bad_input_gets_a_value_error_naming_what_was_expected(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+def test_transform_digit_still_accepts_uint8_images_and_numpy_numbers():
+    digit = np.zeros((5, 5), dtype=np.uint8)
+    digit[2, 2] = 255
+    moved = datasets.transform_digit(digit, shift_right=np.int64(1), shift_down=np.float32(0))
+    assert moved[2, 3] == pytest.approx(255.0)
