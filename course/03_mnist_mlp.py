@@ -88,7 +88,8 @@ x_test = x_test.reshape(-1, 28 * 28).astype("float32") / 255
 checks.expect_equal("shape of the training matrix", x_train.shape, (60_000, 784))
 for name, x in [("training", x_train), ("test", x_test)]:
     checks.expect_equal(f"{name} pixels: dtype", str(x.dtype), "float32")
-    checks.expect_equal(f"{name} pixels: smallest and largest", [x.min(), x.max()], [0.0, 1.0])
+    extremes = [float(x.min()), float(x.max())]
+    checks.expect_equal(f"{name} pixels: smallest and largest", extremes, [0.0, 1.0])
 checks.expect_equal("gray levels in the first 1,000 images", np.unique(x_train[:1000]).size, 256)
 
 # %% [markdown]
