@@ -575,8 +575,13 @@ def digit_explorer(
     }
 
     def on_show(change: Any) -> None:  # the slider walks through the chosen list
-        controls["position"].value = 0
-        controls["position"].max = max(len(chosen[change["new"]]) - 1, 0)
+        # Runs before the redraw for "show" (observed first), and resets the slider without
+        # a redraw of its own: one redraw per change of "show", not two.
+        position = controls["position"]
+        position.unobserve(explorer.update, names="value")
+        position.max = max(len(chosen[change["new"]]) - 1, 0)
+        position.value = 0
+        position.observe(explorer.update, names="value")
 
     controls["show"].observe(on_show, names="value")
 
@@ -588,4 +593,5 @@ def digit_explorer(
         result = classify_perturbed_digit(model, x, y, index, noise, right, down, image_shape)
         return {**result, "misclassified_count": len(chosen["misclassified only"])}
 
-    return LiveFigure(controls, compute, draw_classified_digit)
+    explorer = LiveFigure(controls, compute, draw_classified_digit)
+    return explorer

@@ -353,6 +353,21 @@ def test_digit_explorer_responds_to_its_controls():
     assert explorer.controls["position"].max == 3
 
 
+def test_digit_explorer_redraws_once_per_change_of_show(monkeypatch):
+    model, x, y = bar_images()
+    drawn = []
+    draw = lesson.draw_classified_digit
+    monkeypatch.setattr(lesson, "draw_classified_digit", lambda r: drawn.append(r) or draw(r))
+    explorer = lesson.digit_explorer(model, x, y, image_shape=(8, 8))
+    explorer.controls["position"].value = 2
+    drawn.clear()
+    explorer.controls["show"].value = "misclassified only"
+    assert len(drawn) == 1 and drawn[0]["index"] == 3
+    explorer.controls["show"].value = "all test examples"
+    assert len(drawn) == 2 and drawn[1]["index"] == 0
+    assert explorer.controls["position"].value == 0 and explorer.controls["position"].max == 3
+
+
 def test_digit_explorer_shift_sliders_stay_inside_the_image():
     model, x, y = bar_images()
     explorer = lesson.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=20)
