@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import math
+import numbers
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +41,11 @@ def exercise_count_parameters(count_parameters: Callable) -> checks.Verdict:
         got, problem = checks.attempt(count_parameters, list(sizes))
         if problem:
             return checks.verdict(name, problem)
-        try:
-            got = int(got)
-        except (TypeError, ValueError):
+        if got is None:
+            return checks.verdict(name, f"count_parameters({sizes}) returned None: add `return`")
+        if isinstance(got, bool | str) or not isinstance(got, numbers.Real):
             return checks.verdict(
-                name, f"count_parameters({sizes}) returned {got!r}, expected a number"
+                name, f"count_parameters({sizes}) returned {got!r}, expected a whole number"
             )
         if got == expected:
             continue
@@ -52,6 +54,19 @@ def exercise_count_parameters(count_parameters: Callable) -> checks.Verdict:
             hint = "you counted the weights but not the biases: each unit has one bias too"
         elif got == weights_only + sum(sizes):
             hint = "the input has no biases: only the units of each layer get one"
+        elif got == sum(n_in * n_out + n_in for n_in, n_out in pairs):
+            hint = (
+                "you gave each layer one bias per input; a layer has one bias per unit, "
+                "that is per output (n_out)"
+            )
+        elif len(pairs) > 1 and got in (
+            sum(n_in * n_out + n_out for n_in, n_out in pairs[:-1]),
+            sum(n_in * n_out + n_out for n_in, n_out in pairs[1:]),
+        ):
+            hint = (
+                f"you left out one layer: {len(sizes)} sizes make {len(pairs)} Dense layers, "
+                "one per consecutive pair (check the range of your loop)"
+            )
         else:
             hint = (
                 "a Dense layer from n_in to n_out units has an n_in x n_out kernel and n_out "
@@ -68,6 +83,22 @@ def _loss_name(loss) -> str:
     if isinstance(loss, str):
         return loss
     return str(getattr(loss, "name", None) or getattr(loss, "__name__", None) or loss)
+
+
+def _reads_logits(loss) -> bool:
+    """Whether a compiled loss was told ``from_logits=True`` (a Loss object or a partial)."""
+    if isinstance(loss, Mapping):
+        return any(_reads_logits(one) for one in loss.values())
+    if isinstance(loss, list | tuple):
+        return any(_reads_logits(one) for one in loss)
+    if getattr(loss, "from_logits", False) is True:
+        return True
+    if (getattr(loss, "keywords", None) or {}).get("from_logits") is True:  # functools.partial
+        return True
+    try:
+        return loss.get_config().get("from_logits") is True
+    except Exception:  # a plain function or a string has no config
+        return False
 
 
 def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | None:
@@ -103,6 +134,12 @@ def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | 
         )
     if getattr(model, "optimizer", None) is None:
         return "the model is not compiled yet: call model.compile(...) and model.fit(...)"
+    if _reads_logits(getattr(model, "loss", None)):
+        return (
+            "the loss was compiled with from_logits=True, but the last layer already outputs "
+            "probabilities (softmax): the loss would apply softmax a second time and train on "
+            "the wrong numbers. Leave from_logits at its default (False)"
+        )
     if (
         not isinstance(history, keras.callbacks.History)
         or getattr(history, "model", None) is not model
@@ -113,12 +150,54 @@ def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | 
     return None
 
 
+def _test_set_problem(x_test, y_test, num_classes: int = 10) -> str | None:
+    """A hint if ``x_test``/``y_test`` are not examples and their labels (integer or one-hot)."""
+    try:
+        x_test, y_test = np.asarray(x_test, dtype=float), np.asarray(y_test)
+    except (TypeError, ValueError):
+        return "pass the test images x_test (numbers) and the test labels y_test"
+    if x_test.ndim < 2 or len(x_test) == 0 or y_test.ndim not in (1, 2):
+        return (
+            f"pass the test images x_test and labels y_test, got shapes {x_test.shape} and "
+            f"{y_test.shape}"
+        )
+    if len(y_test) != len(x_test):
+        return (
+            f"x_test has {len(x_test)} examples but the labels {len(y_test)}: pass the test "
+            "labels y_test that belong to x_test"
+        )
+    labels = y_test.argmax(axis=1) if y_test.ndim == 2 else y_test
+    if (
+        labels.dtype.kind not in "iuf"
+        or not np.all((labels >= 0) & (labels < num_classes))
+        or (not np.array_equal(labels, np.round(labels)))
+    ):
+        return f"the test labels should be the digits 0..{num_classes - 1} (y_test)"
+    return None
+
+
 def _test_accuracy(model, x_test, y_test) -> float:
     """Accuracy of ``model`` on the test set (integer or one-hot labels), by inference only."""
     y_test = np.asarray(y_test)
     labels = y_test.argmax(axis=1) if y_test.ndim == 2 else y_test
     predicted = np.argmax(model.predict(x_test, verbose=0), axis=1)
     return float(np.mean(predicted == labels))
+
+
+_NONLINEAR_LAYERS = ("Activation", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax")
+
+
+def _linear_hidden_layer(model) -> bool:
+    """Whether the hidden Dense layer has no activation and no activation layer follows it."""
+    import keras
+
+    layers = list(model.layers)
+    hidden = next(layer for layer in layers if isinstance(layer, keras.layers.Dense))
+    if getattr(hidden.activation, "__name__", "") != "linear":
+        return False
+    after = layers[layers.index(hidden) + 1 :]
+    between = list(itertools.takewhile(lambda la: not isinstance(la, keras.layers.Dense), after))
+    return not any(type(layer).__name__ in _NONLINEAR_LAYERS for layer in between)
 
 
 def exercise_one_hidden_layer(model, history, x_test, y_test) -> checks.Verdict:
@@ -133,15 +212,27 @@ def exercise_one_hidden_layer(model, history, x_test, y_test) -> checks.Verdict:
         f"one hidden layer, >= {ONE_HIDDEN_LAYER_TARGET:.0%} test accuracy "
         f"within {ONE_HIDDEN_LAYER_EPOCHS} epochs"
     )
-    problem = _trained_classifier_problem(model, history)
+    problem = _trained_classifier_problem(model, history) or _test_set_problem(x_test, y_test)
     if problem:
         return checks.verdict(name, problem)
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    if len(dense) == 1:
+        return checks.verdict(
+            name,
+            "the model has no hidden layer, only the output layer: put one Dense layer with "
+            "an activation (e.g. relu) before the Dense(10, softmax) output",
+        )
     if len(dense) != 2:
         return checks.verdict(
             name,
             f"the model has {len(dense) - 1} hidden Dense layers; the task is exactly one "
             "hidden Dense layer followed by the Dense(10, softmax) output layer",
+        )
+    if _linear_hidden_layer(model):
+        return checks.verdict(
+            name,
+            "the hidden layer has no activation, so the network is linear (two linear layers "
+            "make one linear map): give the hidden Dense layer an activation such as 'relu'",
         )
     epochs = len(history.epoch)
     steps = history.params.get("steps")
@@ -188,11 +279,13 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> checks.Verdict:
         )
     if loss not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
         return checks.verdict(name, f"the loss is {loss!r}; use 'sparse_categorical_crossentropy'")
-    y_test = np.asarray(y_test)
-    if y_test.ndim != 1:
+    if np.ndim(y_test) != 1:
         return checks.verdict(
-            name, f"pass the integer test labels, shape (n,), got shape {y_test.shape}"
+            name, f"pass the integer test labels, shape (n,), got shape {np.shape(y_test)}"
         )
+    problem = _test_set_problem(x_test, y_test)
+    if problem:
+        return checks.verdict(name, problem)
     try:
         accuracy = _test_accuracy(model, x_test, y_test)
     except Exception as error:
@@ -211,6 +304,43 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> checks.Verdict:
 # ------------------------------------------------------------ widgets
 
 
+def _number(name: str, value: Any, who: str) -> float:
+    """``value`` as a finite float, or a ValueError naming ``name`` and what was expected."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{who}: {name} must be a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ValueError(f"{who}: {name} must be a finite number, got {value!r}")
+    return float(value)
+
+
+def _whole_number(name: str, value: Any, who: str) -> int:
+    """``value`` as an int, or a ValueError: shifts, indices and seeds count whole things."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{who}: {name} must be a whole number (an int), got {value!r}")
+    return int(value)
+
+
+def _pixels(values: Any, who: str, what: str = "images") -> np.ndarray:
+    """Numeric, non-empty, finite pixel values scaled to [0, 1], or a ValueError saying so."""
+    if values is None:
+        raise ValueError(f"{who} expects {what} (an array of numbers in [0, 1]), got None")
+    array = np.asarray(values)
+    if array.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{who} expects {what} as numbers in [0, 1], got an array of dtype {array.dtype}"
+        )
+    if array.size == 0:
+        raise ValueError(f"{who} expects {what} with at least one pixel, got shape {array.shape}")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{who} expects finite pixel values, got NaN or inf in the {what}")
+    if array.min() < 0 or array.max() > 1:
+        raise ValueError(
+            f"{who} expects pixel values scaled to [0, 1], got values from {array.min()} to "
+            f"{array.max()}; divide bytes by 255 first (x / 255)"
+        )
+    return array
+
+
 def perturb_image(
     image: np.ndarray, noise: float = 0.0, right: int = 0, down: int = 0, seed: int = 0
 ) -> np.ndarray:
@@ -218,24 +348,26 @@ def perturb_image(
 
     The noise pattern depends only on ``seed`` (its size on ``noise``), so moving the noise
     slider turns the same pattern up or down. The result is clipped to [0, 1]. ``noise`` must
-    be in [0, 1] (more only saturates the clipped image); a shift must be smaller than the
-    image, ``|right| < width`` and ``|down| < height``, or nothing of the digit is left.
+    be in [0, 1] (more only saturates the clipped image); a shift must be a whole number of
+    pixels smaller than the image, ``|right| < width`` and ``|down| < height``, or nothing of
+    the digit is left.
     """
-    if not 0 <= noise <= 1:  # also rejects NaN
+    who = "perturb_image"
+    noise = _number("noise", noise, who)
+    if not 0 <= noise <= 1:
         raise ValueError(
             f"noise is a standard deviation in pixel units and must be in [0, 1], got {noise}"
         )
-    image = np.asarray(image)
-    if image.ndim != 2:
-        raise ValueError(f"perturb_image expects one image (height, width), got {image.shape}")
-    if image.size and (image.min() < 0 or image.max() > 1):
-        raise ValueError(
-            "perturb_image expects pixel values scaled to [0, 1], got values from "
-            f"{image.min()} to {image.max()}; divide bytes by 255 first (x / 255)"
-        )
+    seed = _whole_number("seed", seed, who)
+    if seed < 0:
+        raise ValueError(f"{who}: seed must be a whole number >= 0, got {seed}")
+    if image is not None and np.ndim(image) != 2:
+        raise ValueError(f"perturb_image expects one image (height, width), got {np.shape(image)}")
+    image = _pixels(image, who, "one image (height, width)")
     height, width = image.shape
     for name, shift, limit in (("right", right, width), ("down", down, height)):
-        if not -limit < shift < limit:  # also rejects NaN
+        shift = _whole_number(name, shift, who)
+        if not -limit < shift < limit:
             raise ValueError(
                 f"shift {name}={shift} moves the whole image out of view; use a shift between "
                 f"{-(limit - 1)} and {limit - 1} pixels for an image of shape {image.shape}"
@@ -256,6 +388,62 @@ def _require_keras_model(model: Any, who: str) -> None:
         )
 
 
+def _require_probabilities(probabilities: np.ndarray, who: str) -> None:
+    """Raise a ValueError unless each row is probabilities: in [0, 1], summing to 1."""
+    if probabilities.ndim != 2 or probabilities.shape[1] < 2:
+        raise ValueError(
+            f"{who}: the model must return one row of class probabilities per example, "
+            f"got shape {probabilities.shape}"
+        )
+    if (
+        not np.all(np.isfinite(probabilities))
+        or probabilities.min() < 0
+        or probabilities.max() > 1
+        or not np.allclose(probabilities.sum(axis=1), 1.0, atol=1e-3)
+    ):
+        raise ValueError(
+            f"{who}: the model must output probabilities (each row in [0, 1], summing to 1), "
+            f"got values from {np.nanmin(probabilities):.3g} to {np.nanmax(probabilities):.3g}. "
+            "Raw scores (logits) cannot be drawn as probabilities: end the model with "
+            "activation='softmax' (or add keras.layers.Activation('softmax'))"
+        )
+
+
+def _image_shape(image_shape: Any, example_shape: tuple[int, ...], who: str) -> tuple[int, int]:
+    """``image_shape`` as (height, width) of positive ints holding one example's values."""
+    if (
+        not isinstance(image_shape, tuple | list)
+        or len(image_shape) != 2
+        or not all(isinstance(n, numbers.Integral) and n > 0 for n in image_shape)
+    ):
+        raise ValueError(f"{who}: image_shape must be (height, width), got {image_shape!r}")
+    if int(np.prod(image_shape)) != int(np.prod(example_shape)):
+        raise ValueError(
+            f"{who}: examples of shape {example_shape} cannot be shown as {tuple(image_shape)}"
+        )
+    return int(image_shape[0]), int(image_shape[1])
+
+
+def _examples_and_labels(x: Any, y: Any, who: str) -> tuple[np.ndarray, np.ndarray]:
+    """Examples ``x`` (n, ...) and integer labels ``y`` (n,), checked for shape and kind."""
+    if x is None or y is None:
+        raise ValueError(f"{who} expects examples x and integer labels y, got None")
+    x, y = np.asarray(x), np.asarray(y)
+    if x.ndim < 2 or len(x) == 0 or x.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{who} expects examples x as an array of numbers of shape (n, ...) with n > 0, "
+            f"got shape {x.shape} and dtype {x.dtype}"
+        )
+    if y.ndim != 1 or len(y) != len(x) or y.dtype.kind not in "iu":
+        raise ValueError(
+            f"{who} expects integer labels y of shape (n,) with n = len(x) = {len(x)}, got "
+            f"shape {y.shape} and dtype {y.dtype}; for one-hot labels pass y.argmax(axis=1)"
+        )
+    if y.min() < 0:
+        raise ValueError(f"{who}: labels must be class numbers >= 0, got {y.min()}")
+    return x, y
+
+
 def classify_perturbed_digit(
     model: keras.Model,
     x: np.ndarray,
@@ -269,22 +457,27 @@ def classify_perturbed_digit(
     """Perturb example ``x[index]`` and classify it with one call of the Keras ``model``.
 
     ``x`` holds the examples in the shape the model eats (e.g. (n, 784)) with values in [0, 1];
-    ``image_shape`` is how to see one of them as an image. Returns the perturbed ``image``,
-    the ``probabilities`` the model gives, the ``true`` and ``predicted`` labels and ``index``.
+    ``y`` their integer labels; ``image_shape`` is how to see one of them as an image. Returns
+    the perturbed ``image``, the ``probabilities`` the model gives (it must output
+    probabilities), the ``true`` and ``predicted`` labels and ``index``.
     """
-    _require_keras_model(model, "classify_perturbed_digit")
+    who = "classify_perturbed_digit"
+    _require_keras_model(model, who)
+    x, y = _examples_and_labels(x, y, who)
+    index = _whole_number("index", index, who)
     if not 0 <= index < len(x):
         raise ValueError(f"index must be in 0..{len(x) - 1}, got {index}")
-    image = np.asarray(x[index], dtype=np.float32).reshape(image_shape)
+    shape = _image_shape(image_shape, x.shape[1:], who)
+    image = _pixels(x[index], who, f"example x[{index}]").astype(np.float32).reshape(shape)
     perturbed = perturb_image(image, noise, right, down, seed=index)
-    batch = perturbed.reshape((1, *np.shape(x[index])))
+    batch = perturbed.reshape((1, *x.shape[1:]))
     probabilities = np.asarray(model(batch, training=False), dtype=float)
-    if probabilities.ndim != 2 or probabilities.shape[0] != 1:
-        raise ValueError(
-            "the model must return one row of class probabilities per example, "
-            f"got shape {probabilities.shape}"
-        )
+    _require_probabilities(probabilities, who)
     probabilities = probabilities[0]
+    if y[index] >= len(probabilities):
+        raise ValueError(
+            f"{who}: label {y[index]} has no class among the model's {len(probabilities)} outputs"
+        )
     return {
         "index": int(index),
         "image": perturbed,
@@ -295,13 +488,37 @@ def classify_perturbed_digit(
 
 
 def draw_classified_digit(result: Mapping[str, Any]) -> Figure:
-    """The perturbed digit beside its probability bars (true class green, a wrong guess red)."""
+    """The perturbed digit beside its probability bars (true class green, a wrong guess red).
+
+    ``result``: what :func:`classify_perturbed_digit` returns.
+    """
+    who = "draw_classified_digit"
+    keys = ("index", "image", "probabilities", "true", "predicted")
+    if not isinstance(result, Mapping) or any(key not in result for key in keys):
+        raise ValueError(
+            f"{who} expects the dict that classify_perturbed_digit returns (keys {keys}), "
+            f"got {type(result).__name__}"
+        )
+    image = _pixels(result["image"], who, "image")
+    if image.ndim != 2:
+        raise ValueError(f"{who} expects one image (height, width), got shape {image.shape}")
+    probabilities = np.asarray(result["probabilities"])
+    if probabilities.dtype.kind not in "iuf" or probabilities.ndim != 1:
+        raise ValueError(
+            f"{who} expects probabilities of shape (num_classes,), got {probabilities.shape} "
+            f"of dtype {probabilities.dtype}"
+        )
+    _require_probabilities(probabilities[np.newaxis].astype(float), who)
+    for key in ("true", "predicted"):
+        label = _whole_number(key, result[key], who)
+        if not 0 <= label < len(probabilities):
+            raise ValueError(f"{who}: {key} must be in 0..{len(probabilities) - 1}, got {label}")
     fig = Figure(figsize=(8, 3), layout="constrained")
     ax_image, ax_bars = fig.subplots(1, 2, width_ratios=[1, 2.2])
-    ax_image.imshow(result["image"], cmap="gray", vmin=0, vmax=1, interpolation="nearest")
+    ax_image.imshow(image, cmap="gray", vmin=0, vmax=1, interpolation="nearest")
     ax_image.set_axis_off()
     ax_image.set_title(f"example #{result['index']}\ntrue label: {result['true']}")
-    probabilities, predicted = result["probabilities"], result["predicted"]
+    predicted = result["predicted"]
     verdict_text = "right" if predicted == result["true"] else "wrong"
     title = (
         f"predicted {predicted} with probability {probabilities[predicted]:.2f} ({verdict_text})"
@@ -321,23 +538,26 @@ def digit_explorer(
     """Browse test digits (all, or only those the model gets wrong), add noise or shift them,
     and watch the model's probabilities change. Inference only: one model call per change.
 
-    ``model``: a trained Keras classifier (``keras.Model``); ``x``: examples in the shape it
-    eats, values in [0, 1]; ``y``: their integer labels. The shift sliders go up to
-    ``max_shift`` pixels each way, at most one pixel less than the image's size.
+    ``model``: a trained Keras classifier (``keras.Model``) that outputs probabilities; ``x``:
+    examples in the shape it eats, values in [0, 1]; ``y``: their integer labels. The shift
+    sliders go up to ``max_shift`` pixels each way, at most one pixel less than the image's size.
     """
-    x, y = np.asarray(x), np.asarray(y)
-    _require_keras_model(model, "digit_explorer")
-    if len(x) == 0 or len(x) != len(y) or y.ndim != 1:
-        raise ValueError(
-            "digit_explorer expects examples x and integer labels y of shape (n,) with the same "
-            f"n > 0, got x {x.shape} and y {y.shape}; for one-hot labels pass y.argmax(axis=1)"
-        )
-    if int(np.prod(image_shape)) != int(np.prod(x.shape[1:])):
-        raise ValueError(f"examples of shape {x.shape[1:]} cannot be shown as {image_shape}")
-    if not isinstance(max_shift, int | np.integer) or max_shift < 0:
+    who = "digit_explorer"
+    _require_keras_model(model, who)
+    x, y = _examples_and_labels(x, y, who)
+    _image_shape(image_shape, x.shape[1:], who)
+    _pixels(x, who, "examples x")
+    if not isinstance(max_shift, int | np.integer) or isinstance(max_shift, bool) or max_shift < 0:
         raise ValueError(f"max_shift must be a whole number of pixels >= 0, got {max_shift!r}")
     right_limit, down_limit = (min(int(max_shift), size - 1) for size in image_shape[::-1])
-    predicted = np.argmax(model.predict(x, verbose=0), axis=1)
+    probabilities = np.asarray(model.predict(x, verbose=0), dtype=float)
+    _require_probabilities(probabilities, who)
+    if y.max() >= probabilities.shape[1]:
+        raise ValueError(
+            f"{who}: label {y.max()} has no class among the model's {probabilities.shape[1]} "
+            "outputs"
+        )
+    predicted = np.argmax(probabilities, axis=1)
     chosen = {
         "all test examples": np.arange(len(x)),
         "misclassified only": np.flatnonzero(predicted != y),
@@ -355,8 +575,13 @@ def digit_explorer(
     }
 
     def on_show(change: Any) -> None:  # the slider walks through the chosen list
-        controls["position"].value = 0
-        controls["position"].max = max(len(chosen[change["new"]]) - 1, 0)
+        # Runs before the redraw for "show" (observed first), and resets the slider without
+        # a redraw of its own: one redraw per change of "show", not two.
+        position = controls["position"]
+        position.unobserve(explorer.update, names="value")
+        position.max = max(len(chosen[change["new"]]) - 1, 0)
+        position.value = 0
+        position.observe(explorer.update, names="value")
 
     controls["show"].observe(on_show, names="value")
 
@@ -368,4 +593,5 @@ def digit_explorer(
         result = classify_perturbed_digit(model, x, y, index, noise, right, down, image_shape)
         return {**result, "misclassified_count": len(chosen["misclassified only"])}
 
-    return LiveFigure(controls, compute, draw_classified_digit)
+    explorer = LiveFigure(controls, compute, draw_classified_digit)
+    return explorer

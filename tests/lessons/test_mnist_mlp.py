@@ -4,6 +4,7 @@ The checks and the widget are tested on tiny hand-set Keras models, so nothing h
 more than one step with a zero learning rate: the tests are fast and exact.
 """
 
+import functools
 import itertools
 
 import keras
@@ -33,7 +34,11 @@ def test_count_parameters_passes_a_correct_answer(capsys):
         (lambda s: sum(a * b for a, b in itertools.pairwise(s)), "biases"),
         (lambda s: count_correctly(s) + s[0], "input has no biases"),
         (lambda s: 669_706, "expected 11,972,510"),
-        (lambda s: None, "expected a number"),
+        (lambda s: None, "returned None"),
+        (lambda s: sum(a * b + a for a, b in itertools.pairwise(s)), "one bias per input"),
+        (lambda s: count_correctly(s[:-1]), "left out one layer"),  # range(len(s) - 2)
+        (lambda s: count_correctly(s[1:]), "left out one layer"),  # started at the first layer
+        (lambda s: str(count_correctly(s)), "expected a whole number"),
     ],
 )
 def test_count_parameters_rejects_wrong_answers(answer, hint, capsys):
@@ -56,15 +61,15 @@ X = RNG.uniform(0, 1, size=(200, 20)).astype("float32")
 Y = X[:, :10].argmax(axis=1)
 
 
-def classifier(hidden_layers=1, output_activation="softmax", hand_set=True):
+def classifier(hidden_layers=1, output_activation="softmax", hand_set=True, hidden="relu"):
     """Dense relu layers passing the first 10 features through, then a sharp softmax."""
     keras.utils.set_random_seed(0)
     layers = [keras.Input(shape=(20,))]
-    layers += [keras.layers.Dense(10, activation="relu") for _ in range(hidden_layers)]
+    layers += [keras.layers.Dense(10, activation=hidden) for _ in range(hidden_layers)]
     layers += [keras.layers.Dense(10, activation=output_activation)]
     model = keras.Sequential(layers)
     if hand_set:
-        dense = model.layers
+        dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
         dense[0].set_weights([np.vstack([np.eye(10), np.zeros((10, 10))]), np.zeros(10)])
         for layer in dense[1:-1]:
             layer.set_weights([np.eye(10), np.zeros(10)])
@@ -113,6 +118,54 @@ def test_one_hidden_layer_rejects_wrong_answers(capsys):
     assert "History" in hint_for(other, trained(classifier()))
     untrained = classifier(hand_set=False)
     assert "test accuracy" in hint_for(untrained, trained(untrained))
+
+
+LOGITS_LOSSES = [
+    keras.losses.CategoricalCrossentropy(from_logits=True),
+    functools.partial(keras.losses.categorical_crossentropy, from_logits=True),
+]
+
+
+@pytest.mark.parametrize("loss", LOGITS_LOSSES, ids=["Loss object", "partial"])
+def test_one_hidden_layer_rejects_softmax_trained_with_from_logits(loss, capsys):
+    """The hand-set toy still classifies perfectly, so only the check's reading of the loss
+    can catch a softmax output trained as if it gave raw scores (it passed before)."""
+    model = classifier()
+    assert not lesson.exercise_one_hidden_layer(model, trained(model, loss=loss), X, Y)
+    assert "from_logits=True" in capsys.readouterr().out
+
+
+def test_one_hidden_layer_rejects_more_wrong_answers(capsys):
+    def hint_for(model, history, y=Y):
+        assert not lesson.exercise_one_hidden_layer(model, history, X, y)
+        out = capsys.readouterr().out
+        assert "Not yet" in out
+        return out
+
+    no_hidden = classifier(hidden_layers=0, hand_set=False)  # logistic regression
+    assert "no hidden layer" in hint_for(no_hidden, trained(no_hidden))
+    linear = classifier(hidden=None)  # Dense(512) without activation: passed before the fix
+    assert "no activation" in hint_for(linear, trained(linear))
+    good = classifier()
+    history = trained(good)
+    assert "labels" in hint_for(good, history, np.concatenate([Y, Y]))  # y_train for y_test
+    assert "digits 0..9" in hint_for(good, history, Y + 10)
+
+
+def test_one_hidden_layer_accepts_a_separate_activation_layer(capsys):
+    keras.utils.set_random_seed(0)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(20,)),
+            keras.layers.Dense(10),
+            keras.layers.Activation("relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    model.layers[0].set_weights([np.vstack([np.eye(10), np.zeros((10, 10))]), np.zeros(10)])
+    model.layers[-1].set_weights([20 * np.eye(10), np.zeros(10)])
+    assert lesson.exercise_one_hidden_layer(model, trained(model), X, Y)
+    assert "PASS" in capsys.readouterr().out
 
 
 def test_sparse_labels_passes_integer_training(capsys):
@@ -177,6 +230,15 @@ def test_sparse_labels_rejects_wrong_answers(capsys):
     untrained = classifier(hand_set=False)
     history = trained(untrained, loss="sparse_categorical_crossentropy")
     assert "test accuracy" in hint_for(untrained, history)
+    softmax_logits = classifier()  # passed before the fix: the toy still classifies perfectly
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    assert "from_logits=True" in hint_for(softmax_logits, trained(softmax_logits, loss=loss))
+    good = classifier()
+    history = trained(good, loss="sparse_categorical_crossentropy")
+    assert "x_test has 200 examples but the labels 199" in hint_for(good, history, Y[:-1])
+    function_loss = classifier()  # the loss given as a function is fine
+    history = trained(function_loss, loss=keras.losses.sparse_categorical_crossentropy)
+    assert lesson.exercise_sparse_labels(function_loss, history, X, Y)
 
 
 # ---------------------------------------------------------------- widget
@@ -205,15 +267,13 @@ def test_perturb_image_is_deterministic_and_stays_in_range():
     assert loud.min() == 0.0 and loud.max() == 1.0
 
 
-@pytest.mark.parametrize("noise", [-0.1, 1.5, float("nan")])
+@pytest.mark.parametrize("noise", [-0.1, 1.5])
 def test_perturb_image_rejects_noise_outside_0_1(noise):
     with pytest.raises(ValueError, match=r"noise .* must be in \[0, 1\]"):
         lesson.perturb_image(np.full((6, 6), 0.5), noise=noise)
 
 
-@pytest.mark.parametrize(
-    "shift", [{"right": 6}, {"right": -6}, {"down": 9}, {"down": float("nan")}]
-)
+@pytest.mark.parametrize("shift", [{"right": 6}, {"right": -6}, {"down": 9}])
 def test_perturb_image_rejects_shifts_out_of_view(shift):
     with pytest.raises(ValueError, match=r"out of view; use a shift between -5 and 5"):
         lesson.perturb_image(np.full((6, 6), 0.5), **shift)
@@ -293,6 +353,21 @@ def test_digit_explorer_responds_to_its_controls():
     assert explorer.controls["position"].max == 3
 
 
+def test_digit_explorer_redraws_once_per_change_of_show(monkeypatch):
+    model, x, y = bar_images()
+    drawn = []
+    draw = lesson.draw_classified_digit
+    monkeypatch.setattr(lesson, "draw_classified_digit", lambda r: drawn.append(r) or draw(r))
+    explorer = lesson.digit_explorer(model, x, y, image_shape=(8, 8))
+    explorer.controls["position"].value = 2
+    drawn.clear()
+    explorer.controls["show"].value = "misclassified only"
+    assert len(drawn) == 1 and drawn[0]["index"] == 3
+    explorer.controls["show"].value = "all test examples"
+    assert len(drawn) == 2 and drawn[1]["index"] == 0
+    assert explorer.controls["position"].value == 0 and explorer.controls["position"].max == 3
+
+
 def test_digit_explorer_shift_sliders_stay_inside_the_image():
     model, x, y = bar_images()
     explorer = lesson.digit_explorer(model, x, y, image_shape=(8, 8), max_shift=20)
@@ -313,6 +388,99 @@ def test_digit_explorer_rejects_bad_input():
         lesson.digit_explorer(model, x, y)  # 64 values are not a 28 x 28 image
     with pytest.raises(ValueError, match="Keras model"):
         lesson.digit_explorer("model", x, y, image_shape=(8, 8))
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@functools.cache
+def bad_input_cases():
+    """(name, call, message) for every public non-exercise function, fed bad input."""
+    model, x, y = bar_images()
+    image = x[0].reshape(8, 8)
+    nan_image = image.copy()
+    nan_image[3, 3] = np.nan
+    nan_x = x.copy()
+    nan_x[0, 9] = np.nan
+    logits_model = keras.Sequential([keras.Input(shape=(64,)), keras.layers.Dense(2)])
+    logits_model.layers[0].set_weights(model.layers[0].get_weights())
+    good = lesson.classify_perturbed_digit(model, x, y, 0, image_shape=(8, 8))
+    shape = {"image_shape": (8, 8)}
+
+    def classify(**changes):
+        arguments = {"model": model, "x": x, "y": y, "index": 0, **shape, **changes}
+        return lambda: lesson.classify_perturbed_digit(**arguments)
+
+    def explorer(**changes):
+        arguments = {"model": model, "x": x, "y": y, **shape, **changes}
+        return lambda: lesson.digit_explorer(**arguments)
+
+    def draw(**changes):
+        return lambda: lesson.draw_classified_digit({**good, **changes})
+
+    def perturb(img=image, **changes):
+        return lambda: lesson.perturb_image(img, **changes)
+
+    return [
+        ("perturb: None image", perturb(None), r"one image .* got None"),
+        ("perturb: NaN image", perturb(nan_image), "NaN or inf"),
+        ("perturb: inf image", perturb(np.full((8, 8), np.inf)), "NaN or inf"),
+        ("perturb: empty image", perturb(np.zeros((0, 0))), "at least one pixel"),
+        ("perturb: batch of images", perturb(np.zeros((2, 8, 8))), r"one image \(height"),
+        ("perturb: text image", perturb(np.full((8, 8), "a")), "dtype <U1"),
+        ("perturb: noise None", perturb(noise=None), "noise must be a number, got None"),
+        ("perturb: noise NaN", perturb(noise=np.nan), "noise must be a finite number"),
+        ("perturb: noise inf", perturb(noise=np.inf), "noise must be a finite number"),
+        ("perturb: noise text", perturb(noise="0.2"), "noise must be a number"),
+        ("perturb: shift NaN", perturb(right=np.nan), "right must be a whole number"),
+        ("perturb: shift 1.5", perturb(down=1.5), "down must be a whole number"),
+        ("perturb: shift None", perturb(right=None), "right must be a whole number"),
+        ("perturb: seed None", perturb(seed=None), "seed must be a whole number"),
+        ("classify: None x", classify(x=None), "got None"),
+        ("classify: NaN example", classify(x=nan_x), "NaN or inf"),
+        ("classify: bytes", classify(x=x * 255), r"scaled to \[0, 1\].*x / 255"),
+        ("classify: empty x", classify(x=x[:0], y=y[:0]), "n > 0"),
+        ("classify: flat x", classify(x=x[0]), r"shape \(n, \.\.\.\)"),
+        ("classify: text x", classify(x=x.astype(str)), "array of numbers"),
+        ("classify: one-hot y", classify(y=np.eye(2)[y]), "one-hot"),
+        ("classify: float y", classify(y=y.astype(float)), "integer labels"),
+        ("classify: index 1.0", classify(index=1.0), "index must be a whole number"),
+        ("classify: index None", classify(index=None), "index must be a whole number"),
+        ("classify: noise None", classify(noise=None), "noise must be a number"),
+        ("classify: bad image_shape", classify(image_shape=(4, 4)), "cannot be shown"),
+        ("classify: image_shape None", classify(image_shape=None), "image_shape must be"),
+        ("classify: logits model", classify(model=logits_model), "logits"),
+        ("classify: a function", classify(model=lambda b: b), "Keras model"),
+        ("draw: None", lambda: lesson.draw_classified_digit(None), "expects the dict"),
+        ("draw: NaN image", draw(image=nan_image), "NaN or inf"),
+        ("draw: NaN probabilities", draw(probabilities=np.array([np.nan, 1.0])), "probabil"),
+        ("draw: logits", draw(probabilities=np.array([3.0, -1.0])), "logits"),
+        ("draw: empty probabilities", draw(probabilities=np.array([])), "probabilities"),
+        ("draw: text probabilities", draw(probabilities=np.array(["a", "b"])), "dtype"),
+        ("draw: label outside", draw(true=5), r"true must be in 0\.\.1"),
+        ("draw: flat image", draw(image=image.ravel()), r"one image \(height, width\)"),
+        ("explorer: None x", explorer(x=None), "got None"),
+        ("explorer: NaN x", explorer(x=nan_x), "NaN or inf"),
+        ("explorer: inf x", explorer(x=np.where(nan_x != nan_x, np.inf, x)), "NaN or inf"),
+        ("explorer: bytes", explorer(x=x * 255), r"x / 255"),
+        ("explorer: empty", explorer(x=x[:0], y=y[:0]), "n > 0"),
+        ("explorer: y too short", explorer(y=y[:2]), "n = len"),
+        ("explorer: text x", explorer(x=x.astype(str)), "array of numbers"),
+        ("explorer: label 2 of 2 classes", explorer(y=y + 1), "no class"),
+        ("explorer: logits model", explorer(model=logits_model), "logits"),
+        ("explorer: a function", explorer(model=lambda b: b), "Keras model"),
+        ("explorer: max_shift 2.5", explorer(max_shift=2.5), "max_shift"),
+        ("explorer: max_shift None", explorer(max_shift=None), "max_shift"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "case", range(len(bad_input_cases())), ids=lambda i: bad_input_cases()[i][0]
+)
+def test_public_functions_reject_bad_input(case):
+    _name, call, message = bad_input_cases()[case]
+    with pytest.raises(ValueError, match=message):
+        call()
 
 
 # ---------------------------------------------------------------- plotting: bars on given axes
