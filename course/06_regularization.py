@@ -401,9 +401,10 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # panel the best validation loss of every strength. Look for the two ways to fail: too weak a
 # penalty still overfits (the curve turns up), too strong a penalty underfits (the training
 # loss cannot get low either). The table below the widget gives each strength's best
-# validation cross-entropy and its training cross-entropy in the last epoch: at 0.01 the
-# training loss ends well above its value at 0.001 (from 2 to 15 times as high in runs with
-# three seeds), the start of underfitting.
+# validation cross-entropy and its training cross-entropy late in training (the median of the
+# last five epochs, as one epoch's value is jagged): at 0.01 the training loss ends well above
+# its value at 0.001 (from 1.7 to 15 times as high in runs with three seeds and on several
+# CPUs), the start of underfitting.
 
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
@@ -413,9 +414,9 @@ lesson.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
 
 # %%
 best_val = {s: min(h["val_crossentropy"]) for s, h in sorted(l2_histories.items())}
-last_train = {s: h["crossentropy"][-1] for s, h in sorted(l2_histories.items())}
-print(pd.DataFrame({"best val loss": best_val, "last train loss": last_train}).round(4))
-checks.expect_at_least("L2 0.01/0.001: last train loss", last_train[0.01] / last_train[0.001], 1.5)
+late_train = {s: np.median(h["crossentropy"][-5:]) for s, h in sorted(l2_histories.items())}
+print(pd.DataFrame({"best val loss": best_val, "late train loss": late_train}).round(4))
+checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late_train[0.001], 1.3)
 
 # %% [markdown]
 # ## 7. Remedy: dropout
