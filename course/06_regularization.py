@@ -115,7 +115,10 @@ def train(
     metrics = [keras.metrics.SparseCategoricalCrossentropy(name="crossentropy"), "accuracy"]
     model.compile(keras.optimizers.RMSprop(), "sparse_categorical_crossentropy", metrics=metrics)
     validate = dict(validation_data=validation, validation_batch_size=1000)  # large: faster
-    callbacks = [*callbacks, *([progress.LearningCurves(["crossentropy"], title)] if title else [])]
+    callbacks = [
+        *callbacks,
+        *([progress.LearningCurves(["crossentropy"], title, min_interval=5)] if title else []),
+    ]
     history = model.fit(
         x, y, batch_size=BATCH_SIZE, epochs=epochs, callbacks=callbacks, verbose=0, **validate
     )
@@ -403,8 +406,8 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # loss cannot get low either). The table below the widget gives each strength's best
 # validation cross-entropy and its training cross-entropy late in training (the median of the
 # last five epochs, as one epoch's value is jagged): at 0.01 the training loss ends well above
-# its value at 0.001 (from 1.7 to 15 times as high in runs with three seeds and on several
-# CPUs), the start of underfitting.
+# its value at 0.001 (from 5 to 12 times as high in runs with three seeds), the start of
+# underfitting.
 
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
@@ -416,7 +419,7 @@ lesson.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
 best_val = {s: min(h["val_crossentropy"]) for s, h in sorted(l2_histories.items())}
 late_train = {s: np.median(h["crossentropy"][-5:]) for s, h in sorted(l2_histories.items())}
 print(pd.DataFrame({"best val loss": best_val, "late train loss": late_train}).round(4))
-checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late_train[0.001], 1.3)
+checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late_train[0.001], 2)
 
 # %% [markdown]
 # ## 7. Remedy: dropout
