@@ -115,10 +115,8 @@ def train(
     metrics = [keras.metrics.SparseCategoricalCrossentropy(name="crossentropy"), "accuracy"]
     model.compile(keras.optimizers.RMSprop(), "sparse_categorical_crossentropy", metrics=metrics)
     validate = dict(validation_data=validation, validation_batch_size=1000)  # large: faster
-    callbacks = [
-        *callbacks,
-        *([progress.LearningCurves(["crossentropy"], title, min_interval=5)] if title else []),
-    ]
+    live = [progress.LearningCurves(["crossentropy"], title, min_interval=5)] if title else []
+    callbacks = [*callbacks, *live]
     history = model.fit(
         x, y, batch_size=BATCH_SIZE, epochs=epochs, callbacks=callbacks, verbose=0, **validate
     )
@@ -322,9 +320,8 @@ def penalized_network(regularizer):
 l2_model = penalized_network(regularizers.l2(0.001))
 l1_model = penalized_network(regularizers.l1(0.001))
 l1_l2_model = penalized_network(regularizers.l1_l2(l1=0.001, l2=0.001))
-for name, model in progress.bar(
-    [("L2", l2_model), ("L1", l1_model), ("L1+L2", l1_l2_model)], "penalties"
-):
+penalized = {"L2": l2_model, "L1": l1_model, "L1+L2": l1_l2_model}
+for name, model in progress.bar(penalized.items(), "penalties"):
     histories[name] = train(model)
     summarize(name, model)
 pd.DataFrame(results).T.loc[["baseline", "L2", "L1", "L1+L2"]].round(4)
