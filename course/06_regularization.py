@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 from keras import layers, regularizers
 
-from helpers import checks, datasets, plotting
+from helpers import checks, datasets, plotting, progress
 from helpers.lessons import regularization as lesson
 
 plotting.use_course_style()
@@ -92,7 +92,8 @@ print(f"training {x_train.shape}, validation {x_val.shape}, test {x_test.shape}"
 #
 # Besides the loss we track the plain **cross-entropy** as a metric. For the baseline the two
 # are equal; with a weight penalty Keras adds the penalty to the loss (section 6), and we want
-# to compare like with like.
+# to compare like with like. While a model trains, its learning curves are drawn live below
+# the cell (training: solid, validation: dashed); a loop of several runs shows a progress bar.
 
 
 # %%
@@ -106,11 +107,16 @@ def baseline_network():
     return network(layers.Dense(512, activation="relu"), layers.Dense(512, activation="relu"))
 
 
-def train(model, x=x_train, y=y_train, validation=(x_val, y_val), epochs=EPOCHS, callbacks=None):
-    # compile and fit `model` the same way for every experiment; return its history dict
+def train(
+    model, x=x_train, y=y_train, validation=(x_val, y_val), epochs=EPOCHS, callbacks=(), title=""
+):
+    # compile and fit `model` the same way for every experiment; return its history dict.
+    # With a title, its learning curves are drawn live while it trains (this changes nothing)
     metrics = [keras.metrics.SparseCategoricalCrossentropy(name="crossentropy"), "accuracy"]
     model.compile(keras.optimizers.RMSprop(), "sparse_categorical_crossentropy", metrics=metrics)
     validate = dict(validation_data=validation, validation_batch_size=1000)  # large: faster
+    live = [progress.LearningCurves(["crossentropy"], title, min_interval=5)] if title else []
+    callbacks = [*callbacks, *live]
     history = model.fit(
         x, y, batch_size=BATCH_SIZE, epochs=epochs, callbacks=callbacks, verbose=0, **validate
     )
@@ -122,7 +128,7 @@ def compare(names, metrics=("crossentropy",)):
 
 
 baseline = baseline_network()
-histories = {"baseline": train(baseline)}
+histories = {"baseline": train(baseline, title="baseline")}
 plotting.plot_history(histories["baseline"], ["crossentropy", "accuracy"], "baseline, 1,000 images")
 
 # %% [markdown]
@@ -196,7 +202,7 @@ summarize("baseline", baseline)
 # %%
 folds = np.array_split(np.arange(TRAIN_SAMPLES), K)  # the images are already in random order
 fold_accuracy, fold_curves = [], []
-for k in range(K):
+for k in progress.bar(range(K), f"{K} folds"):
     rest = np.concatenate([fold for j, fold in enumerate(folds) if j != k])
     held_out = (x_train[folds[k]], y_train[folds[k]])
     fold_history = train(baseline_network(), x_train[rest], y_train[rest], held_out, K_FOLD_EPOCHS)
@@ -237,7 +243,7 @@ checks.expect_between("K-fold mean minus separate accuracy", kfold_mean - separa
 # %%
 more_index = shuffled[VALIDATION_SAMPLES : VALIDATION_SAMPLES + 4 * TRAIN_SAMPLES]
 more_data = baseline_network()
-histories["4x data"] = train(more_data, x_pool[more_index], y_pool[more_index])
+histories["4x data"] = train(more_data, x_pool[more_index], y_pool[more_index], title="4x data")
 summarize("4x data", more_data)
 
 # %% [markdown]
@@ -251,7 +257,7 @@ summarize("4x data", more_data)
 # %%
 keras.utils.set_random_seed(SEED)
 small = network(layers.Dense(32, activation="relu"), layers.Dense(32, activation="relu"))
-histories["small network"] = train(small)
+histories["small network"] = train(small, title="small network")
 summarize("small network", small)
 
 # %%
@@ -314,7 +320,8 @@ def penalized_network(regularizer):
 l2_model = penalized_network(regularizers.l2(0.001))
 l1_model = penalized_network(regularizers.l1(0.001))
 l1_l2_model = penalized_network(regularizers.l1_l2(l1=0.001, l2=0.001))
-for name, model in [("L2", l2_model), ("L1", l1_model), ("L1+L2", l1_l2_model)]:
+penalized = {"L2": l2_model, "L1": l1_model, "L1+L2": l1_l2_model}
+for name, model in progress.bar(penalized.items(), "penalties"):
     histories[name] = train(model)
     summarize(name, model)
 pd.DataFrame(results).T.loc[["baseline", "L2", "L1", "L1+L2"]].round(4)
@@ -373,6 +380,8 @@ print(f"{unused.sum()} of 784 pixels are black in all {TRAIN_SAMPLES} training i
 # `regularizers.l1(0.0001)` yourself.
 
 # %%
+# Exact on any CPU: a pixel that is 0 in every image gives its weights a gradient of exactly
+# 0 * (anything finite) = 0, and RMSprop turns a zero gradient into a zero step.
 same = first_kernels["baseline"][unused], initial[unused]
 checks.expect_close("baseline: weights of always-black pixels vs start", *same, rtol=0, atol=0)
 checks.expect_at_most("L2: change in late val loss", change("L2", "late val loss"), -0.05)
@@ -392,21 +401,22 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # panel the best validation loss of every strength. Look for the two ways to fail: too weak a
 # penalty still overfits (the curve turns up), too strong a penalty underfits (the training
 # loss cannot get low either). The table below the widget gives each strength's best
-# validation cross-entropy and its training cross-entropy in the last epoch: at 0.01 the
-# training loss ends well above its value at 0.001 (from 2 to 15 times as high in runs with
-# three seeds), the start of underfitting.
+# validation cross-entropy and its training cross-entropy late in training (the median of the
+# last five epochs, as one epoch's value is jagged): at 0.01 the training loss ends well above
+# its value at 0.001 (from 5 to 12 times as high in runs with three seeds), the start of
+# underfitting.
 
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
-for strength in [0.0001, 0.003, 0.01]:
+for strength in progress.bar([0.0001, 0.003, 0.01], "L2 strengths"):
     l2_histories[strength] = train(penalized_network(regularizers.l2(strength)))
 lesson.regularization_explorer(l2_histories, "crossentropy", "L2 strength")
 
 # %%
 best_val = {s: min(h["val_crossentropy"]) for s, h in sorted(l2_histories.items())}
-last_train = {s: h["crossentropy"][-1] for s, h in sorted(l2_histories.items())}
-print(pd.DataFrame({"best val loss": best_val, "last train loss": last_train}).round(4))
-checks.expect_at_least("L2 0.01/0.001: last train loss", last_train[0.01] / last_train[0.001], 1.5)
+late_train = {s: np.median(h["crossentropy"][-5:]) for s, h in sorted(l2_histories.items())}
+print(pd.DataFrame({"best val loss": best_val, "late train loss": late_train}).round(4))
+checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late_train[0.001], 2)
 
 # %% [markdown]
 # ## 7. Remedy: dropout
@@ -476,7 +486,7 @@ dropout_model = network(
     layers.Dense(512, activation="relu"),
     layers.Dropout(0.5),
 )
-histories["dropout"] = train(dropout_model)
+histories["dropout"] = train(dropout_model, title="dropout")
 summarize("dropout", dropout_model)
 
 # %%
@@ -568,7 +578,7 @@ batch_norm_model = network(
     layers.BatchNormalization(),
     layers.Activation("relu"),
 )
-histories["batch norm"] = train(batch_norm_model)
+histories["batch norm"] = train(batch_norm_model, title="batch norm")
 summarize("batch norm", batch_norm_model)
 
 # %% [markdown]
@@ -610,7 +620,9 @@ checkpoint_path = os.path.join(checkpoint_folder.name, "best.keras")
 early_stop = keras.callbacks.EarlyStopping(patience=4, restore_best_weights=True)
 checkpoint = keras.callbacks.ModelCheckpoint(checkpoint_path, save_best_only=True)
 early_model = baseline_network()
-histories["early stopping"] = train(early_model, callbacks=[early_stop, checkpoint])
+histories["early stopping"] = train(
+    early_model, callbacks=[early_stop, checkpoint], title="early stopping"
+)
 summarize("early stopping", early_model)
 
 # %% [markdown]
@@ -662,7 +674,7 @@ augmented_model = network(
     layers.Dense(512, activation="relu"),
     layers.Dense(512, activation="relu"),
 )
-histories["augmentation"] = train(augmented_model)
+histories["augmentation"] = train(augmented_model, title="augmentation")
 summarize("augmentation", augmented_model)
 
 # %%

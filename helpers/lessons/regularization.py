@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -12,10 +12,6 @@ from matplotlib.figure import Figure
 
 from helpers import checks
 from helpers.widgets import LiveFigure
-
-if TYPE_CHECKING:
-    pass
-
 
 # ------------------------------------------------------------ exercise checks
 
@@ -27,7 +23,7 @@ def exercise_weight_penalty(penalty: Callable) -> checks.Verdict:
     name = "the L1 + L2 weight penalty"
     rng = np.random.default_rng(6)
     kernels = [rng.normal(0, 0.1, size=(6, 4)), rng.normal(0, 0.3, size=(4, 3))]
-    for l1, l2 in [(0.0, 0.001), (0.001, 0.0), (0.01, 0.001)]:
+    for l1, l2 in [(0.01, 0.001), (0.0, 0.001), (0.001, 0.0)]:  # both terms first
         regularizer = keras.regularizers.l1_l2(l1=l1, l2=l2)
         expected = sum(float(regularizer(k.astype("float32"))) for k in kernels)
         got, problem = checks.attempt(penalty, [k.copy() for k in kernels], l1, l2)
@@ -59,17 +55,38 @@ def _penalty_hint(got: float, kernels: list[np.ndarray], l1: float, l2: float) -
     def absolutes(k):
         return np.sum(np.abs(k))
 
+    def nothing(k):
+        return 0.0
+
     mistakes = {
         "the L2 part uses squared weights, not the norm (no square root)": per_kernel(
             absolutes, lambda k: np.sqrt(squares(k))
         ),
+        "Keras's l2 adds l2 * sum(w**2), without the factor 1/2 some textbooks put in front": (
+            per_kernel(absolutes, lambda k: squares(k) / 2)
+        ),
+        "np.linalg.norm(w, 1) of a matrix is its largest column sum, not the sum of all |w|; "
+        "use np.sum(np.abs(w))": per_kernel(lambda k: np.linalg.norm(k, 1), squares),
+        "np.linalg.norm(w, 2) of a matrix is its largest singular value; the L2 part is the "
+        "sum of all w**2": per_kernel(absolutes, lambda k: np.linalg.norm(k, 2) ** 2),
         "the L1 part uses |w|: negative weights count as positive": per_kernel(np.sum, squares),
+        "the L1 part sums |w| weight by weight, not |sum of w|": per_kernel(
+            lambda k: np.abs(np.sum(k)), squares
+        ),
         "add up over all weights (a sum, not a mean)": per_kernel(
             lambda k: np.mean(np.abs(k)), lambda k: np.mean(k**2)
         ),
         "l1 goes with sum |w| and l2 with sum w**2": per_kernel(squares, absolutes),
+        "l1 multiplies only sum |w|, and l2 only sum w**2": per_kernel(
+            lambda k: absolutes(k) + squares(k), lambda k: absolutes(k) + squares(k)
+        ),
+        "the L1 term is missing: add l1 * sum of |w|": per_kernel(nothing, squares),
+        "the L2 term is missing: add l2 * sum of w**2": per_kernel(absolutes, nothing),
         "include every kernel in the list, not just the first": per_kernel(
             absolutes, squares, kernels[:1]
+        ),
+        "include every kernel in the list, not just the last": per_kernel(
+            absolutes, squares, kernels[-1:]
         ),
     }
     return next(
@@ -87,12 +104,20 @@ def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
     """
     name = "inverted dropout"
     x = np.full((200, 500), 3.0)
+    exact_counts = 0  # rates at which exactly rate * size entries were dropped
     for rate in (0.2, 0.5, 0.8):
-        got, problem = checks.attempt(dropout, x.copy(), rate, np.random.default_rng(0))
+        given = x.copy()
+        got, problem = checks.attempt(dropout, given, rate, np.random.default_rng(0))
         if problem:
             return checks.verdict(name, problem)
         if got is None:
             return checks.verdict(name, "dropout returned None: did you forget `return`?")
+        if not np.array_equal(given, x):
+            return checks.verdict(
+                name,
+                "your function changed its input x in place (like a Keras layer, it must leave "
+                "its input alone): build a new array, e.g. with np.where, instead of x[...] = 0",
+            )
         got = np.asarray(got, dtype=float)
         if got.shape != x.shape:
             return checks.verdict(name, f"the output has shape {got.shape}, expected {x.shape}")
@@ -100,19 +125,25 @@ def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
         survivors = np.unique(np.round(got[got != 0], 6))
         expected_value = 3.0 / (1 - rate)
         if abs(dropped - rate) > 0.02:
-            hint = (
-                "you keep units with probability `rate`; `rate` is the probability to DROP"
-                if abs(dropped - (1 - rate)) <= 0.02
-                else "each unit should be dropped independently with probability `rate`"
-            )
+            if dropped == 0:
+                hint = "no entry became 0: a dropped unit's output must be 0"
+            elif abs(dropped - (1 - rate)) <= 0.02:
+                hint = "you keep units with probability `rate`; `rate` is the probability to DROP"
+            else:
+                hint = "each unit should be dropped independently with probability `rate`"
             return checks.verdict(name, f"rate {rate}: {dropped:.0%} of units are 0. {hint}")
         if survivors.size != 1 or not math.isclose(survivors[0], expected_value, rel_tol=1e-5):
             shown = survivors[:3].tolist()
+            if survivors.size == 1 and math.isclose(survivors[0], 1 / (1 - rate), rel_tol=1e-5):
+                hint = "You return the scaled mask itself: multiply x by it"
+            elif survivors.size == 1 and math.isclose(survivors[0], 3.0 / rate, rel_tol=1e-5):
+                hint = "Divide the survivors by the probability to KEEP them, 1 - rate, not by rate"
+            else:
+                hint = "Divide the survivors by (1 - rate), so the expected output equals the input"
             return checks.verdict(
                 name,
                 f"rate {rate}: surviving units of value 3 became {shown}, expected "
-                f"{expected_value:.4g}. Divide the survivors by (1 - rate), so the expected "
-                "output equals the input",
+                f"{expected_value:.4g}. {hint}",
             )
         # Independent drops spread evenly: every row and column loses about `rate` of its
         # entries (binomial spread here is below 0.04; a fixed pattern is far outside 0.2).
@@ -125,6 +156,15 @@ def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
                 f"{max(by_row.max(), by_column.max()):.0%} of a row or column is 0). Drop each "
                 "entry independently: one random number per entry, e.g. rng.random(x.shape)",
             )
+        # Independent drops: the number dropped varies (binomial, standard deviation above 120
+        # here), so it lands within 1 of rate * size with probability below 1% at each rate.
+        exact_counts += abs(np.sum(got == 0) - rate * x.size) <= 1
+    if exact_counts == 3:
+        return checks.verdict(
+            name,
+            "you drop exactly rate * size entries every time; Keras drops each entry "
+            "independently (a coin flip per entry), so the number dropped varies from call to call",
+        )
     masks, shared = [], np.random.default_rng(3)
     for rng in (np.random.default_rng(1), np.random.default_rng(1), np.random.default_rng(2)):
         got, problem = checks.attempt(dropout, x.copy(), 0.5, rng)
@@ -168,7 +208,10 @@ def exercise_early_stopping(rule: Callable) -> checks.Verdict:
         ([1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0], 2),
         ([1.0, 0.8, 0.7, 0.75, 0.72, 0.9, 0.95, 1.0], 3),
         ([0.9, 0.8, 0.7, 0.6, 0.5], 2),
-        ([0.5, 0.6, 0.5, 0.7, 0.8, 0.9], 2),
+        ([0.5, 0.6, 0.5, 0.7, 0.8, 0.9], 2),  # a tie with the best
+        ([0.5, 0.5, 0.5, 0.5, 0.5], 2),  # nothing but ties
+        ([1.0, 0.9, 0.95, 0.97, 0.99, 0.5, 0.4], 2),  # the lowest losses come after the stop
+        ([1.0, 0.7, 0.8, 0.75, 0.78, 0.6], 3),  # ups and downs, none below the best
         (list(0.5 + 0.3 * np.abs(np.sin(np.arange(20) / 3)) + rng.uniform(0, 0.1, 20)), 4),
     ]
     for losses, patience in cases:
@@ -182,18 +225,86 @@ def exercise_early_stopping(rule: Callable) -> checks.Verdict:
             return checks.verdict(name, f"return a pair (best_epoch, epochs_run), got {got!r}")
         if (best_epoch, epochs_run) != expected:
             shown = [round(v, 3) for v in losses]
-            hint = (
-                "epochs are counted from 1, and a tie does not count as an improvement"
-                if best_epoch != expected[0]
-                else "training stops after `patience` epochs in a row without a new best; "
-                "if that never happens, every epoch runs"
-            )
             return checks.verdict(
                 name,
                 f"for val_loss {shown} and patience {patience} you return "
-                f"{(best_epoch, epochs_run)}, Keras gives {expected}. {hint}",
+                f"{(best_epoch, epochs_run)}, Keras gives {expected}. "
+                + _early_stopping_hint((best_epoch, epochs_run), losses, patience),
             )
     return checks.verdict(name, None)
+
+
+def _stopping_variant(
+    losses: Sequence[float],
+    patience: int,
+    tie_is_new_best: bool = False,
+    tie_waits: bool = True,
+    versus_previous: bool = False,
+) -> tuple[int, int]:
+    """(best epoch, epochs run) by the early-stopping rule, or by one of its common misreadings.
+
+    With the defaults this is Keras's rule. ``tie_is_new_best``: a tie with the best counts as
+    a new best; ``tie_waits=False``: a tie neither resets nor advances the wait counter;
+    ``versus_previous``: the wait counter resets whenever a loss beats the previous epoch's.
+    """
+    best_epoch, wait = 1, 0
+    for epoch in range(2, len(losses) + 1):
+        loss, best = losses[epoch - 1], losses[best_epoch - 1]
+        reference = losses[epoch - 2] if versus_previous else best
+        if loss < best or (tie_is_new_best and loss == best):
+            best_epoch = epoch
+        if loss < reference or (tie_is_new_best and loss == reference):
+            wait = 0
+        elif loss > reference or tie_waits:
+            wait += 1
+        if wait >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(losses)
+
+
+def _early_stopping_hint(got: tuple[int, int], losses: Sequence[float], patience: int) -> str:
+    """Name the misreading of the rule that gives exactly ``got``, or say what to re-read."""
+    right = _stopping_variant(losses, patience)
+    mistakes = [
+        ((right[0] - 1, right[1]), "Epochs are counted from 1, not from 0"),
+        ((right[0] - 1, right[1] - 1), "Epochs are counted from 1, not from 0"),
+        (
+            _stopping_variant(losses, patience, tie_is_new_best=True),
+            "A loss equal to the best so far (a tie) is not a new best",
+        ),
+        (
+            _stopping_variant(losses, patience, tie_waits=False),
+            "An epoch that ties the best is not an improvement, so it counts as waiting",
+        ),
+        (
+            _stopping_variant(losses, patience, versus_previous=True),
+            "Compare each loss with the best so far, not with the previous epoch's",
+        ),
+        (
+            (int(np.argmin(losses)) + 1, right[1]),
+            "The best epoch is the best of the epochs that ran: a lower loss after training "
+            "stopped is never seen",
+        ),
+        (
+            (int(np.argmin(losses)) + 1, min(len(losses), int(np.argmin(losses)) + 1 + patience)),
+            "Follow the losses epoch by epoch: training stops at the first run of `patience` "
+            "epochs without a new best, before any lower loss that would come later",
+        ),
+        (_stopping_variant(losses, patience + 1), "You stop one epoch too late"),
+        (
+            _stopping_variant(losses, max(patience - 1, 1)),
+            "You stop one epoch too early: the epoch at which the counter reaches `patience` runs",
+        ),
+        (
+            (right[0], len(losses)),
+            "Training must stop once `patience` epochs pass without a new best",
+        ),
+    ]
+    return next(
+        (hint for wrong, hint in mistakes if wrong == got and wrong != right),
+        "Re-read the rules: the best epoch is the first one with the lowest loss so far, and "
+        "training stops after `patience` epochs in a row without a new best",
+    )
 
 
 def _keras_early_stopping(keras, losses: list[float], patience: int) -> tuple[int, int]:
@@ -215,6 +326,47 @@ def _keras_early_stopping(keras, losses: list[float], patience: int) -> tuple[in
 # ------------------------------------------------------------ widgets
 
 
+def _finite_grid(values: Any, who: str, name: str = "activations") -> np.ndarray:
+    """``values`` as a float32 2-D array of finite numbers, or a ValueError saying the fix."""
+    array = np.asarray(values, dtype=object if values is None else None)
+    if array.dtype.kind not in "iuf":
+        raise ValueError(
+            f"{who} expects {name} as a 2-D array of numbers (rows, cols), got "
+            f"{type(values).__name__} of dtype {array.dtype}; pass e.g. a layer's output as NumPy"
+        )
+    if array.ndim != 2 or array.size == 0:
+        raise ValueError(
+            f"{who} expects a 2-D grid of {name} (rows, cols), got shape {array.shape}; "
+            "reshape a layer's output, e.g. a.reshape(16, 32)"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{who}: the {name} contain NaN or infinity; pass finite values")
+    return array.astype("float32")
+
+
+def _rate(rate: Any, who: str, high: float, high_included: bool) -> float:
+    """``rate`` as a float in [0, high) (or [0, high]), or a ValueError naming the range."""
+    allowed = f"[0, {high:g}{']' if high_included else ')'}"
+    if isinstance(rate, bool) or not isinstance(rate, int | float | np.number):
+        raise ValueError(
+            f"{who}: the dropout rate must be a number in {allowed}, e.g. 0.5; got {rate!r}"
+        )
+    if not (0 <= rate <= high if high_included else 0 <= rate < high):
+        raise ValueError(f"{who}: the dropout rate must be in {allowed}, e.g. 0.5; got {rate}")
+    return float(rate)
+
+
+def _result(result: Any, who: str, keys: Sequence[str]) -> Mapping[str, Any]:
+    """Check that ``result`` is the dict its compute function returns (it has ``keys``)."""
+    missing = [k for k in keys if not isinstance(result, Mapping) or k not in result]
+    if missing:
+        raise ValueError(
+            f"{who} expects the dict that its compute function returns, with {list(keys)}; "
+            f"missing {missing} in {type(result).__name__}"
+        )
+    return result
+
+
 def dropout_sample(
     activations: np.ndarray, rate: float, seed: int, repeats: int = 1000
 ) -> dict[str, Any]:
@@ -230,22 +382,12 @@ def dropout_sample(
     """
     import keras
 
-    activations = np.asarray(activations, dtype="float32")
-    if activations.ndim != 2 or activations.size == 0:
-        raise ValueError(
-            f"dropout_sample expects a 2-D grid of activations (rows, cols), got shape "
-            f"{activations.shape}; reshape a layer's output, e.g. a.reshape(16, 32)"
-        )
-    if not np.all(np.isfinite(activations)):
-        raise ValueError("the activations contain NaN or infinity; pass a layer's finite outputs")
-    if isinstance(rate, bool) or not isinstance(rate, int | float | np.number):
-        raise ValueError(f"the dropout rate must be a number in [0, 1), e.g. 0.5; got {rate!r}")
-    if not 0 <= rate < 1:
-        raise ValueError(f"the dropout rate must be in [0, 1), e.g. 0.5; got {rate}")
+    activations = _finite_grid(activations, "dropout_sample")
+    rate = _rate(rate, "dropout_sample", high=1.0, high_included=False)
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ValueError(f"seed must be a non-negative integer such as 0, 1, 2; got {seed!r}")
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise ValueError(f"repeats must be a positive integer, got {repeats!r}")
+    if isinstance(repeats, bool) or not isinstance(repeats, int | np.integer) or repeats < 1:
+        raise ValueError(f"repeats must be a positive integer such as 1000, got {repeats!r}")
     layer = keras.layers.Dropout(float(rate), seed=int(seed))
     ones = np.ones((1 + repeats, activations.size), dtype="float32")
     scales = np.asarray(layer(ones, training=True))  # per row: 0 (dropped) or 1 / (1 - rate)
@@ -258,7 +400,7 @@ def dropout_sample(
         "output": output,
         "rate": float(rate),
         "seed": int(seed),
-        "repeats": repeats,
+        "repeats": int(repeats),
         "dropped_fraction": float(1 - keep.mean()),
         "total_before": float(activations.sum()),
         "total_after": float(output.sum()),
@@ -268,8 +410,20 @@ def dropout_sample(
 
 def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
     """Three panels: the activations, the mask (black = dropped) and the scaled output."""
-    fig = Figure(figsize=(11, 3.4), layout="constrained")
-    axes = fig.subplots(1, 3)
+    keys = ["activations", "keep", "output", "rate", "repeats", "dropped_fraction"]
+    keys += ["total_before", "total_after", "mean_total"]
+    result = _result(result, "draw_dropout_sample", keys)
+    grids = [_finite_grid(result[k], "draw_dropout_sample", k) for k in ("activations", "output")]
+    if grids[0].shape != grids[1].shape or np.shape(result["keep"]) != grids[0].shape:
+        raise ValueError(
+            "draw_dropout_sample expects activations, keep and output of one shape, got "
+            f"{grids[0].shape}, {np.shape(result['keep'])} and {grids[1].shape}: use "
+            "dropout_sample(...)'s result"
+        )
+    _rate(result["rate"], "draw_dropout_sample", high=1.0, high_included=False)
+    # A fixed layout: a layout engine would double the time of every redraw (issue 17)
+    fig = Figure(figsize=(11, 3.4))
+    axes = fig.subplots(1, 3, gridspec_kw=dict(left=0.05, right=0.9, bottom=0.15, top=0.8))
     top = max(float(result["output"].max()), float(result["activations"].max()), 1e-9)
     panels = [
         (result["activations"], f"activations (sum {result['total_before']:.1f})", top),
@@ -279,8 +433,9 @@ def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
     for ax, (image, title, vmax) in zip(axes, panels, strict=True):
         picture = ax.imshow(image, cmap="magma", vmin=0, vmax=vmax, interpolation="nearest")
         ax.set(title=title, xlabel="unit (column)", ylabel="unit (row)")
+        ax.set(xticks=[0, image.shape[1] - 1], yticks=[0, image.shape[0] - 1])  # few: faster
         ax.grid(False)
-    fig.colorbar(picture, ax=axes[2], shrink=0.8, label="activation")
+    fig.colorbar(picture, cax=fig.add_axes((0.915, 0.2, 0.012, 0.55)), label="activation")
     fig.suptitle(
         f"rate {result['rate']:.2f}: survivors x {1 / (1 - result['rate']):.2f}; "
         f"mean sum over {result['repeats']} masks {result['mean_total']:.1f} "
@@ -289,15 +444,20 @@ def draw_dropout_sample(result: Mapping[str, Any]) -> Figure:
     return fig
 
 
+MAX_WIDGET_RATE = 0.9  # the dropout visualizer's slider goes from 0 to this rate
+
+
 def dropout_visualizer(activations: np.ndarray, rate: float = 0.5) -> LiveFigure:
     """Drop units of ``activations`` (a 2-D grid) with Keras's ``Dropout`` at a chosen rate.
 
-    Controls: the rate and the mask seed; the "resample" button moves to the next seed.
+    Controls: the rate (0 to ``MAX_WIDGET_RATE``) and the mask seed; the "resample" button
+    moves to the next seed.
     """
-    dropout_sample(activations, rate, seed=0)  # validates the input before building controls
+    activations = _finite_grid(activations, "dropout_visualizer")
+    rate = _rate(rate, "dropout_visualizer", high=MAX_WIDGET_RATE, high_included=True)
     controls = {
         "rate": widgets.FloatSlider(
-            value=rate, min=0.0, max=0.9, step=0.05, description="dropout rate"
+            value=rate, min=0.0, max=MAX_WIDGET_RATE, step=0.05, description="dropout rate"
         ),
         "seed": widgets.BoundedIntText(value=0, min=0, max=10**9, description="mask seed"),
     }
@@ -313,6 +473,47 @@ def dropout_visualizer(activations: np.ndarray, rate: float = 0.5) -> LiveFigure
     )
 
 
+def _check_histories(histories: Any, metric: Any, who: str) -> None:
+    """A ValueError unless ``histories`` maps finite numbers to finite learning curves."""
+    if not isinstance(metric, str) or not metric:
+        raise ValueError(
+            f"{who}: metric must be a metric's name such as 'crossentropy', got {metric!r}"
+        )
+    if not isinstance(histories, Mapping) or not histories:
+        raise ValueError(
+            f"{who} expects a dict {{setting: history.history}}, got {type(histories).__name__} "
+            f"{'with nothing in it' if isinstance(histories, Mapping) else repr(histories)}"
+        )
+    for setting, history in histories.items():
+        if isinstance(setting, bool) or not isinstance(setting, int | float | np.number):
+            raise ValueError(f"{who}: each setting must be a number such as 0.001, got {setting!r}")
+        if not math.isfinite(setting):
+            raise ValueError(f"{who}: each setting must be a finite number, got {setting!r}")
+        keys = (metric, f"val_{metric}")
+        if not isinstance(history, Mapping) or any(k not in history for k in keys):
+            raise ValueError(
+                f"{who}: the run for {setting!r} must be a history dict with {metric!r} and "
+                f"'val_{metric}' (fit with validation_data and that metric)"
+            )
+        curves = [np.asarray(history[k]) for k in keys]
+        for key, curve in zip(keys, curves, strict=True):
+            if curve.ndim != 1 or curve.size == 0 or curve.dtype.kind not in "iuf":
+                raise ValueError(
+                    f"{who}: {key!r} of the run for {setting!r} must be a non-empty list of "
+                    f"numbers, one per epoch; got {history[key]!r:.60}"
+                )
+            if not np.all(np.isfinite(curve)):
+                raise ValueError(
+                    f"{who}: {key!r} of the run for {setting!r} contains NaN or infinity "
+                    "(training diverged?); retrain with a smaller learning rate or drop the run"
+                )
+        if curves[0].size != curves[1].size:
+            raise ValueError(
+                f"{who}: the run for {setting!r} has {curves[0].size} training and "
+                f"{curves[1].size} validation values; pass one history.history as it is"
+            )
+
+
 def run_summary(
     histories: Mapping[float, Mapping[str, Sequence[float]]],
     chosen: float,
@@ -323,19 +524,8 @@ def run_summary(
     ``histories`` maps a setting (e.g. an L2 strength) to a Keras ``history.history`` dict that
     has ``metric`` and ``"val_" + metric``. The smallest setting is the reference run.
     """
-    if not isinstance(histories, Mapping) or not histories:
-        raise ValueError("run_summary expects a dict {setting: history.history}, got nothing")
-    for setting, history in histories.items():
-        if (
-            not isinstance(history, Mapping)
-            or metric not in history
-            or (f"val_{metric}" not in history)
-        ):
-            raise ValueError(
-                f"the run for {setting!r} must be a history dict with {metric!r} and "
-                f"'val_{metric}' (fit with validation_data and that metric)"
-            )
-    if chosen not in histories:
+    _check_histories(histories, metric, "run_summary")
+    if isinstance(chosen, bool) or chosen not in histories:
         raise ValueError(f"no run for {chosen!r}; available: {sorted(histories)}")
     settings = sorted(histories)
     best = [float(np.min(histories[s][f"val_{metric}"])) for s in settings]
@@ -358,8 +548,23 @@ def run_summary(
 
 def draw_run_summary(result: Mapping[str, Any], parameter: str = "setting") -> Figure:
     """Left: the chosen run's curves (reference run in grey); right: best value per setting."""
-    fig = Figure(figsize=(11, 3.8), layout="constrained")
-    ax_curves, ax_best = fig.subplots(1, 2)
+    keys = ["metric", "chosen", "reference", "train", "validation", "reference_validation"]
+    keys += ["best_epoch", "best_value", "settings", "best_per_setting"]
+    result = _result(result, "draw_run_summary", keys)
+    if not isinstance(parameter, str):
+        raise ValueError(
+            f"parameter must be the setting's name such as 'L2 strength', got {parameter!r}"
+        )
+    for key in ("train", "validation", "reference_validation", "best_per_setting"):
+        values = np.asarray(result[key])
+        if values.ndim != 1 or values.size == 0 or values.dtype.kind not in "iuf":
+            raise ValueError(f"draw_run_summary: {key!r} must be a non-empty list of numbers")
+        if not np.all(np.isfinite(values)):
+            raise ValueError(f"draw_run_summary: {key!r} contains NaN or infinity")
+    fig = Figure(figsize=(11, 3.8))  # a fixed layout: faster redraws than a layout engine
+    ax_curves, ax_best = fig.subplots(
+        1, 2, gridspec_kw=dict(left=0.06, right=0.99, bottom=0.27, top=0.92, wspace=0.2)
+    )
     metric = result["metric"]
     epochs = np.arange(1, len(result["validation"]) + 1)
     reference_epochs = np.arange(1, len(result["reference_validation"]) + 1)
@@ -379,7 +584,8 @@ def draw_run_summary(result: Mapping[str, Any], parameter: str = "setting") -> F
         title=f"{parameter} = {result['chosen']:g}: best {result['best_value']:.3f} "
         f"at epoch {result['best_epoch']}",
     )
-    ax_curves.legend(fontsize=8)
+    # below the axes, where it cannot cover a curve
+    ax_curves.legend(fontsize=8, ncols=3, loc="upper center", bbox_to_anchor=(0.5, -0.17))
     # Bars from 0 (a bar's length is its value), each labelled so that small differences read.
     positions = np.arange(len(result["settings"]))
     colors = ["C3" if s == result["chosen"] else "C0" for s in result["settings"]]
@@ -399,7 +605,11 @@ def regularization_explorer(
     parameter: str = "L2 strength",
 ) -> LiveFigure:
     """A slider over precomputed runs (e.g. L2 strengths): learning curves and best values."""
-    run_summary(histories, min(histories) if histories else None, metric)  # validates
+    _check_histories(histories, metric, "regularization_explorer")
+    if not isinstance(parameter, str):
+        raise ValueError(
+            f"parameter must be the setting's name such as 'L2 strength', got {parameter!r}"
+        )
     settings = sorted(histories)
     controls = {
         "chosen": widgets.SelectionSlider(

@@ -39,6 +39,35 @@ def test_weight_penalty_accepts_a_correct_answer(capsys):
         ),
         (lambda k, l1, l2: l1 * np.sum(np.abs(k[0])) + l2 * np.sum(k[0] ** 2), "every kernel"),
         (lambda k, l1, l2: 0.5 * penalty_correct(k, l1, l2), "l1 * (sum of |w|)"),
+        # added in the review of issue 14 (each got only the generic hint before):
+        (
+            lambda k, l1, l2: sum(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.sum(w**2) for w in k),
+            "factor 1/2",
+        ),
+        (
+            lambda k, l1, l2: sum(l1 * np.linalg.norm(w, 1) + l2 * np.sum(w**2) for w in k),
+            "largest column sum",
+        ),
+        (
+            lambda k, l1, l2: sum(
+                l1 * np.sum(np.abs(w)) + l2 * np.linalg.norm(w, 2) ** 2 for w in k
+            ),
+            "largest singular value",
+        ),
+        (
+            lambda k, l1, l2: sum(l1 * np.abs(np.sum(w)) + l2 * np.sum(w**2) for w in k),
+            "|sum of w|",
+        ),
+        (lambda k, l1, l2: sum(l2 * np.sum(w**2) for w in k), "L1 term is missing"),
+        (lambda k, l1, l2: sum(l1 * np.sum(np.abs(w)) for w in k), "L2 term is missing"),
+        (
+            lambda k, l1, l2: sum((l1 + l2) * np.sum(np.abs(w) + w**2) for w in k),
+            "l1 multiplies only",
+        ),
+        (
+            lambda k, l1, l2: l1 * np.sum(np.abs(k[-1])) + l2 * np.sum(k[-1] ** 2),
+            "not just the last",
+        ),
         (lambda k, l1, l2: None, "one number"),
         (lambda k, l1, l2: [1.0, 2.0], "one number"),
     ],
@@ -67,6 +96,18 @@ def dropout_correct(x, rate, rng):
     return np.where(keep, x / (1 - rate), 0.0)
 
 
+def exact_count(x, rate, rng):  # always drops exactly rate * size entries (not independent)
+    flat = (x / (1 - rate)).ravel()
+    flat[rng.permutation(flat.size)[: round(rate * flat.size)]] = 0
+    return flat.reshape(x.shape)
+
+
+def in_place(x, rate, rng):  # right values, but the caller's array is overwritten
+    x[rng.random(x.shape) < rate] = 0
+    x /= 1 - rate
+    return x
+
+
 def test_inverted_dropout_accepts_a_correct_answer(capsys):
     assert lesson.exercise_inverted_dropout(dropout_correct)
     assert "PASS" in capsys.readouterr().out
@@ -90,6 +131,22 @@ def test_inverted_dropout_accepts_a_correct_answer(capsys):
             "shape",
         ),
         (lambda x, rate, rng: None, "return"),
+        # added in the review of issue 14 (the first two passed before, the others got a
+        # generic hint):
+        (exact_count, "exactly rate * size"),
+        (in_place, "changed its input x in place"),
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape) >= rate, x / rate, 0.0),
+            "not by rate",
+        ),
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape) >= rate, 1 / (1 - rate), 0.0),
+            "scaled mask itself",
+        ),
+        (
+            lambda x, rate, rng: np.where(rng.random(x.shape) >= rate, x / (1 - rate), x),
+            "no entry became 0",
+        ),
     ],
 )
 def test_inverted_dropout_rejects_wrong_answers(wrong, hint, capsys):
@@ -181,6 +238,17 @@ def test_keras_replay_matches_known_cases():
     assert lesson._keras_early_stopping(keras, [0.9, 0.8, 0.7], 2) == (3, 3)
 
 
+@pytest.mark.parametrize("patience", [1, 2, 3, 4])
+def test_stopping_variant_with_defaults_is_keras_rule(patience):
+    import keras
+
+    rng = np.random.default_rng(0)
+    for losses in [rng.choice([0.5, 0.6, 0.7], size=12).tolist() for _ in range(30)]:
+        expected = lesson._keras_early_stopping(keras, losses, patience)
+        assert lesson._stopping_variant(losses, patience) == expected
+        assert early_stopping_correct(losses, patience) == expected
+
+
 def test_early_stopping_accepts_a_correct_answer(capsys):
     assert lesson.exercise_early_stopping(early_stopping_correct)
     assert "PASS" in capsys.readouterr().out
@@ -208,14 +276,61 @@ def ties_improve(val_losses, patience):
     return best_epoch, len(val_losses)
 
 
+def ties_do_not_wait(val_losses, patience):  # a tie neither resets nor advances the counter
+    best_epoch, best_loss, waited = 1, val_losses[0], 0
+    for epoch, loss in enumerate(val_losses[1:], start=2):
+        if loss < best_loss:
+            best_epoch, best_loss, waited = epoch, loss, 0
+        elif loss > best_loss:
+            waited += 1
+            if waited >= patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def versus_previous_epoch(val_losses, patience):  # resets when a loss beats the previous one
+    best_epoch, waited = 1, 0
+    for epoch in range(2, len(val_losses) + 1):
+        loss = val_losses[epoch - 1]
+        waited = 0 if loss < val_losses[epoch - 2] else waited + 1
+        if loss < val_losses[best_epoch - 1]:
+            best_epoch = epoch
+        if waited >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_losses)
+
+
+def best_of_all_epochs(
+    val_losses, patience
+):  # the minimum over the whole list, even after the stop
+    return int(np.argmin(val_losses)) + 1, early_stopping_correct(val_losses, patience)[1]
+
+
+def argmin_plus_patience(val_losses, patience):  # right whenever the lowest loss comes first
+    best_epoch = int(np.argmin(val_losses)) + 1
+    return best_epoch, min(len(val_losses), best_epoch + patience)
+
+
+def one_epoch_early(val_losses, patience):
+    best_epoch, epochs_run = early_stopping_correct(val_losses, patience)
+    return best_epoch, epochs_run - 1 if epochs_run < len(val_losses) else epochs_run
+
+
 @pytest.mark.parametrize(
     ("wrong", "hint"),
     [
         (zero_based, "counted from 1"),
-        (ties_improve, "tie"),
-        (one_epoch_late, "patience"),
-        (lambda losses, patience: (int(np.argmin(losses)) + 1, len(losses)), "patience"),
+        (ties_improve, "(a tie) is not a new best"),
+        (one_epoch_late, "one epoch too late"),
+        (lambda losses, patience: (int(np.argmin(losses)) + 1, len(losses)), "must stop"),
         (lambda losses, patience: None, "pair"),
+        # added in the review of issue 14 (the first two passed before, the others got a
+        # generic hint):
+        (best_of_all_epochs, "a lower loss after training stopped is never seen"),
+        (argmin_plus_patience, "before any lower loss that would come later"),
+        (ties_do_not_wait, "ties the best is not an improvement"),
+        (versus_previous_epoch, "not with the previous epoch"),
+        (one_epoch_early, "one epoch too early"),
     ],
 )
 def test_early_stopping_rejects_wrong_answers(wrong, hint, capsys):
@@ -340,7 +455,7 @@ def test_run_summary_numbers():
 
 
 def test_run_summary_rejects_bad_input():
-    with pytest.raises(ValueError, match="got nothing"):
+    with pytest.raises(ValueError, match="nothing in it"):
         lesson.run_summary({}, 0.0)
     with pytest.raises(ValueError, match="val_crossentropy"):
         lesson.run_summary({0.0: {"crossentropy": [1.0]}}, 0.0)
@@ -361,5 +476,93 @@ def test_regularization_explorer_follows_the_slider():
     assert best_panel.get_ylim()[0] == 0, "bars start at 0"
     colors = [bar.get_facecolor() for bar in best_panel.patches]
     assert colors[2] != colors[0] == colors[1], "the chosen run is the one in red"
-    with pytest.raises(ValueError, match="got nothing"):
+    with pytest.raises(ValueError, match="nothing in it"):
         lesson.regularization_explorer({})
+
+
+# ------------------------------------------------------------------------ bad input
+
+
+def _sample():
+    return lesson.dropout_sample(GRID, 0.5, 0, repeats=10)
+
+
+def _summary():
+    return lesson.run_summary(HISTORIES, 0.001)
+
+
+def _with(make, **changes):
+    return {**make(), **changes}
+
+
+NAN_GRID = np.where(GRID > 60, np.nan, GRID)
+NAN_RUN = {0.0: {"crossentropy": [1.0, 0.5], "val_crossentropy": [1.0, np.nan]}}
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        # dropout_sample: the grid, the rate, the seed, the repeats
+        (lesson.dropout_sample, (None, 0.5, 0), "2-D array of numbers"),
+        (lesson.dropout_sample, (NAN_GRID, 0.5, 0), "NaN or infinity"),
+        (lesson.dropout_sample, (GRID * np.inf, 0.5, 0), "NaN or infinity"),
+        (lesson.dropout_sample, (np.ones((0, 4)), 0.5, 0), "2-D grid"),
+        (lesson.dropout_sample, (np.ones(16), 0.5, 0), "2-D grid"),
+        (lesson.dropout_sample, (GRID.astype(str), 0.5, 0), "2-D array of numbers"),
+        (lesson.dropout_sample, (GRID > 3, 0.5, 0), "2-D array of numbers"),
+        (lesson.dropout_sample, (GRID, None, 0), r"number in \[0, 1\)"),
+        (lesson.dropout_sample, (GRID, np.nan, 0), r"must be in \[0, 1\)"),
+        (lesson.dropout_sample, (GRID, np.inf, 0), r"must be in \[0, 1\)"),
+        (lesson.dropout_sample, (GRID, 0.5, None), "non-negative integer"),
+        (lesson.dropout_sample, (GRID, 0.5, 0, None), "positive integer"),
+        # draw_dropout_sample: a result that is not dropout_sample's
+        (lesson.draw_dropout_sample, (None,), "missing"),
+        (lesson.draw_dropout_sample, ({},), "missing"),
+        (lesson.draw_dropout_sample, (_with(_sample, output=NAN_GRID),), "NaN or infinity"),
+        (lesson.draw_dropout_sample, (_with(_sample, output=np.ones(3)),), "2-D grid"),
+        (lesson.draw_dropout_sample, (_with(_sample, keep=np.ones((2, 2))),), "one shape"),
+        (lesson.draw_dropout_sample, (_with(_sample, rate=np.nan),), r"\[0, 1\)"),
+        # dropout_visualizer: what its slider cannot show is refused, not clamped
+        (lesson.dropout_visualizer, (None,), "2-D array of numbers"),
+        (lesson.dropout_visualizer, (NAN_GRID,), "NaN or infinity"),
+        (lesson.dropout_visualizer, (np.ones((4, 0)),), "2-D grid"),
+        (lesson.dropout_visualizer, (GRID, 0.95), r"must be in \[0, 0.9\]"),
+        (lesson.dropout_visualizer, (GRID, None), r"number in \[0, 0.9\]"),
+        (lesson.dropout_visualizer, (GRID, np.nan), r"must be in \[0, 0.9\]"),
+        # run_summary: histories, the chosen setting, the metric
+        (lesson.run_summary, (None, 0.0), "expects a dict"),
+        (lesson.run_summary, ({}, 0.0), "nothing in it"),
+        (lesson.run_summary, (NAN_RUN, 0.0), "NaN or infinity"),
+        (
+            lesson.run_summary,
+            ({0.0: {"crossentropy": [], "val_crossentropy": []}}, 0.0),
+            "non-empty",
+        ),
+        (
+            lesson.run_summary,
+            ({0.0: {"crossentropy": "abc", "val_crossentropy": [1]}}, 0.0),
+            "numbers",
+        ),
+        (
+            lesson.run_summary,
+            ({0.0: {"crossentropy": [1, 2], "val_crossentropy": [1]}}, 0.0),
+            "2 training",
+        ),
+        (lesson.run_summary, ({np.nan: HISTORIES[0.0]}, np.nan), "finite number"),
+        (lesson.run_summary, ({"weak": HISTORIES[0.0]}, "weak"), "a number such as"),
+        (lesson.run_summary, (HISTORIES, None), "no run for"),
+        (lesson.run_summary, (HISTORIES, 0.0, None), "metric must be"),
+        # draw_run_summary: a result that is not run_summary's, a parameter that is not a name
+        (lesson.draw_run_summary, (None,), "missing"),
+        (lesson.draw_run_summary, (_with(_summary, validation=[np.nan, 1.0]),), "NaN or infinity"),
+        (lesson.draw_run_summary, (_with(_summary, best_per_setting=[]),), "non-empty"),
+        (lesson.draw_run_summary, (_summary(), None), "parameter must be"),
+        # regularization_explorer: the same histories checks, and the parameter's name
+        (lesson.regularization_explorer, (None,), "expects a dict"),
+        (lesson.regularization_explorer, (NAN_RUN,), "NaN or infinity"),
+        (lesson.regularization_explorer, (HISTORIES, "crossentropy", 3), "parameter must be"),
+    ],
+)
+def test_public_functions_reject_bad_input_with_a_useful_message(function, args, message):
+    with pytest.raises(ValueError, match=message):
+        function(*args)
