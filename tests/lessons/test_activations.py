@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from matplotlib.figure import Figure
 
 from helpers.lessons import activations as lesson
 
@@ -141,6 +142,10 @@ BAD_INPUT = {
     "draw_neuron_response: wrong shape": (
         lambda: lesson.draw_neuron_response({**GOOD_RESULT, "slope": np.zeros(2)}),
         "one shape",
+    ),
+    "draw_neuron_response: a foreign figure": (
+        lambda: lesson.draw_neuron_response(GOOD_RESULT, "g", Figure()),
+        "drew itself",
     ),
     "draw_neuron_response: name None": (
         lambda: lesson.draw_neuron_response(GOOD_RESULT, None),
