@@ -36,7 +36,7 @@ import pandas as pd
 import tensorflow as tf
 from scipy.special import erf
 
-from helpers import checks, datasets, plotting
+from helpers import checks, datasets, plotting, progress
 from helpers.lessons import activations as lesson
 
 plotting.use_course_style()
@@ -404,7 +404,8 @@ checks.expect_close("softmax Jacobian diag(s) - s s^T", jacobian, np.diag(s) - n
 # If every input of the next layer is positive (sigmoid, ReLU), the gradients of all the weights
 # of one unit share one sign for each example, so a single example's update can only move them
 # all up or all down together, and the weights zig-zag towards their target.
-# Mean outputs for standard-normal inputs $z$:
+# Mean outputs for standard-normal inputs $z$ (checked below: tanh about 0, the sigmoid about
+# 1/2, ReLU about $1/\sqrt{2\pi} \approx 0.4$):
 
 # %%
 z_normal = np.random.default_rng(SEED).standard_normal(1_000_000)
@@ -412,6 +413,7 @@ means = {name: functions[0](z_normal).mean() for name, functions in ACTIVATIONS.
 print(pd.Series(means, name="mean output").round(3).to_string())
 checks.expect_between("mean tanh output", means["tanh"], -0.01, 0.01)
 checks.expect_between("mean sigmoid output", means["sigmoid"], 0.49, 0.51)
+checks.expect_at_least("mean relu output", means["relu"], 0.35)  # 1/sqrt(2 pi) = 0.399
 
 # %% [markdown]
 # ### Dying ReLU
@@ -443,7 +445,7 @@ def dead_fraction(learning_rate):
     return np.mean(np.all(activity <= 0, axis=0))  # never active on any of the 2,000 images
 
 
-dead_sensible, dead_too_large = dead_fraction(0.3), dead_fraction(1.0)
+dead_sensible, dead_too_large = (dead_fraction(rate) for rate in progress.bar([0.3, 1.0], "runs"))
 print(
     f"dead first-layer units: learning rate 0.3 -> {dead_sensible:.0%}, 1.0 -> {dead_too_large:.0%}"
 )
@@ -557,7 +559,7 @@ checks.expect_between("tanh: gradient ratio layer 1 / 10", gradient_ratio["tanh"
 # %%
 x_small, y_small = x_train[:TRAIN_SAMPLES], y_train[:TRAIN_SAMPLES]
 histories, seconds = {}, {}
-for activation in ["sigmoid", "tanh", "relu", "gelu"]:
+for activation in progress.bar(["sigmoid", "tanh", "relu", "gelu"], "10-layer networks"):
     model = deep_network(activation)
     model.compile(optimizer=keras.optimizers.SGD(0.1), loss=loss_function, metrics=["accuracy"])
     start = time.perf_counter()

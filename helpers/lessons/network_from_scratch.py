@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,25 @@ from helpers.widgets import LiveFigure
 
 if TYPE_CHECKING:
     pass
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int | np.integer) and not isinstance(value, bool) and value >= 1
+
+
+def _finite_series(name: str, values: Any, minimum: int, what: str) -> np.ndarray:
+    """``values`` as a 1-D float array of at least ``minimum`` finite numbers, or ValueError."""
+    array = np.asarray(values)
+    if values is None or array.dtype.kind not in "iuf":
+        raise ValueError(f"{name} must be numbers ({what}), got {array.dtype} values")
+    array = array.astype(float)
+    if array.ndim != 1 or array.size < minimum:
+        raise ValueError(
+            f"{name} must be a 1-D sequence of at least {minimum} {what}, got shape {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} contains NaN or inf: the run diverged; lower its learning rate")
+    return array
 
 
 # ------------------------------------------------------------ plots
@@ -39,20 +59,25 @@ def plot_batch_costs(
             "plot_batch_costs expects a non-empty dict {label: cost of every mini-batch}, "
             f"got {type(costs).__name__}"
         )
-    if not isinstance(steps_per_epoch, int | np.integer) or steps_per_epoch < 1:
+    if not _is_count(steps_per_epoch):
         raise ValueError(f"steps_per_epoch must be a positive integer, got {steps_per_epoch!r}")
-    if not isinstance(window, int | np.integer) or window < 1:
+    if not _is_count(window):
         raise ValueError(f"window must be a positive integer, got {window!r}")
-    series = {}
-    for label, values in costs.items():
-        values = np.asarray(values, dtype=float)
-        if values.ndim != 1 or values.size < window:
-            raise ValueError(
-                f"costs[{label!r}] must be a 1-D sequence of at least window={window} batch "
-                f"costs, got shape {values.shape}"
-            )
-        series[label] = values
-    accuracy = dict(accuracy or {})
+    series = {
+        label: _finite_series(f"costs[{label!r}]", values, window, "batch costs")
+        for label, values in costs.items()
+    }
+    if accuracy is not None and not isinstance(accuracy, Mapping):
+        raise ValueError(
+            f"accuracy must be a dict {{label: accuracy after each epoch}}, got {accuracy!r}"
+        )
+    accuracy = {
+        label: _finite_series(f"accuracy[{label!r}]", values, 1, "values, one per epoch")
+        for label, values in (accuracy or {}).items()
+    }
+    for label, values in accuracy.items():
+        if values.min() < 0 or values.max() > 1:
+            raise ValueError(f"accuracy[{label!r}] must be fractions in [0, 1], one per epoch")
     panels = len(series) + bool(accuracy)
     fig = Figure(figsize=(4.2 * panels, 3.5), layout="constrained")
     axes = fig.subplots(1, panels, squeeze=False)[0]
@@ -69,9 +94,6 @@ def plot_batch_costs(
         ax = axes[-1]
         labels = list(series) + [label for label in accuracy if label not in series]
         for label, values in accuracy.items():
-            values = np.asarray(values, dtype=float)
-            if values.ndim != 1 or values.size == 0:
-                raise ValueError(f"accuracy[{label!r}] must be one value per epoch")
             ax.plot(
                 np.arange(1, values.size + 1),
                 values,
@@ -89,6 +111,63 @@ def plot_batch_costs(
 # ------------------------------------------------------------ exercise checks
 
 
+def _log_softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _cross_entropy_mistakes(logits: np.ndarray, labels: np.ndarray) -> list[tuple[str, Any]]:
+    """Known wrong answers ``(hint, (cost, gradient))``; ``None`` matches any value."""
+    n, rows = len(labels), np.arange(len(labels))
+    log_p = _log_softmax(logits)
+    probabilities = np.exp(log_p)
+    onehot = np.eye(logits.shape[1])[labels]
+    gradient = (probabilities - onehot) / n
+    with np.errstate(all="ignore"):
+        log_of_softmax = np.log(probabilities)
+        clipped = np.log(np.clip(probabilities, 1e-7, 1 - 1e-7))
+    log_hint = (
+        "for a confidently wrong example softmax rounds to 0 for the true class, and log(0) "
+        "is -inf (clipping only hides it): compute log(softmax) as shifted - "
+        "log(sum(exp(shifted)))"
+    )
+    return [
+        (
+            "the gradient is n times too large: the cost is a mean over the batch",
+            (None, n * gradient),
+        ),
+        ("the gradient has the wrong sign: it is a - y, not y - a", (None, -gradient)),
+        (
+            "the gradient is the probabilities a alone: subtract the one-hot target y",
+            (None, probabilities / n),
+        ),
+        (
+            "the cost is the sum over the batch; take the mean instead",
+            (n * -log_p[rows, labels].mean(), None),
+        ),
+        (
+            "log_p[:, labels] takes every example's column for every label; pick each example's "
+            "own: log_p[np.arange(n), labels]",
+            (-log_p[:, labels].mean(), None),
+        ),
+        (log_hint, (-log_of_softmax[rows, labels].mean(), None)),
+        (log_hint, (-clipped[rows, labels].mean(), None)),
+    ]
+
+
+def _matches(value: Any, candidate: Any) -> bool:
+    if candidate is None:
+        return True
+    try:
+        value = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    candidate = np.asarray(candidate, dtype=float)
+    return value.shape == candidate.shape and bool(
+        np.allclose(value, candidate, rtol=1e-6, atol=1e-9, equal_nan=True)
+    )
+
+
 def exercise_softmax_cross_entropy(softmax_cross_entropy: Callable) -> checks.Verdict:
     """Exercise 02.1: ``(cost, gradient)`` of the mean cross-entropy of softmax(logits)."""
     import keras
@@ -103,6 +182,11 @@ def exercise_softmax_cross_entropy(softmax_cross_entropy: Callable) -> checks.Ve
             "logits near +-1000",
             np.array([[1000.0, 0.0, -1000.0], [0.0, 999.0, 1000.0]]),
             np.array([0, 1]),
+        ),
+        (  # the true class far below the others: its softmax is 0.0 in float64
+            "a confidently wrong example",
+            np.array([[2.0, 0.5, -1.0], [-800.0, 0.0, 3.0], [0.0, 0.0, 0.0]]),
+            np.array([0, 0, 2]),
         ),
     ]
     for case, logits, labels in cases:
@@ -120,27 +204,27 @@ def exercise_softmax_cross_entropy(softmax_cross_entropy: Callable) -> checks.Ve
         got_cost, got_gradient = answer
         where = f"for {case} (shape {logits.shape})"
         problem = checks.compare("the gradient", got_gradient, want_gradient, rtol=1e-6, atol=1e-9)
-        if problem:
-            got = np.asarray(got_gradient, dtype=float)
-            if got.shape == want_gradient.shape and np.allclose(got, len(labels) * want_gradient):
-                problem = "the gradient is n times too large: the cost is a mean over the batch"
-            elif got.shape == want_gradient.shape and np.allclose(got, -want_gradient):
-                problem = "the gradient has the wrong sign: it is a - y, not y - a"
-            elif not np.all(np.isfinite(got)):
-                problem += (
-                    ". Hint: subtract each row's maximum from the logits before np.exp, and "
-                    "compute log(softmax) as shifted - log(sum(exp(shifted)))"
-                )
-            return checks.verdict(name, f"{where}, {problem}")
-        problem = checks.compare("the cost", got_cost, want_cost, rtol=1e-6, atol=1e-9)
-        if problem:
-            try:
-                summed = math.isclose(float(got_cost), len(labels) * want_cost, rel_tol=1e-6)
-            except (TypeError, ValueError):
-                summed = False
-            if summed:
-                problem = "the cost is the sum over the batch; take the mean instead"
-            return checks.verdict(name, f"{where}, {problem}")
+        if problem is None:
+            problem = checks.compare("the cost", got_cost, want_cost, rtol=1e-6, atol=1e-9)
+            if problem is None:
+                continue
+        mistakes = _cross_entropy_mistakes(logits, labels)
+        hint = next(
+            (
+                hint
+                for hint, (cost_, gradient_) in mistakes
+                if (cost_ is not None or gradient_ is not None)
+                and _matches(got_cost, cost_)
+                and _matches(got_gradient, gradient_)
+            ),
+            None,
+        )
+        if hint is None and "inf or NaN" in problem:
+            hint = (
+                "Hint: subtract each row's maximum from the logits before np.exp, and compute "
+                "log(softmax) as shifted - log(sum(exp(shifted)))"
+            )
+        return checks.verdict(name, f"{where}, {problem}" + (f". {hint}" if hint else ""))
     return checks.verdict(name, None)
 
 
@@ -167,13 +251,48 @@ def _reference_sgd_step(
     return [a - learning_rate * g for a, g in zip(arrays, gradients, strict=True)], gradients
 
 
+def _numpy_relu_step(
+    params: list[tuple[np.ndarray, np.ndarray]],
+    x: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    relu_slope: bool = True,
+    transpose: bool = True,
+    bias_mean: bool = False,
+) -> list[np.ndarray] | None:
+    """One SGD step of a ReLU network in NumPy, with known mistakes switched on (or None)."""
+    zs, activations = [], [x]
+    for layer, (W, b) in enumerate(params):
+        zs.append(activations[-1] @ W + b)
+        if layer == len(params) - 1:
+            shifted = np.exp(zs[-1] - zs[-1].max(axis=1, keepdims=True))
+            activations.append(shifted / shifted.sum(axis=1, keepdims=True))
+        else:
+            activations.append(np.maximum(zs[-1], 0))
+    delta, arrays = (activations[-1] - y) / len(y), []
+    for layer in reversed(range(len(params))):
+        bias_gradient = delta.mean(axis=0) if bias_mean else delta.sum(axis=0)
+        W, b = params[layer]
+        arrays[:0] = [
+            W - learning_rate * activations[layer].T @ delta,
+            b - learning_rate * bias_gradient,
+        ]
+        if layer > 0:
+            if not transpose and W.shape[0] != W.shape[1]:
+                return None
+            delta = delta @ (W.T if transpose else W)
+            delta = delta * (zs[layer - 1] > 0) if relu_slope else delta
+    return arrays
+
+
 def exercise_relu_sgd_step(relu_sgd_step: Callable) -> checks.Verdict:
     """Exercise 02.2: one SGD step of a ReLU network with softmax + cross-entropy output."""
     import tensorflow as tf
 
     name = "one SGD step of a ReLU network"
     rng = np.random.default_rng(3)
-    for sizes in [(5, 8, 4), (6, 7, 5, 3)]:
+    # (3, 5, 5) first: its square output kernel lets BP2 with W instead of W.T run silently
+    for sizes in [(3, 5, 5), (5, 8, 4), (6, 7, 5, 3)]:
         params = [
             (rng.normal(size=(n_in, n_out)) / np.sqrt(n_in), rng.normal(scale=0.1, size=n_out))
             for n_in, n_out in itertools.pairwise(sizes)
@@ -185,7 +304,9 @@ def exercise_relu_sgd_step(relu_sgd_step: Callable) -> checks.Verdict:
         copies = [(W.copy(), b.copy()) for W, b in params]
         answer, problem = checks.attempt(relu_sgd_step, copies, x.copy(), y.copy(), learning_rate)
         if problem:
-            return checks.verdict(name, problem)
+            if "mismatch" in problem or "not aligned" in problem:
+                problem += ". Check the shapes in BP2: the error goes back through W.T"
+            return checks.verdict(name, f"for layer sizes {sizes}, {problem}")
         try:
             got = [np.asarray(array, dtype=float) for pair in answer for array in pair]
         except (TypeError, ValueError):
@@ -206,8 +327,23 @@ def exercise_relu_sgd_step(relu_sgd_step: Callable) -> checks.Verdict:
             return all(np.allclose(g, c, rtol=1e-6, atol=1e-9) for g, c in pairs)
 
         sigmoid_step, _ = _reference_sgd_step(params, x, y, learning_rate, tf.sigmoid)
+        stepped = [a - learning_rate * g for a, g in zip(arrays, gradients, strict=True)]
+        variants = {
+            "in BP2 multiply by ReLU's derivative, 1 where z > 0, else 0": {"relu_slope": False},
+            "BP2 sends the error back through the transposed weights, delta @ W.T": {
+                "transpose": False
+            },
+            "BP3 sums the errors over the batch: the 1/n is already in BP1": {"bias_mean": True},
+        }
         if matches(arrays):
             problem = "the weights did not change: return the params after the update"
+        elif matches(
+            [
+                old if i % 2 else new
+                for i, (old, new) in enumerate(zip(arrays, stepped, strict=True))
+            ]
+        ):
+            problem = "the biases did not change: BP3 gives their gradients, update them too"
         elif matches([a + learning_rate * g for a, g in zip(arrays, gradients, strict=True)]):
             problem = "the step goes uphill: subtract learning_rate * gradient"
         elif matches(
@@ -216,6 +352,16 @@ def exercise_relu_sgd_step(relu_sgd_step: Callable) -> checks.Verdict:
             problem = "the step is n times too large: BP1 is (a - y) / n for a mean cost"
         elif matches(sigmoid_step):
             problem = "that is the step of a sigmoid network; the hidden layers here use ReLU"
+        elif hint := next(
+            (
+                hint
+                for hint, options in variants.items()
+                if (variant := _numpy_relu_step(params, x, y, learning_rate, **options))
+                and matches(variant)
+            ),
+            None,
+        ):
+            problem = hint
         else:
             wrong = next(
                 i
@@ -239,15 +385,22 @@ def exercise_critical_learning_rate(
     name = "the largest learning rate at which gradient descent still settles"
     if learning_rate is None:
         return checks.verdict(name, "no answer yet (None)")
+    if isinstance(learning_rate, bool | str):
+        return checks.verdict(name, f"expected a number, got {learning_rate!r}")
     try:
         value = float(learning_rate)
     except (TypeError, ValueError):
         return checks.verdict(name, f"expected a number, got {learning_rate!r}")
     if not value > 0:
         return checks.verdict(name, f"a learning rate is a positive number, got {value:g}")
-    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-    if x.ndim != 1 or x.shape != y.shape:
-        return checks.verdict(name, "pass the lesson's x_points and y_points, two 1-D arrays")
+    try:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        x = y = np.zeros((0, 0))
+    if x.ndim != 1 or x.shape != y.shape or x.size < 2 or not np.all(np.isfinite([x, y])):
+        return checks.verdict(
+            name, "pass the lesson's x_points and y_points, two 1-D arrays of finite numbers"
+        )
 
     def sigmoid(z: np.ndarray) -> np.ndarray:
         return 1 / (1 + np.exp(-z))
@@ -297,6 +450,29 @@ BACKPROP_STAGES = (
     "SGD step: new weights and biases",
 )
 _XOR_SHAPES = ((2, 2), (2,), (2, 1), (1,))
+_XOR_RESULT_KEYS = (
+    "stage",
+    "x",
+    "y",
+    "z1",
+    "a1",
+    "z2",
+    "a2",
+    "cost",
+    "delta1",
+    "delta2",
+    "dW1",
+    "db1",
+    "dW2",
+    "db2",
+    "W1_new",
+    "b1_new",
+    "W2_new",
+    "b2_new",
+    "a2_new",
+    "cost_new",
+    "learning_rate",
+)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -306,6 +482,8 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 def _xor_params(params: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
     """Validate [(W1, b1), (W2, b2)] of a 2-2-1 network; return [W1, b1, W2, b2] as floats."""
     try:
+        if any(a is None for pair in params for a in pair):
+            raise TypeError("None among the weights")
         arrays = [np.asarray(a, dtype=float) for pair in params for a in pair]
     except (TypeError, ValueError) as error:
         raise ValueError(
@@ -317,7 +495,23 @@ def _xor_params(params: Sequence[Sequence[np.ndarray]]) -> list[np.ndarray]:
             "expected the weights of a 2-2-1 network as [(W1, b1), (W2, b2)] with shapes "
             f"{list(_XOR_SHAPES)} (Keras layout: a layer computes a @ W + b), got {list(shapes)}"
         )
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        raise ValueError(
+            "the weights of the 2-2-1 network contain NaN or inf: pass finite weights "
+            "(a training run that diverged gives NaN)"
+        )
     return arrays
+
+
+def _learning_rate(value: Any) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not math.isfinite(value)
+        or value <= 0
+    ):
+        raise ValueError(f"learning_rate must be a positive number, got {value!r}")
+    return float(value)
 
 
 def xor_backprop(
@@ -333,7 +527,10 @@ def xor_backprop(
     ``learning_rate`` (``W1_new``, ``b1_new``, ``W2_new``, ``b2_new``, ``a2_new``, ``cost_new``).
     """
     W1, b1, W2, b2 = _xor_params(params)
-    if not isinstance(example, int | np.integer) or not 0 <= example < 4:
+    learning_rate = _learning_rate(learning_rate)
+    if isinstance(example, bool) or not isinstance(example, int | np.integer):
+        raise ValueError(f"example must be 0, 1, 2 or 3 (a row of XOR_INPUTS), got {example!r}")
+    if not 0 <= example < 4:
         raise ValueError(f"example must be 0, 1, 2 or 3 (a row of XOR_INPUTS), got {example!r}")
     x, y = XOR_INPUTS[example], XOR_TARGETS[example]
     z1 = x @ W1 + b1
@@ -426,8 +623,24 @@ def draw_backprop_step(result: Mapping[str, Any]) -> Figure:
 
     Forward values are black, errors and gradients red, the current stage orange.
     """
-    r, stage = result, int(result["stage"])
-    fig = Figure(figsize=(12, 4.4), layout="constrained")
+    if not isinstance(result, Mapping) or any(key not in result for key in _XOR_RESULT_KEYS):
+        raise ValueError(
+            "draw_backprop_step expects the dict that xor_backprop returns, plus its 'stage' "
+            f"(0..{len(BACKPROP_STAGES) - 1}), got {type(result).__name__}"
+        )
+    stage = result["stage"]
+    if isinstance(stage, bool) or not isinstance(stage, int | np.integer):
+        raise ValueError(
+            f"stage must be a whole number 0..{len(BACKPROP_STAGES) - 1}, got {stage!r}"
+        )
+    if not 0 <= stage < len(BACKPROP_STAGES):
+        raise ValueError(f"stage must be 0..{len(BACKPROP_STAGES) - 1}, got {stage}")
+    numbers_shown = [np.asarray(result[key], dtype=float) for key in _XOR_RESULT_KEYS[1:]]
+    if not all(np.all(np.isfinite(values)) for values in numbers_shown):
+        raise ValueError("draw_backprop_step got NaN or inf: recompute it with xor_backprop")
+    r, stage = result, int(stage)
+    fig = Figure(figsize=(12, 4.4))  # a fixed layout: a third faster per click than constrained
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.9, bottom=0.02, wspace=0.05)
     ax_net, ax_text = fig.subplots(1, 2, width_ratios=[1.9, 1])
     inputs, hidden, output = [(0, 0.9), (0, -0.9)], [(2.6, 0.9), (2.6, -0.9)], (5.0, 0.0)
     now, red = "C1", "C3"
@@ -553,8 +766,7 @@ def backprop_stepper(
             "backprop_stepper expects a dict {label: [(W1, b1), (W2, b2)]} with at least one entry"
         )
     snapshots = {str(label): _xor_params(params) for label, params in snapshots.items()}
-    if not np.isfinite(learning_rate) or learning_rate <= 0:
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    learning_rate = _learning_rate(learning_rate)
     examples = [
         (f"x = ({a:g}, {b:g}), y = {y:g}", i)
         for i, ((a, b), y) in enumerate(zip(XOR_INPUTS, XOR_TARGETS, strict=True))

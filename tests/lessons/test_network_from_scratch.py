@@ -158,9 +158,9 @@ def test_plot_batch_costs_rejects_bad_input():
         lesson.plot_batch_costs([1, 2, 3], 10)
     with pytest.raises(ValueError, match="steps_per_epoch"):
         lesson.plot_batch_costs({"a": np.ones(200)}, 0)
-    with pytest.raises(ValueError, match="at least window"):
+    with pytest.raises(ValueError, match="at least 100"):
         lesson.plot_batch_costs({"a": np.ones(50)}, 10)
-    with pytest.raises(ValueError, match="one value per epoch"):
+    with pytest.raises(ValueError, match="one per epoch"):
         lesson.plot_batch_costs({"a": np.ones(200)}, 10, accuracy={"a": []})
 
 
@@ -219,6 +219,39 @@ def test_exercise_softmax_cross_entropy(capsys):
     assert "mean" in capsys.readouterr().out
     assert not lesson.exercise_softmax_cross_entropy(lambda z, y: softmax_cross_entropy(z, y)[1])
     assert "pair" in capsys.readouterr().out
+
+    def forgets_the_target(logits, labels):
+        cost, gradient = softmax_cross_entropy(logits, labels)
+        gradient = gradient.copy()
+        gradient[np.arange(len(labels)), labels] += 1 / len(labels)
+        return cost, gradient
+
+    assert not lesson.exercise_softmax_cross_entropy(forgets_the_target)
+    assert "subtract the one-hot target" in capsys.readouterr().out
+
+    def every_column(logits, labels):  # log_p[:, labels]: an (n, n) block, not n numbers
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return -np.mean(log_p[:, labels]), softmax_cross_entropy(logits, labels)[1]
+
+    assert not lesson.exercise_softmax_cross_entropy(every_column)
+    assert "np.arange(n), labels" in capsys.readouterr().out
+
+    def log_of_stable_softmax(logits, labels):  # stable softmax, then log: log(0) = -inf
+        probabilities = softmax(logits)
+        cost = -np.mean(np.log(probabilities[np.arange(len(labels)), labels]))
+        return cost, softmax_cross_entropy(logits, labels)[1]
+
+    def clipped_like_section_8(logits, labels):
+        probabilities = np.clip(softmax(logits), 1e-7, 1 - 1e-7)
+        cost = -np.mean(np.log(probabilities[np.arange(len(labels)), labels]))
+        return cost, softmax_cross_entropy(logits, labels)[1]
+
+    for almost_right in (log_of_stable_softmax, clipped_like_section_8):
+        with np.errstate(all="ignore"):
+            assert not lesson.exercise_softmax_cross_entropy(almost_right)
+        assert "confidently wrong" in capsys.readouterr().out
+
     text_cost = lambda z, y: ("low", softmax_cross_entropy(z, y)[1])  # noqa: E731
     assert not lesson.exercise_softmax_cross_entropy(text_cost)
     assert "the cost returned str" in capsys.readouterr().out
@@ -229,7 +262,9 @@ def softmax(z):
     return e / e.sum(axis=1, keepdims=True)
 
 
-def make_sgd_step(hidden="relu", sign=-1.0, scale_n=False, skip=False):
+def make_sgd_step(
+    hidden="relu", sign=-1.0, scale_n=False, skip=False, transpose=True, bias="sum", skip_bias=False
+):
     def step(params, x, y, learning_rate):
         zs, activations = [], [x]
         for layer, (W, b) in enumerate(params):
@@ -243,18 +278,22 @@ def make_sgd_step(hidden="relu", sign=-1.0, scale_n=False, skip=False):
         delta = (activations[-1] - y) / (1 if scale_n else len(y))
         gradients = []
         for layer in reversed(range(len(params))):
-            gradients.append((activations[layer].T @ delta, delta.sum(axis=0)))
+            bias_gradient = delta.sum(axis=0) if bias == "sum" else delta.mean(axis=0)
+            gradients.append((activations[layer].T @ delta, bias_gradient))
             if layer > 0:
+                W = params[layer][0]
+                if not transpose and W.shape[0] != W.shape[1]:
+                    raise ValueError("matmul: Input operand 1 has a mismatch in its core dimension")
                 if hidden == "relu":
                     slope = zs[layer - 1] > 0
                 else:
                     slope = sigmoid(zs[layer - 1]) * (1 - sigmoid(zs[layer - 1]))
-                delta = (delta @ params[layer][0].T) * slope
+                delta = (delta @ (W.T if transpose else W)) * slope
         if skip:
             return params
         pairs = zip(params, gradients[::-1], strict=True)
         return [
-            (W + sign * learning_rate * dW, b + sign * learning_rate * db)
+            (W + sign * learning_rate * dW, b + (0 if skip_bias else sign * learning_rate * db))
             for (W, b), (dW, db) in pairs
         ]
 
@@ -271,6 +310,9 @@ def test_exercise_relu_sgd_step(capsys):
         (make_sgd_step(scale_n=True), "n times too large"),
         (make_sgd_step(hidden="sigmoid"), "ReLU"),
         (make_sgd_step(skip=True), "did not change"),
+        (make_sgd_step(transpose=False), "transposed weights"),
+        (make_sgd_step(bias="mean"), "BP3 sums"),
+        (make_sgd_step(skip_bias=True), "biases did not change"),
         (lambda params, x, y, lr: params[:1], "pairs with shapes"),
         (lambda params, x, y, lr: None, "pairs with shapes"),
     ]:
@@ -291,7 +333,7 @@ def test_exercise_relu_sgd_step(capsys):
         return [(W - learning_rate * dW, b - learning_rate * db) for (W, b), (dW, db) in pairs]
 
     assert not lesson.exercise_relu_sgd_step(forgets_relu_in_backward)
-    assert "z > 0" in capsys.readouterr().out
+    assert "ReLU's derivative, 1 where z > 0" in capsys.readouterr().out
 
 
 X_POINTS = np.array([-3.0, -2.0, -1.0, -0.5, 0.5, 1.0, 2.0, 3.0])
@@ -323,9 +365,130 @@ def test_exercise_critical_learning_rate(capsys):
     assert "positive" in capsys.readouterr().out
     assert not lesson.exercise_critical_learning_rate(70.0, X_POINTS, Y_POINTS[:3])
     assert "1-D" in capsys.readouterr().out
+    assert not lesson.exercise_critical_learning_rate(True, X_POINTS, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(str(critical), X_POINTS, Y_POINTS)
+    assert capsys.readouterr().out.count("expected a number") == 2
+    assert not lesson.exercise_critical_learning_rate(70.0, X_POINTS * np.nan, Y_POINTS)
+    assert not lesson.exercise_critical_learning_rate(70.0, None, None)
+    assert capsys.readouterr().out.count("finite numbers") == 2
+    assert not lesson.exercise_critical_learning_rate(np.inf, X_POINTS, Y_POINTS)
+    assert "lower" in capsys.readouterr().out
     # the check finds the minimum itself: other data, another limit
     shifted = sigmoid(2.0 * X_POINTS)
     a = shifted
     other = 2 / np.mean((a * (1 - a) * X_POINTS) ** 2)
     assert lesson.exercise_critical_learning_rate(other, X_POINTS, shifted)
     assert not lesson.exercise_critical_learning_rate(critical, X_POINTS, shifted)
+
+
+# ------------------------------------------------------------------ bad input
+
+GOOD_XOR = xor_params()
+NAN_XOR = [(np.full((2, 2), np.nan), np.zeros(2)), (np.zeros((2, 1)), np.zeros(1))]
+STEP_RESULT = {**lesson.xor_backprop(GOOD_XOR, 1, 1.0), "stage": 3}
+COSTS = {"run": np.linspace(1, 0, 200)}
+
+BAD_INPUT = {
+    "plot_batch_costs: None": (lambda: lesson.plot_batch_costs(None, 10), "non-empty dict"),
+    "plot_batch_costs: empty": (lambda: lesson.plot_batch_costs({}, 10), "non-empty dict"),
+    "plot_batch_costs: NaN": (
+        lambda: lesson.plot_batch_costs({"run": np.full(200, np.nan)}, 10),
+        "NaN or inf",
+    ),
+    "plot_batch_costs: inf": (
+        lambda: lesson.plot_batch_costs({"run": np.r_[np.ones(199), np.inf]}, 10),
+        "NaN or inf",
+    ),
+    "plot_batch_costs: text": (
+        lambda: lesson.plot_batch_costs({"run": ["a"] * 200}, 10),
+        "must be numbers",
+    ),
+    "plot_batch_costs: None costs": (
+        lambda: lesson.plot_batch_costs({"run": None}, 10),
+        "must be numbers",
+    ),
+    "plot_batch_costs: 2-D": (
+        lambda: lesson.plot_batch_costs({"run": np.ones((200, 2))}, 10),
+        "1-D",
+    ),
+    "plot_batch_costs: steps None": (
+        lambda: lesson.plot_batch_costs(COSTS, None),
+        "steps_per_epoch",
+    ),
+    "plot_batch_costs: steps True": (
+        lambda: lesson.plot_batch_costs(COSTS, True),
+        "steps_per_epoch",
+    ),
+    "plot_batch_costs: window 0.5": (
+        lambda: lesson.plot_batch_costs(COSTS, 10, window=0.5),
+        "window",
+    ),
+    "plot_batch_costs: accuracy NaN": (
+        lambda: lesson.plot_batch_costs(COSTS, 10, accuracy={"run": [0.5, np.nan]}),
+        "NaN or inf",
+    ),
+    "plot_batch_costs: accuracy in percent": (
+        lambda: lesson.plot_batch_costs(COSTS, 10, accuracy={"run": [50.0, 90.0]}),
+        r"\[0, 1\]",
+    ),
+    "plot_batch_costs: accuracy a list": (
+        lambda: lesson.plot_batch_costs(COSTS, 10, accuracy=[0.5]),
+        "accuracy must be a dict",
+    ),
+    "xor_backprop: None": (lambda: lesson.xor_backprop(None, 0, 1.0), "2-2-1"),
+    "xor_backprop: None weight": (
+        lambda: lesson.xor_backprop([(None, None), (None, None)], 0, 1.0),
+        "2-2-1",
+    ),
+    "xor_backprop: NaN": (lambda: lesson.xor_backprop(NAN_XOR, 0, 1.0), "NaN or inf"),
+    "xor_backprop: text": (
+        lambda: lesson.xor_backprop([(np.full((2, 2), "a"), "b"), ("c", "d")], 0, 1.0),
+        "2-2-1",
+    ),
+    "xor_backprop: empty": (lambda: lesson.xor_backprop([], 0, 1.0), "2-2-1"),
+    "xor_backprop: example True": (
+        lambda: lesson.xor_backprop(GOOD_XOR, True, 1.0),
+        "example must be",
+    ),
+    "xor_backprop: learning_rate None": (
+        lambda: lesson.xor_backprop(GOOD_XOR, 0, None),
+        "learning_rate",
+    ),
+    "xor_backprop: learning_rate NaN": (
+        lambda: lesson.xor_backprop(GOOD_XOR, 0, np.nan),
+        "learning_rate",
+    ),
+    "draw_backprop_step: None": (lambda: lesson.draw_backprop_step(None), "xor_backprop"),
+    "draw_backprop_step: no stage": (
+        lambda: lesson.draw_backprop_step({**STEP_RESULT, "stage": None}),
+        "stage",
+    ),
+    "draw_backprop_step: stage 8": (
+        lambda: lesson.draw_backprop_step({**STEP_RESULT, "stage": 8}),
+        "stage",
+    ),
+    "draw_backprop_step: NaN": (
+        lambda: lesson.draw_backprop_step({**STEP_RESULT, "a2": np.array([np.nan])}),
+        "NaN",
+    ),
+    "backprop_stepper: None": (lambda: lesson.backprop_stepper(None, 1.0), "dict"),
+    "backprop_stepper: learning_rate None": (
+        lambda: lesson.backprop_stepper({"a": GOOD_XOR}, None),
+        "learning_rate",
+    ),
+    "backprop_stepper: learning_rate inf": (
+        lambda: lesson.backprop_stepper({"a": GOOD_XOR}, np.inf),
+        "learning_rate",
+    ),
+    "backprop_stepper: NaN weights": (
+        lambda: lesson.backprop_stepper({"a": NAN_XOR}, 1.0),
+        "NaN or inf",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUT))
+def test_bad_input_gets_a_value_error_that_names_the_fix(case):
+    call, message = BAD_INPUT[case]
+    with pytest.raises(ValueError, match=message):
+        call()
