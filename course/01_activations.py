@@ -419,10 +419,15 @@ checks.expect_at_least("mean relu output", means["relu"], 0.35)  # 1/sqrt(2 pi) 
 # ### Dying ReLU
 #
 # A ReLU unit whose input is negative for *every* example outputs 0 and has derivative 0: no
-# gradient reaches its weights again, so it never recovers. One large, clumsy update is enough
-# to push many units there. We train the same 784-256-256-10 ReLU network for one epoch with a
-# sensible learning rate and with a too-large one, then count the first-layer units that stay
-# at zero on 2,000 test images.
+# gradient reaches its weights again. For a first-layer unit, whose inputs are the fixed pixels,
+# nothing else can revive it either, so it never recovers (a deeper unit could come back if the
+# layers below it change). Large, clumsy updates push many units there. We train the same
+# 784-256-256-10 ReLU network for one epoch with a sensible learning rate and with a too-large
+# one, then count the first-layer units that stay at zero on 2,000 test images.
+#
+# Measured over six seeds on one CPU: at rate 0.3 no unit died; at rate 1.0, 37% to 73% of the
+# units died in five runs, and in the sixth the loss overflowed to NaN (the other way a too-large
+# rate ruins training; a NaN unit does not count as dead). The check below accepts either ruin.
 
 
 # %%
@@ -439,18 +444,24 @@ def dead_fraction(learning_rate):
     model.compile(
         optimizer=keras.optimizers.SGD(learning_rate), loss="sparse_categorical_crossentropy"
     )
-    model.fit(x_train[:TRAIN_SAMPLES], y_train[:TRAIN_SAMPLES], epochs=1, batch_size=64, verbose=0)
+    history = model.fit(
+        x_train[:TRAIN_SAMPLES], y_train[:TRAIN_SAMPLES], epochs=1, batch_size=64, verbose=0
+    )
     first_layer = keras.Model(model.inputs, model.layers[0].output)
     activity = first_layer.predict(x_test[:2000], verbose=0)
-    return np.mean(np.all(activity <= 0, axis=0))  # never active on any of the 2,000 images
+    dead = np.mean(np.all(activity <= 0, axis=0))  # never active on any of the 2,000 images
+    return dead, history.history["loss"][-1]
 
 
-dead_sensible, dead_too_large = (dead_fraction(rate) for rate in progress.bar([0.3, 1.0], "runs"))
-print(
-    f"dead first-layer units: learning rate 0.3 -> {dead_sensible:.0%}, 1.0 -> {dead_too_large:.0%}"
+(dead_sensible, loss_sensible), (dead_too_large, loss_too_large) = (
+    dead_fraction(rate) for rate in progress.bar([0.3, 1.0], "runs")
 )
+print(f"learning rate 0.3: {dead_sensible:.0%} dead, loss {loss_sensible:.3f}")
+print(f"learning rate 1.0: {dead_too_large:.0%} dead, loss {loss_too_large:.3f}")
 checks.expect_at_most("dead units, learning rate 0.3", dead_sensible, 0.05)
-checks.expect_at_least("dead units, learning rate 1.0", dead_too_large, 0.2)
+checks.expect_at_most("training loss, learning rate 0.3", loss_sensible, 1.0)
+ruined = 1.0 if np.isnan(loss_too_large) else dead_too_large  # a NaN loss ruins it all
+checks.expect_at_least("rate 1.0: dead units (1 if the loss became NaN)", ruined, 0.2)
 
 # %% [markdown]
 # A leaky ReLU cannot die this way: on the negative side its derivative is $\alpha$, not 0, so
