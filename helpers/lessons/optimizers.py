@@ -5,17 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from helpers import checks
 from helpers.widgets import LiveFigure
-
-if TYPE_CHECKING:
-    pass
 
 
 # ------------------------------------------------------------ data
@@ -164,13 +162,12 @@ def plot_optimizer_paths(
         if points.ndim != 2 or points.shape[1] != 2 or len(points) < 1:
             raise ValueError(f"path {label!r} must have shape (steps + 1, 2), got {points.shape}")
 
-    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    # Fixed margins instead of a layout engine: the widget redraws this figure on every change,
+    # and constrained layout alone took about a third of each redraw.
+    fig = Figure(figsize=(11.0, 4.2))
+    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.12, top=0.84, wspace=0.2)
     ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    x = np.linspace(*surface.xlim, 240)
-    y = np.linspace(*surface.ylim, 240)
-    grid_x, grid_y = np.meshgrid(x, y)
-    gap = surface.loss(grid_x, grid_y) - surface.minimum_value
-    levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+    grid_x, grid_y, gap, levels = _contour_grid(surface)
     ax_map.contourf(grid_x, grid_y, gap, levels=levels, cmap="Blues_r", norm="log", alpha=0.5)
     ax_map.contour(grid_x, grid_y, gap, levels=levels, colors="grey", linewidths=0.5)
     for index, (label, points) in enumerate(paths.items()):
@@ -194,12 +191,36 @@ def plot_optimizer_paths(
     ax_map.set_title(f"{surface.name}: paths from the black dot")
     ax_map.grid(False)
     ax_loss.set_yscale("log")
+    ax_loss.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))  # 1e-3, not mathtext
+    ax_loss.yaxis.set_minor_formatter(ticker.NullFormatter())
     ax_loss.set(xlabel="step", ylabel="loss - minimum (log scale)", title="loss above the minimum")
     if paths:  # one legend, beside the loss curves, with each path's final loss
         ax_loss.legend(fontsize=8, title="after the last step", title_fontsize=8)
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _contour_grid(surface: LossSurface) -> tuple[np.ndarray, ...]:
+    """The 240 x 240 grid of the loss above its minimum, and 16 log-spaced contour levels."""
+    key = (surface.name, surface.xlim, surface.ylim, surface.minimum_value, surface.loss)
+    if key not in _GRIDS:
+        grid_x, grid_y = np.meshgrid(
+            np.linspace(*surface.xlim, 240), np.linspace(*surface.ylim, 240)
+        )
+        gap = surface.loss(grid_x, grid_y) - surface.minimum_value
+        levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+        _GRIDS[key] = (grid_x, grid_y, gap, levels)
+        while len(_GRIDS) > 16:  # a few surfaces are enough to keep
+            del _GRIDS[next(iter(_GRIDS))]
+    return _GRIDS[key]
+
+
+_GRIDS: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
+def _power_of_ten(value: float, _position: int) -> str:
+    return f"1e{round(math.log10(value))}" if value > 0 else ""
 
 
 # ------------------------------------------------------------ exercise checks
@@ -340,17 +361,32 @@ def race_optimizers(
     learning_rate: float,
     momentum: float,
     steps: int,
+    cache: dict | None = None,
 ) -> dict[str, Any]:
     """Run each ``makers[name](learning_rate, momentum)`` on ``surface`` for ``steps`` steps.
 
     Returns the surface, the settings, ``paths`` ({name: points}) and ``final_gap``
     ({name: loss above the minimum after the last step, inf if the run diverged}).
+    ``cache`` (optional, a dict the caller keeps): paths computed before with the same
+    settings are taken from it, new ones stored in it (the widget reruns only what changed).
     """
     _check_makers(makers, allow_empty=True)  # a race with no racers draws just the surface
-    paths = {
-        name: optimizer_path(make(learning_rate, momentum), surface, steps)
-        for name, make in makers.items()
-    }
+    _check_surface(surface, "race_optimizers")
+    _check_settings(learning_rate, momentum, steps)
+    if cache is not None and not isinstance(cache, dict):
+        raise ValueError(f"cache must be a dict (or None), got {type(cache).__name__}")
+    paths = {}
+    for name, make in makers.items():
+        key = (name, make, surface, learning_rate, momentum, steps)
+        if cache is None or key not in cache:
+            path = optimizer_path(make(learning_rate, momentum), surface, steps)
+            if cache is None:
+                paths[name] = path
+                continue
+            if len(cache) >= 2000:  # about 8 MB of paths: start afresh
+                cache.clear()
+            cache[key] = path
+        paths[name] = cache[key]
     final_gap = {}
     for name, path in paths.items():
         last = path[-1]
@@ -371,6 +407,26 @@ def _check_makers(makers, allow_empty: bool = False) -> None:
     for name, make in makers.items():
         if not callable(make):
             raise ValueError(f"makers[{name!r}] must be a function (learning_rate, momentum)")
+
+
+def _check_settings(learning_rate, momentum, steps) -> None:
+    def number(value) -> bool:
+        return isinstance(value, int | float | np.number) and not isinstance(value, bool | np.bool_)
+
+    if not (number(learning_rate) and 0 < learning_rate < np.inf):
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    if not (number(momentum) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number in [0, 1), such as 0.9, got {momentum!r}")
+    if not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 1:
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+
+
+def _check_surface(surface, function: str) -> None:
+    if not isinstance(surface, LossSurface):
+        raise ValueError(
+            f"{function} expects a LossSurface such as loss_surface('valley'), got "
+            f"{type(surface).__name__}"
+        )
 
 
 def draw_race(result: Mapping[str, Any]) -> Figure:
@@ -399,9 +455,11 @@ def optimizer_race(
     hundred NumPy steps.
     """
     _check_makers(makers)
-    number = isinstance(learning_rate, int | float) and not isinstance(learning_rate, bool)
-    if not (number and 0 < learning_rate < np.inf):
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    _check_settings(learning_rate, momentum, steps)
+    if not 10 <= steps <= 500:
+        raise ValueError(f"steps must be between 10 and 500 (the slider's range), got {steps}")
+    if isinstance(racers, str) or not isinstance(racers, tuple | list):
+        raise ValueError(f"racers must be a tuple of optimizer names, got {racers!r}")
     rates = sorted({*RACE_LEARNING_RATES, float(learning_rate)})  # the start value is on the slider
     unknown = [name for name in racers if name not in makers]
     if unknown:
@@ -414,19 +472,30 @@ def optimizer_race(
             rows=min(len(makers), 9),
             description="optimizers",
         ),
+        # the sliders redraw when released, not at every value passed while dragging
         "learning_rate": widgets.SelectionSlider(
             options=[(f"{rate:g}", rate) for rate in rates],
             value=learning_rate,
             description="learning rate",
+            continuous_update=False,
         ),
         "momentum": widgets.FloatSlider(
-            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum/β₁"
+            value=momentum,
+            min=0.0,
+            max=0.99,
+            step=0.01,
+            description="momentum/β₁",
+            continuous_update=False,
         ),
-        "steps": widgets.IntSlider(value=steps, min=10, max=500, step=10, description="steps"),
+        "steps": widgets.IntSlider(
+            value=steps, min=10, max=500, step=10, description="steps", continuous_update=False
+        ),
     }
+    surfaces = {name: loss_surface(name) for name in LOSS_SURFACES}
+    cache: dict = {}  # paths already run: a change reruns only the racers it affects
 
     def compute(surface, racers, learning_rate, momentum, steps):
         chosen = {name: makers[name] for name in racers}
-        return race_optimizers(chosen, loss_surface(surface), learning_rate, momentum, steps)
+        return race_optimizers(chosen, surfaces[surface], learning_rate, momentum, steps, cache)
 
     return LiveFigure(controls, compute, draw_race)
