@@ -180,7 +180,7 @@ def plot_optimizer_paths(
     # Fixed margins instead of a layout engine: the widget redraws this figure on every change,
     # and constrained layout alone took about a third of each redraw.
     fig = Figure(figsize=(11.0, 4.2))
-    fig.subplots_adjust(left=0.06, right=0.985, bottom=0.12, top=0.84, wspace=0.2)
+    fig.subplots_adjust(left=0.06, right=0.845, bottom=0.12, top=0.84, wspace=0.2)
     ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
     grid_x, grid_y, gap, levels = _contour_grid(surface)
     ax_map.contourf(grid_x, grid_y, gap, levels=levels, cmap="Blues_r", norm="log", alpha=0.5)
@@ -207,10 +207,17 @@ def plot_optimizer_paths(
     ax_map.grid(False)
     ax_loss.set_yscale("log")
     ax_loss.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))  # 1e-3, not mathtext
-    ax_loss.yaxis.set_minor_formatter(ticker.NullFormatter())
+    ax_loss.yaxis.set_minor_locator(ticker.NullLocator())  # 16 decades: minor ticks cost time
     ax_loss.set(xlabel="step", ylabel="loss - minimum (log scale)", title="loss above the minimum")
-    if paths:  # one legend, beside the loss curves, with each path's final loss
-        ax_loss.legend(fontsize=8, title="after the last step", title_fontsize=8)
+    if paths:  # one legend, beside the loss curves (never over them), with final losses
+        ax_loss.legend(
+            fontsize=8,
+            title="after the last step",
+            title_fontsize=8,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+        )
     if title:
         fig.suptitle(title)
     return fig
