@@ -33,8 +33,9 @@ import time
 import keras
 import numpy as np
 import pandas as pd
+import tensorflow as tf
 
-from helpers import checks, datasets, plotting
+from helpers import checks, datasets, plotting, progress
 from helpers.lessons import optimizers as lesson
 
 plotting.use_course_style()
@@ -121,7 +122,7 @@ def gradient_descent(batch_size, learning_rate=0.1, epochs=GD_EPOCHS):
 
 # %%
 batch_sizes = [1, 10, 100, GD_SAMPLES]
-runs = {batch_size: gradient_descent(batch_size) for batch_size in batch_sizes}
+runs = {size: gradient_descent(size) for size in progress.bar(batch_sizes, "runs")}
 curves = {f"batch size {b}": (np.linspace(0, GD_EPOCHS, len(r[0])), r[0]) for b, r in runs.items()}
 plotting.plot_curves(curves, "epoch", "loss on all the training digits", "Progress per epoch")
 
@@ -609,9 +610,10 @@ for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 
 
 
 # %%
-def mlp():
+def mlp(units=128, activation="relu", initializer="glorot_uniform"):
     keras.utils.set_random_seed(SEED)  # the same initial weights for every optimizer
-    hidden, output = keras.layers.Dense(128, "relu"), keras.layers.Dense(10, "softmax")
+    hidden = keras.layers.Dense(units, activation, kernel_initializer=initializer)
+    output = keras.layers.Dense(10, "softmax", kernel_initializer=initializer)
     return keras.Sequential([keras.Input(shape=(784,)), hidden, output])
 
 
@@ -624,8 +626,8 @@ def train(model, optimizer, epochs=RACE_EPOCHS):  # the history (loss, accuracy 
 
 
 histories = {}
-for name, (_, keras_class, settings) in ORACLE.items():  # the same nine as in section 3 ...
-    keras_settings = {k: v for k, v in settings.items() if k != "learning_rate"}  # ... Keras's rate
+for name, (_, keras_class, settings) in progress.bar(ORACLE.items(), "runs"):  # as in section 3
+    keras_settings = {k: v for k, v in settings.items() if k != "learning_rate"}  # Keras's rate
     histories[name] = train(mlp(), keras_class(**keras_settings))
 histories["Adadelta, lr 1"] = train(mlp(), keras.optimizers.Adadelta(learning_rate=1.0))
 
@@ -689,7 +691,8 @@ rate_optimizers = {
     "1e-2, cosine decay": keras.optimizers.Adam(cosine),
 }
 rate_histories = {"1e-3 (default)": histories["Adam"]}  # from the race above
-rate_histories |= {name: train(mlp(), optimizer) for name, optimizer in rate_optimizers.items()}
+for name, optimizer in progress.bar(rate_optimizers.items(), "runs"):
+    rate_histories[name] = train(mlp(), optimizer)
 loss_curves = {name: (epochs, h["loss"]) for name, h in rate_histories.items()}
 plotting.plot_curves(loss_curves, "epoch", "training loss (log)", "Adam, five rates", log_y=True)
 
@@ -729,26 +732,67 @@ print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).rou
 # ### All zeros, or all equal: symmetry
 #
 # If every weight starts at the same value, every hidden unit of a layer computes the same
-# output, receives the same gradient, and makes the same update: the units stay identical
-# copies for ever, and a layer of 32 units is no better than one unit. All zeros is worse
-# still: with tanh (or ReLU) the hidden outputs are 0, no gradient reaches any weight, and only
-# the output biases learn. We train a 784 -> 32 tanh -> 10 network for one epoch with all
-# weights 0 and with all weights 0.001, and look at the hidden layer's weights afterwards.
+# output and receives the same gradient, so it makes the same update: in exact arithmetic the
+# units stay identical copies for ever, and a layer of 32 units is no better than one unit. All
+# zeros is worse still: with tanh (or ReLU) the hidden outputs are 0, no gradient reaches any
+# hidden weight or output weight, and only the output biases learn. We train a 784 -> 32 tanh
+# -> 10 network for one epoch from all weights 0, all weights 0.001 and Keras's random default
+# (Glorot, below). Before training, we take the gradient of the first batch's loss with
+# `tf.GradientTape` (lesson 02) and measure how much the hidden units' gradients differ (the
+# largest difference between two units, relative to the largest gradient). After training, we
+# measure the **spread between units**: for each input, the standard deviation of its 32
+# weights (one per unit), averaged over inputs and divided by the weights' mean size.
+
 
 # %%
-kernels, symmetric_accuracy = {}, {}  # the hidden layer's weights after training; accuracy
-for value in [0.0, 0.001]:
-    keras.utils.set_random_seed(SEED)
-    same = keras.initializers.Constant(value)
-    hidden = keras.layers.Dense(32, "tanh", kernel_initializer=same)
-    output = keras.layers.Dense(10, "softmax", kernel_initializer=same)
-    model = keras.Sequential([keras.Input(shape=(784,)), hidden, output])
+STARTS = {"all 0": 0.0, "all 0.001": 0.001, "random": None}  # None: Keras's default, Glorot
+cross_entropy = keras.losses.SparseCategoricalCrossentropy()
+first_gap, spread, start_accuracy, trained = {}, {}, {}, {}
+for start, value in progress.bar(STARTS.items(), "runs"):
+    model = mlp(
+        32, "tanh", "glorot_uniform" if value is None else keras.initializers.Constant(value)
+    )
+    hidden = model.layers[0]
+    with tf.GradientTape() as tape:  # the first batch's loss, before any step
+        first_loss = cross_entropy(y_train[:128], model(x_train[:128]))
+    first_gap[start] = lesson.unit_gap(tape.gradient(first_loss, hidden.kernel).numpy())
     history = train(model, keras.optimizers.SGD(0.1, momentum=0.9), epochs=1)
-    kernels[value], symmetric_accuracy[value] = hidden.kernel.numpy(), history["val_accuracy"][-1]
-unit_gap = np.abs(kernels[0.001] - kernels[0.001][:, :1]).max()  # one column of weights per unit
-checks.expect_equal("all-zero start: largest hidden weight, trained", np.abs(kernels[0.0]).max(), 0)
-checks.expect_at_most("all-zero start: validation accuracy", symmetric_accuracy[0.0], 0.2)
-checks.expect_at_most("all-0.001 start: largest gap between hidden units", unit_gap, 1e-6)
+    trained[start] = [weight.numpy() for weight in model.weights]  # kernel, bias; kernel, bias
+    spread[start] = lesson.spread_between_units(hidden.kernel.numpy())
+    start_accuracy[start] = history["val_accuracy"][-1]
+table = {"first gradient: gap": first_gap, "spread": spread, "accuracy": start_accuracy}
+print(pd.DataFrame(table).round(4).to_string())
+# %% [markdown]
+# All zeros stays all zeros, exactly, on every computer: each hidden output is a sum of
+# products with weights that are exactly 0, and such products and sums are exactly 0 whatever
+# order a CPU adds them in. So the hidden weights and biases and the output weights never move,
+# and the network predicts one class for every digit (about 11% are right).
+#
+# The all-0.001 start is more interesting. Its first gradient gives every unit the same update:
+# the gap is 0 (at most a rounding error), where the random start's units differ by more than
+# the size of their gradients. In floating point the copies stay exact only as long as the
+# computer rounds every unit's sums the same way, and here the CPU matters. The matrix kernels
+# that TensorFlow picks on CPUs with AVX2 (like the 2-core machine that tests this course) do not
+# add up every column in the same order, and the units start to differ by a rounding error, one
+# part in ten million. An equal start is an unstable balance, like a pencil on its tip: training
+# amplifies those differences, and after one epoch the units' spread is about 0.43-0.47 (seeds 1,
+# 2, 3 and 5). With `ONEDNN_MAX_CPU_ISA=AVX` the same run keeps exact copies (spread 0). Either
+# way the network learns poorly: its validation accuracy after one epoch was 0.35-0.37 with
+# exact copies and 0.45-0.53 with copies broken by rounding, against 0.92-0.93 from a random
+# start (spread 1.18-1.19). Rounding is a slow, machine-dependent way to break symmetry; random
+# initial weights break it from the first step, by design.
+
+# %%
+largest = max(np.abs(weights).max() for weights in trained["all 0"][:3])  # not output biases
+checks.expect_equal("all-zero start: largest weight, all but the output biases", largest, 0)
+checks.expect_at_most("all-zero start: validation accuracy", start_accuracy["all 0"], 0.2)
+checks.expect_at_most("all-0.001 start: first gradient, unit gap", first_gap["all 0.001"], 1e-4)
+checks.expect_at_least("random start: first gradient, unit gap", first_gap["random"], 0.5)
+checks.expect_at_most(
+    "spread: all-0.001 / random start", spread["all 0.001"] / spread["random"], 0.7
+)
+checks.expect_at_most("all-0.001 start: validation accuracy", start_accuracy["all 0.001"], 0.7)
+checks.expect_at_least("random start: validation accuracy", start_accuracy["random"], 0.9)
 
 # %% [markdown]
 # ### Too small, too large, just right: Glorot and He

@@ -5,17 +5,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib import ticker
 from matplotlib.figure import Figure
 
 from helpers import checks
 from helpers.widgets import LiveFigure
-
-if TYPE_CHECKING:
-    pass
 
 
 # ------------------------------------------------------------ data
@@ -47,13 +45,21 @@ class LossSurface:
 
 
 def _point(theta, name: str) -> tuple[float, float]:
-    point = np.asarray(theta, dtype=np.float64)
-    if point.shape != (2,):
-        raise ValueError(
-            f"the {name} surface expects a point theta = (x, y) of shape (2,), got shape "
-            f"{point.shape}"
-        )
+    point = _finite_pair(theta, f"the {name} surface expects a point theta = (x, y)")
     return point[0], point[1]
+
+
+def _finite_pair(values, expected: str) -> np.ndarray:
+    """``values`` as a float64 array of shape (2,), or a ValueError naming ``expected``."""
+    try:
+        pair = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{expected} of two numbers, got {values!r}") from None
+    if pair.shape != (2,):
+        raise ValueError(f"{expected} of shape (2,), got shape {pair.shape}")
+    if not np.all(np.isfinite(pair)):
+        raise ValueError(f"{expected} of two finite numbers, got {pair.tolist()}")
+    return pair
 
 
 def quadratic_surface(
@@ -67,12 +73,25 @@ def quadratic_surface(
 
     Its curvatures are the eigenvalues of ``A``; the minimum is 0, at the origin.
     """
-    a = np.asarray(matrix, dtype=np.float64)
-    if a.shape != (2, 2) or not np.allclose(a, a.T) or np.any(np.linalg.eigvalsh(a) <= 0):
-        raise ValueError(
-            "quadratic_surface expects a symmetric positive-definite 2x2 matrix such as "
-            f"[[1, 0], [0, 10]], got {np.asarray(matrix).tolist()}"
-        )
+    wanted = "quadratic_surface expects a symmetric positive-definite 2x2 matrix such as "
+    try:
+        a = np.asarray(matrix, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{wanted}[[1, 0], [0, 10]], got {matrix!r}") from None
+    if (
+        a.shape != (2, 2)
+        or not np.all(np.isfinite(a))
+        or not np.allclose(a, a.T)
+        or np.any(np.linalg.eigvalsh(a) <= 0)
+    ):
+        raise ValueError(f"{wanted}[[1, 0], [0, 10]], got {a.tolist()}")
+    start = tuple(_finite_pair(start, "quadratic_surface expects start = (x, y)"))
+    for limits, label in [(xlim, "xlim"), (ylim, "ylim")]:
+        low, high = _finite_pair(limits, f"quadratic_surface expects {label} = (low, high)")
+        if not low < high:
+            raise ValueError(f"quadratic_surface expects {label} = (low, high), low < high")
+    if not isinstance(name, str):
+        raise ValueError(f"quadratic_surface expects a name (text), got {name!r}")
     (a11, a12), (_, a22) = a
     return LossSurface(
         name=name,
@@ -151,26 +170,19 @@ def plot_optimizer_paths(
     (black dot) and the minima (stars). Right: loss minus its minimum, on a log scale; the
     legend gives each optimizer's final value.
     """
-    for attribute in ("loss", "xlim", "ylim", "minima", "minimum_value", "start", "name"):
-        if not hasattr(surface, attribute):
-            raise ValueError(
-                "plot_optimizer_paths expects a LossSurface such as "
-                f"loss_surface('valley'), got {type(surface).__name__}"
-            )
+    _check_surface(surface, "plot_optimizer_paths")
     if not isinstance(paths, Mapping):
         raise ValueError(f"paths must be a dict {{label: points}}, got {type(paths).__name__}")
-    paths = {label: np.asarray(points, dtype=float) for label, points in paths.items()}
-    for label, points in paths.items():
-        if points.ndim != 2 or points.shape[1] != 2 or len(points) < 1:
-            raise ValueError(f"path {label!r} must have shape (steps + 1, 2), got {points.shape}")
+    if title is not None and not isinstance(title, str):
+        raise ValueError(f"title must be text or None, got {title!r}")
+    paths = {label: _path_points(label, points) for label, points in paths.items()}
 
-    fig = Figure(figsize=(11.0, 4.2), layout="constrained")
+    # Fixed margins instead of a layout engine: the widget redraws this figure on every change,
+    # and constrained layout alone took about a third of each redraw.
+    fig = Figure(figsize=(11.0, 4.2))
+    fig.subplots_adjust(left=0.06, right=0.845, bottom=0.12, top=0.84, wspace=0.2)
     ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    x = np.linspace(*surface.xlim, 240)
-    y = np.linspace(*surface.ylim, 240)
-    grid_x, grid_y = np.meshgrid(x, y)
-    gap = surface.loss(grid_x, grid_y) - surface.minimum_value
-    levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+    grid_x, grid_y, gap, levels = _contour_grid(surface)
     ax_map.contourf(grid_x, grid_y, gap, levels=levels, cmap="Blues_r", norm="log", alpha=0.5)
     ax_map.contour(grid_x, grid_y, gap, levels=levels, colors="grey", linewidths=0.5)
     for index, (label, points) in enumerate(paths.items()):
@@ -194,15 +206,149 @@ def plot_optimizer_paths(
     ax_map.set_title(f"{surface.name}: paths from the black dot")
     ax_map.grid(False)
     ax_loss.set_yscale("log")
+    ax_loss.yaxis.set_major_formatter(ticker.FuncFormatter(_power_of_ten))  # 1e-3, not mathtext
+    ax_loss.yaxis.set_minor_locator(ticker.NullLocator())  # 16 decades: minor ticks cost time
     ax_loss.set(xlabel="step", ylabel="loss - minimum (log scale)", title="loss above the minimum")
-    if paths:  # one legend, beside the loss curves, with each path's final loss
-        ax_loss.legend(fontsize=8, title="after the last step", title_fontsize=8)
+    if paths:  # one legend, beside the loss curves (never over them), with final losses
+        ax_loss.legend(
+            fontsize=8,
+            title="after the last step",
+            title_fontsize=8,
+            loc="upper left",
+            bbox_to_anchor=(1.01, 1.0),
+            borderaxespad=0.0,
+        )
     if title:
         fig.suptitle(title)
     return fig
 
 
+def _contour_grid(surface: LossSurface) -> tuple[np.ndarray, ...]:
+    """The 240 x 240 grid of the loss above its minimum, and 16 log-spaced contour levels."""
+    key = (surface.name, surface.xlim, surface.ylim, surface.minimum_value, surface.loss)
+    if key not in _GRIDS:
+        grid_x, grid_y = np.meshgrid(
+            np.linspace(*surface.xlim, 240), np.linspace(*surface.ylim, 240)
+        )
+        gap = surface.loss(grid_x, grid_y) - surface.minimum_value
+        levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+        _GRIDS[key] = (grid_x, grid_y, gap, levels)
+        while len(_GRIDS) > 16:  # a few surfaces are enough to keep
+            del _GRIDS[next(iter(_GRIDS))]
+    return _GRIDS[key]
+
+
+_GRIDS: dict[tuple, tuple[np.ndarray, ...]] = {}
+
+
+def _power_of_ten(value: float, _position: int) -> str:
+    return f"1e{round(math.log10(value))}" if value > 0 else ""
+
+
+def _path_points(label, points) -> np.ndarray:
+    try:
+        array = np.asarray(points, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"path {label!r} must be an array of numbers, got {points!r}") from None
+    if array.ndim != 2 or array.shape[1] != 2 or len(array) < 1:
+        raise ValueError(f"path {label!r} must have shape (steps + 1, 2), got {array.shape}")
+    if not np.all(np.isfinite(array[0])):
+        raise ValueError(
+            f"path {label!r} must start at a finite point (NaN or inf only after a divergence), "
+            f"got {array[0].tolist()}"
+        )
+    return array
+
+
+# ------------------------------------------------------------ symmetry measures
+def _unit_columns(matrix, function: str) -> np.ndarray:
+    try:
+        array = np.asarray(matrix, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{function} expects a 2-D array of numbers, got {matrix!r}") from None
+    if array.ndim != 2 or array.shape[1] < 2 or array.shape[0] < 1:
+        raise ValueError(
+            f"{function} expects a kernel of shape (inputs, units) with at least two units "
+            f"(one column per unit), got shape {array.shape}"
+        )
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{function} expects finite numbers, got NaN or inf")
+    return array
+
+
+def unit_gap(matrix) -> float:
+    """Largest difference between a unit's column and the first unit's, relative to the largest
+    entry: 0 when all units are identical copies (0 also for an all-zero matrix)."""
+    array = _unit_columns(matrix, "unit_gap")
+    scale = np.abs(array).max()
+    return float(np.abs(array - array[:, :1]).max() / scale) if scale > 0 else 0.0
+
+
+def spread_between_units(kernel) -> float:
+    """For each input, the standard deviation of its weights over the units, averaged over inputs
+    and divided by the weights' mean size: 0 for identical units, about 1.2 for random ones."""
+    array = _unit_columns(kernel, "spread_between_units")
+    scale = np.abs(array).mean()
+    return float(array.std(axis=1).mean() / scale) if scale > 0 else 0.0
+
+
 # ------------------------------------------------------------ exercise checks
+
+
+def _adamax_variant(hyper: Mapping[str, float], mistake: str | None = None) -> Step:
+    """Keras's Adamax (``mistake=None``) or the same with one of ``ADAMAX_MISTAKES``."""
+    learning_rate, beta_1, beta_2, epsilon = (hyper[k] for k in ADAMAX_HYPERPARAMETERS)
+    state = {"m": 0.0, "u": 0.0, "t": {"t from 0": -1, "t counted twice": 1}.get(mistake, 0)}
+
+    def step(theta, gradient):
+        if mistake == "state not kept":
+            state.update(m=0.0, u=0.0, t=0)
+        state["t"] += 1
+        weight = 1.0 if mistake == "m not weighted" else 1 - beta_1
+        state["m"] = m = beta_1 * state["m"] + weight * gradient
+        size = gradient if mistake == "no absolute value" else np.abs(gradient)
+        if mistake == "one u for all coordinates":
+            size = np.max(size)
+        if mistake == "u an average":
+            state["u"] = beta_2 * state["u"] + (1 - beta_2) * size
+        else:
+            state["u"] = np.maximum(beta_2 * state["u"], size)
+        correction = 1.0 if mistake == "no bias correction" else 1 - beta_1 ** state["t"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if mistake == "epsilon outside":
+                change = learning_rate * m / (correction * state["u"] + epsilon)
+            elif mistake == "no epsilon":
+                change = learning_rate * m / (correction * state["u"])
+            else:
+                change = learning_rate * m / (correction * (state["u"] + epsilon))
+        if mistake == "returns the change":
+            return -change
+        return theta + change if mistake == "wrong sign" else theta - change
+
+    return step
+
+
+ADAMAX_HYPERPARAMETERS = ("learning_rate", "beta_1", "beta_2", "epsilon")
+ADAMAX_MISTAKES = {  # what a student's Adamax may get wrong, and the hint that names it
+    "no bias correction": "the step lacks the bias correction: divide by (1 - beta_1**t)",
+    "t from 0": "t must count from 1 at the first step (add 1 to t before you use it); at "
+    "t = 0 the bias correction 1 - beta_1**0 is 0",
+    "t counted twice": "t is one ahead: it should be 1 at the first step (add 1 once per step)",
+    "no absolute value": "u tracks the size of the gradient: max(beta_2 u, |g|) with "
+    "np.abs(gradient); without it a negative gradient leaves u at 0",
+    "u an average": "u is an exponentially weighted maximum, max(beta_2 u, |g|), not an "
+    "average like Adam's v",
+    "one u for all coordinates": "take the maximum coordinate by coordinate (np.maximum), "
+    "not one maximum over all coordinates (np.max or max)",
+    "m not weighted": "m is a weighted average: beta_1 m + (1 - beta_1) g",
+    "no epsilon": "epsilon is missing: it matters where gradients are tiny, as near the "
+    "saddle point; divide by (1 - beta_1**t) * (u + epsilon)",
+    "epsilon outside": "epsilon belongs next to u: divide by (1 - beta_1**t) * (u + epsilon)",
+    "returns the change": "return the new theta (theta minus the change), not the change",
+    "wrong sign": "step against the gradient: theta minus the change, not plus",
+    "state not kept": "the first step is right, but m, u and t start afresh at every call: "
+    "keep them between calls (nonlocal variables in the step function)",
+}
 
 
 def exercise_adamax(make_adamax: Callable) -> checks.Verdict:
@@ -210,6 +356,8 @@ def exercise_adamax(make_adamax: Callable) -> checks.Verdict:
 
     ``make_adamax(learning_rate, beta_1, beta_2, epsilon)`` returns a fresh step function
     ``step(theta, gradient) -> new theta``. Both run 30 steps on two surfaces, in float64.
+    Where the answer departs from Keras, the check replays the same inputs through Adamax with
+    each of ``ADAMAX_MISTAKES`` and names the mistake whose numbers the answer reproduces.
     """
     import keras
 
@@ -228,30 +376,46 @@ def exercise_adamax(make_adamax: Callable) -> checks.Verdict:
         # float64 hyperparameters: Keras would otherwise round Python floats to float32
         optimizer = keras.optimizers.Adamax(**{k: np.float64(v) for k, v in hyper.items()})
         variable = keras.Variable(np.array(surface.start), dtype="float64")
-        theta = np.array(surface.start)
+        theta, inputs = np.array(surface.start), []
         for t in range(1, 31):
-            new_theta, problem = checks.attempt(step, theta.copy(), surface.gradient(theta))
+            inputs.append((theta.copy(), surface.gradient(theta)))
+            new_theta, problem = checks.attempt(step, *(a.copy() for a in inputs[-1]))
             optimizer.apply([surface.gradient(variable.numpy())], [variable])
             where = f"theta after step {t} on the {surface_name} surface ({hyper})"
             problem = problem or checks.compare(
                 where, new_theta, variable.numpy(), rtol=1e-6, atol=1e-9
             )
-            if problem and t == 1:
-                problem += (
-                    ". Hint: at step t = 1, m = (1 - beta_1) g and u = |g|; Keras moves theta "
-                    "by learning_rate * m / ((1 - beta_1**t) * (u + epsilon)), with t counting "
-                    "from 1"
-                )
-            elif problem:
-                problem += (
-                    ". Hint: the first step is right, so look at what is kept between calls: "
-                    "m = beta_1 m + (1 - beta_1) g, u = max(beta_2 u, |g|), and t += 1 "
-                    "(use nonlocal in the step function)"
-                )
+            if problem and new_theta is not None:
+                problem += ". Hint: " + _adamax_mistake(hyper, inputs, new_theta, t)
             if problem:
                 return checks.verdict(name, problem)
             theta = np.asarray(new_theta, dtype=float)
     return checks.verdict(name, None)
+
+
+def _adamax_mistake(hyper, inputs, answer, t: int) -> str:
+    """The hint for the mistake whose Adamax turns the same inputs into ``answer``."""
+    try:
+        answer = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return "return the new theta, an array of two numbers"
+    for mistake, hint in ADAMAX_MISTAKES.items():
+        variant = _adamax_variant(hyper, mistake)
+        for theta, gradient in inputs:
+            expected = variant(theta.copy(), gradient.copy())
+        if answer.shape == np.shape(expected) and np.allclose(
+            answer, expected, rtol=1e-6, atol=1e-9, equal_nan=True
+        ):
+            return hint
+    if t == 1:
+        return (
+            "at step t = 1, m = (1 - beta_1) g and u = |g|; Keras moves theta by "
+            "learning_rate * m / ((1 - beta_1**t) * (u + epsilon)), with t counting from 1"
+        )
+    return (
+        "the first step is right, so look at what is kept between calls: m = beta_1 m + "
+        "(1 - beta_1) g, u = max(beta_2 u, |g|), and t += 1 (use nonlocal in the step function)"
+    )
 
 
 LARGEST_RATE_MATRIX = ((3.0, 2.0), (2.0, 6.0))  # the bowl of exercise 05.2
@@ -265,16 +429,38 @@ def exercise_largest_learning_rate(learning_rate: float) -> checks.Verdict:
     limit = 2 / np.linalg.eigvalsh(matrix).max()
     if learning_rate is None:
         return checks.verdict(name, "no answer yet (None)")
+    if np.ndim(learning_rate) > 0 and np.size(learning_rate) > 1:
+        return checks.verdict(
+            name,
+            f"you gave {np.size(learning_rate)} numbers, {np.ravel(learning_rate).tolist()}: "
+            "give one learning rate (which of your numbers limits gradient descent?)",
+        )
+    if isinstance(learning_rate, bool | np.bool_):
+        return checks.verdict(name, f"expected a number, got the yes/no value {learning_rate}")
     try:
-        value = float(learning_rate)
-    except (TypeError, ValueError):
+        value = (
+            float(np.ravel(learning_rate)[0]) if np.ndim(learning_rate) else float(learning_rate)
+        )
+    except (TypeError, ValueError, IndexError):
         return checks.verdict(name, f"expected a number, got {learning_rate!r}")
     if 0.97 * limit <= value <= 1.01 * limit:
         return checks.verdict(name, None)
     if value <= 0 or not math.isfinite(value):
         return checks.verdict(name, f"a learning rate is a positive number, got {value}")
+    curvatures = np.linalg.eigvalsh(matrix)
     diagonal = [2 / matrix[1, 1], 2 / matrix[0, 0]]
-    if any(math.isclose(value, d, rel_tol=0.02) for d in diagonal):
+    if math.isclose(value, 2 / curvatures.min(), rel_tol=0.02):
+        problem = (
+            f"{value:.4g} is 2 over the gentlest curvature of the bowl; along the steepest "
+            "direction gradient descent overshoots more at every step at this rate"
+        )
+    elif math.isclose(value, 1 / curvatures.max(), rel_tol=0.02):
+        problem = (
+            f"at {value:.4g} one step along the steepest direction lands exactly on the "
+            "minimum, but gradient descent still converges at larger rates, overshooting less "
+            "each time: raise the rate until the loss stops going down"
+        )
+    elif any(math.isclose(value, d, rel_tol=0.02) for d in diagonal):
         problem = (
             f"{value:.4g} would be right if the bowl were aligned with the axes. The diagonal "
             "entries are the curvatures along x and y, but this bowl is tilted: its steepest "
@@ -315,15 +501,20 @@ def optimizer_path(step: Step, surface: LossSurface, steps: int, start=None) -> 
     """
     if not callable(step):
         raise ValueError(f"optimizer_path expects a step function, got {type(step).__name__}")
-    if not isinstance(steps, int | np.integer) or steps < 1:
+    if not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 1:
         raise ValueError(f"steps must be a positive whole number, got {steps!r}")
-    theta = np.array(surface.start if start is None else start, dtype=np.float64)
-    if theta.shape != (2,):
-        raise ValueError(f"start must be a point (x, y), got shape {theta.shape}")
+    _check_surface(surface, "optimizer_path")
+    theta = _finite_pair(surface.start if start is None else start, "start must be a point (x, y)")
     path = np.full((steps + 1, 2), np.nan)
     path[0] = theta
     for index in range(1, steps + 1):
-        theta = np.asarray(step(theta, surface.gradient(theta)), dtype=np.float64)
+        try:
+            theta = np.asarray(step(theta, surface.gradient(theta)), dtype=np.float64)
+        except TypeError as error:  # e.g. math.sqrt or float() on the array of two gradients
+            raise ValueError(
+                "the step function must work on NumPy arrays of shape (2,), both theta and the "
+                f"gradient (np.sqrt, not math.sqrt; no float(...)): it raised TypeError: {error}"
+            ) from error
         if theta.shape != (2,):
             raise ValueError(
                 f"a step function must return the new point, shape (2,), got {theta.shape}"
@@ -340,17 +531,32 @@ def race_optimizers(
     learning_rate: float,
     momentum: float,
     steps: int,
+    cache: dict | None = None,
 ) -> dict[str, Any]:
     """Run each ``makers[name](learning_rate, momentum)`` on ``surface`` for ``steps`` steps.
 
     Returns the surface, the settings, ``paths`` ({name: points}) and ``final_gap``
     ({name: loss above the minimum after the last step, inf if the run diverged}).
+    ``cache`` (optional, a dict the caller keeps): paths computed before with the same
+    settings are taken from it, new ones stored in it (the widget reruns only what changed).
     """
     _check_makers(makers, allow_empty=True)  # a race with no racers draws just the surface
-    paths = {
-        name: optimizer_path(make(learning_rate, momentum), surface, steps)
-        for name, make in makers.items()
-    }
+    _check_surface(surface, "race_optimizers")
+    _check_settings(learning_rate, momentum, steps)
+    if cache is not None and not isinstance(cache, dict):
+        raise ValueError(f"cache must be a dict (or None), got {type(cache).__name__}")
+    paths = {}
+    for name, make in makers.items():
+        key = (name, make, surface, learning_rate, momentum, steps)
+        if cache is None or key not in cache:
+            path = optimizer_path(make(learning_rate, momentum), surface, steps)
+            if cache is None:
+                paths[name] = path
+                continue
+            if len(cache) >= 2000:  # about 8 MB of paths: start afresh
+                cache.clear()
+            cache[key] = path
+        paths[name] = cache[key]
     final_gap = {}
     for name, path in paths.items():
         last = path[-1]
@@ -373,8 +579,32 @@ def _check_makers(makers, allow_empty: bool = False) -> None:
             raise ValueError(f"makers[{name!r}] must be a function (learning_rate, momentum)")
 
 
+def _check_settings(learning_rate, momentum, steps) -> None:
+    def number(value) -> bool:
+        return isinstance(value, int | float | np.number) and not isinstance(value, bool | np.bool_)
+
+    if not (number(learning_rate) and 0 < learning_rate < np.inf):
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    if not (number(momentum) and 0 <= momentum < 1):
+        raise ValueError(f"momentum must be a number in [0, 1), such as 0.9, got {momentum!r}")
+    if not isinstance(steps, int | np.integer) or isinstance(steps, bool) or steps < 1:
+        raise ValueError(f"steps must be a positive whole number, got {steps!r}")
+
+
+def _check_surface(surface, function: str) -> None:
+    if not isinstance(surface, LossSurface):
+        raise ValueError(
+            f"{function} expects a LossSurface such as loss_surface('valley'), got "
+            f"{type(surface).__name__}"
+        )
+
+
 def draw_race(result: Mapping[str, Any]) -> Figure:
     """Draw a :func:`race_optimizers` result: paths on the contour map, loss per step."""
+    keys = ("surface", "paths", "learning_rate", "momentum")
+    if not isinstance(result, Mapping) or not all(key in result for key in keys):
+        raise ValueError(f"draw_race expects the dict that race_optimizers returns, got {result!r}")
+    _check_settings(result["learning_rate"], result["momentum"], 1)
     return plot_optimizer_paths(
         result["surface"],
         result["paths"],
@@ -399,9 +629,11 @@ def optimizer_race(
     hundred NumPy steps.
     """
     _check_makers(makers)
-    number = isinstance(learning_rate, int | float) and not isinstance(learning_rate, bool)
-    if not (number and 0 < learning_rate < np.inf):
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+    _check_settings(learning_rate, momentum, steps)
+    if not 10 <= steps <= 500:
+        raise ValueError(f"steps must be between 10 and 500 (the slider's range), got {steps}")
+    if isinstance(racers, str) or not isinstance(racers, tuple | list):
+        raise ValueError(f"racers must be a tuple of optimizer names, got {racers!r}")
     rates = sorted({*RACE_LEARNING_RATES, float(learning_rate)})  # the start value is on the slider
     unknown = [name for name in racers if name not in makers]
     if unknown:
@@ -414,19 +646,30 @@ def optimizer_race(
             rows=min(len(makers), 9),
             description="optimizers",
         ),
+        # the sliders redraw when released, not at every value passed while dragging
         "learning_rate": widgets.SelectionSlider(
             options=[(f"{rate:g}", rate) for rate in rates],
             value=learning_rate,
             description="learning rate",
+            continuous_update=False,
         ),
         "momentum": widgets.FloatSlider(
-            value=momentum, min=0.0, max=0.99, step=0.01, description="momentum/β₁"
+            value=momentum,
+            min=0.0,
+            max=0.99,
+            step=0.01,
+            description="momentum/β₁",
+            continuous_update=False,
         ),
-        "steps": widgets.IntSlider(value=steps, min=10, max=500, step=10, description="steps"),
+        "steps": widgets.IntSlider(
+            value=steps, min=10, max=500, step=10, description="steps", continuous_update=False
+        ),
     }
+    surfaces = {name: loss_surface(name) for name in LOSS_SURFACES}
+    cache: dict = {}  # paths already run: a change reruns only the racers it affects
 
     def compute(surface, racers, learning_rate, momentum, steps):
         chosen = {name: makers[name] for name in racers}
-        return race_optimizers(chosen, loss_surface(surface), learning_rate, momentum, steps)
+        return race_optimizers(chosen, surfaces[surface], learning_rate, momentum, steps, cache)
 
     return LiveFigure(controls, compute, draw_race)

@@ -231,30 +231,80 @@ def unfinished(*args, **kwargs):
     raise NotImplementedError
 
 
-def test_exercise_adamax(capsys):
-    assert lesson.exercise_adamax(adamax)
-    assert "PASS" in capsys.readouterr().out
+def student_adamax(mistake=None):
+    """A student's Adamax, written independently of the check, with one plausible mistake."""
 
+    def make(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+        m, u = 0.0, 0.0
+        t = {"t from 0": -1, "t counted twice": 1}.get(mistake, 0)
+
+        def step(theta, gradient):
+            nonlocal m, u, t
+            if mistake == "state not kept":
+                m, u, t = 0.0, 0.0, 0
+            t += 1
+            m = beta_1 * m + (gradient if mistake == "m not weighted" else (1 - beta_1) * gradient)
+            size = gradient if mistake == "no absolute value" else np.abs(gradient)
+            if mistake == "one u for all coordinates":
+                size = max(size)
+            if mistake == "u an average":
+                u = beta_2 * u + (1 - beta_2) * size
+            else:
+                u = np.maximum(beta_2 * u, size)
+            bias = 1.0 if mistake == "no bias correction" else 1 - beta_1**t
+            if mistake == "epsilon outside":
+                change = learning_rate * m / (bias * u + epsilon)
+            elif mistake == "no epsilon":
+                change = learning_rate * m / (bias * u)
+            else:
+                change = learning_rate * m / (bias * (u + epsilon))
+            if mistake == "returns the change":
+                return -change
+            return theta + change if mistake == "wrong sign" else theta - change
+
+        return step
+
+    return make
+
+
+def test_exercise_adamax_passes_the_solution_and_rejects_the_starter(capsys):
+    assert lesson.exercise_adamax(adamax)
+    assert lesson.exercise_adamax(student_adamax())
+    assert "PASS" in capsys.readouterr().out
     assert not lesson.exercise_adamax(unfinished)
     assert "NotImplementedError" in capsys.readouterr().out
     assert not lesson.exercise_adamax(lambda **kwargs: None)
     assert "must return a step function" in capsys.readouterr().out
+    assert not lesson.exercise_adamax(lambda **kwargs: lambda theta, gradient: None)
+    assert "forget `return`" in capsys.readouterr().out
 
-    no_correction = lambda **kwargs: adamax(**kwargs, bias_correction=False)  # noqa: E731
-    assert not lesson.exercise_adamax(no_correction)
-    assert "at step t = 1" in capsys.readouterr().out
 
-    def forgetful(**kwargs):  # state reset at every call: right first step, wrong after
-        return lambda theta, gradient: adamax(**kwargs)(theta, gradient)
+@pytest.mark.parametrize(
+    "mistake, hint",
+    [
+        ("no bias correction", "lacks the bias correction"),
+        ("t from 0", "t must count from 1"),
+        ("t counted twice", "t is one ahead"),
+        ("no absolute value", "np.abs(gradient)"),
+        ("u an average", "not an average"),
+        ("one u for all coordinates", "coordinate by coordinate"),
+        ("m not weighted", "m is a weighted average"),
+        ("epsilon outside", "epsilon belongs next to u"),
+        ("returns the change", "not the change"),
+        ("wrong sign", "against the gradient"),
+        ("state not kept", "keep them between calls"),
+    ],
+)
+def test_exercise_adamax_names_each_mistake(mistake, hint, capsys):
+    assert not lesson.exercise_adamax(student_adamax(mistake))
+    assert hint in capsys.readouterr().out
 
-    assert not lesson.exercise_adamax(forgetful)
-    assert "kept between calls" in capsys.readouterr().out
 
-    def epsilon_outside(learning_rate, beta_1, beta_2, epsilon):  # caught on the saddle
-        return adamax(learning_rate, beta_1, beta_2, 0.0)
-
-    assert not lesson.exercise_adamax(epsilon_outside)
-    assert "saddle" in capsys.readouterr().out
+def test_exercise_adamax_catches_a_missing_epsilon_on_the_saddle(capsys):
+    # epsilon matters only where gradients are tiny: the saddle's start (y = 0.001) with 1e-3
+    assert not lesson.exercise_adamax(student_adamax("no epsilon"))
+    out = capsys.readouterr().out
+    assert "saddle surface" in out and "epsilon is missing" in out
 
 
 def test_exercise_largest_learning_rate(capsys):
@@ -270,6 +320,140 @@ def test_exercise_largest_learning_rate(capsys):
         (2 / 3, "tilted"),
         (0.3, "diverges"),
         (0.2, "still converges"),
+        (1.0, "gentlest curvature"),  # 2 over the smallest eigenvalue
+        (1 / 7, "lands exactly on the minimum"),  # 1 over the curvature, not 2 over it
+        (2 / np.linalg.eigvalsh([[3.0, 2.0], [2.0, 6.0]]), "you gave 2 numbers"),
+        (True, "yes/no"),
+        (float("nan"), "positive number"),
+        (np.inf, "positive number"),
     ]:
         assert not lesson.exercise_largest_learning_rate(answer)
         assert hint in capsys.readouterr().out
+
+
+def test_unit_gap_and_spread_tell_copies_from_random_units():
+    copies = np.tile(np.linspace(-1, 1, 784)[:, None], (1, 32))
+    assert lesson.unit_gap(copies) == 0 and lesson.spread_between_units(copies) == 0
+    assert (
+        lesson.unit_gap(np.zeros((4, 3))) == 0
+        and lesson.spread_between_units(np.zeros((4, 3))) == 0
+    )
+    nudged = copies.copy()
+    nudged[10, 5] += 0.5  # one weight of one unit differs by half the largest weight
+    assert lesson.unit_gap(nudged) == pytest.approx(0.5 / 1.0)
+    random = np.random.default_rng(0).uniform(-0.1, 0.1, (784, 32))
+    assert lesson.unit_gap(random) > 1 and 1.1 < lesson.spread_between_units(random) < 1.2
+
+
+# ---------------------------------------------------------------------------- bad input
+
+VALLEY = lesson.loss_surface("valley")
+GOOD_PATHS = {"GD": lesson.optimizer_path(gd(0.1), VALLEY, 5)}
+RACE = lesson.race_optimizers(MAKERS, VALLEY, 0.05, 0.9, 10)
+
+
+def non_vectorized(learning_rate):  # math on one number: fails on the array of two gradients
+    import math
+
+    return lambda theta, gradient: theta - learning_rate * math.copysign(1.0, gradient)
+
+
+BAD_CALLS = {
+    # loss surfaces
+    "loss_surface(None)": lambda: lesson.loss_surface(None),
+    "surface(None)": lambda: VALLEY(None),
+    "surface(NaN point)": lambda: VALLEY([np.nan, 0.0]),
+    "surface.gradient(inf point)": lambda: VALLEY.gradient([np.inf, 0.0]),
+    "surface.gradient(empty)": lambda: VALLEY.gradient([]),
+    "surface(text)": lambda: VALLEY(["a", "b"]),
+    "quadratic_surface(None)": lambda: lesson.quadratic_surface(None),
+    "quadratic_surface(NaN)": lambda: lesson.quadratic_surface([[np.nan, 0], [0, 1]]),
+    "quadratic_surface(inf)": lambda: lesson.quadratic_surface([[np.inf, 0], [0, 1]]),
+    "quadratic_surface(empty)": lambda: lesson.quadratic_surface([]),
+    "quadratic_surface(text)": lambda: lesson.quadratic_surface([["a", "b"], ["c", "d"]]),
+    "quadratic_surface(start NaN)": lambda: lesson.quadratic_surface(np.eye(2), start=(np.nan, 1)),
+    "quadratic_surface(xlim reversed)": lambda: lesson.quadratic_surface(np.eye(2), xlim=(1, -1)),
+    # optimizer_path
+    "optimizer_path(step None)": lambda: lesson.optimizer_path(None, VALLEY, 10),
+    "optimizer_path(steps None)": lambda: lesson.optimizer_path(gd(0.1), VALLEY, None),
+    "optimizer_path(steps True)": lambda: lesson.optimizer_path(gd(0.1), VALLEY, True),
+    "optimizer_path(steps 2.5)": lambda: lesson.optimizer_path(gd(0.1), VALLEY, 2.5),
+    "optimizer_path(surface None)": lambda: lesson.optimizer_path(gd(0.1), None, 10),
+    "optimizer_path(start NaN)": lambda: lesson.optimizer_path(gd(0.1), VALLEY, 10, (np.nan, 0)),
+    "optimizer_path(start empty)": lambda: lesson.optimizer_path(gd(0.1), VALLEY, 10, []),
+    "optimizer_path(non-vectorized step)": lambda: lesson.optimizer_path(
+        non_vectorized(0.1), VALLEY, 10
+    ),
+    # race_optimizers and draw_race
+    "race_optimizers(makers None)": lambda: lesson.race_optimizers(None, VALLEY, 0.1, 0.9, 10),
+    "race_optimizers(surface None)": lambda: lesson.race_optimizers(MAKERS, None, 0.1, 0.9, 10),
+    "race_optimizers(rate None)": lambda: lesson.race_optimizers(MAKERS, VALLEY, None, 0.9, 10),
+    "race_optimizers(rate NaN)": lambda: lesson.race_optimizers(MAKERS, VALLEY, np.nan, 0.9, 10),
+    "race_optimizers(rate inf)": lambda: lesson.race_optimizers(MAKERS, VALLEY, np.inf, 0.9, 10),
+    "race_optimizers(rate text)": lambda: lesson.race_optimizers(MAKERS, VALLEY, "0.1", 0.9, 10),
+    "race_optimizers(momentum NaN)": lambda: lesson.race_optimizers(
+        MAKERS, VALLEY, 0.1, np.nan, 10
+    ),
+    "race_optimizers(momentum 1)": lambda: lesson.race_optimizers(MAKERS, VALLEY, 0.1, 1.0, 10),
+    "race_optimizers(steps 0)": lambda: lesson.race_optimizers(MAKERS, VALLEY, 0.1, 0.9, 0),
+    "race_optimizers(cache list)": lambda: lesson.race_optimizers(MAKERS, VALLEY, 0.1, 0.9, 10, []),
+    "race_optimizers(non-vectorized)": lambda: lesson.race_optimizers(
+        {"sign": lambda rate, momentum: non_vectorized(rate)}, VALLEY, 0.1, 0.9, 10
+    ),
+    "draw_race(None)": lambda: lesson.draw_race(None),
+    "draw_race(empty)": lambda: lesson.draw_race({}),
+    "draw_race(rate NaN)": lambda: lesson.draw_race(RACE | {"learning_rate": np.nan}),
+    # plot_optimizer_paths
+    "plot_optimizer_paths(surface None)": lambda: lesson.plot_optimizer_paths(None, GOOD_PATHS),
+    "plot_optimizer_paths(paths None)": lambda: lesson.plot_optimizer_paths(VALLEY, None),
+    "plot_optimizer_paths(path None)": lambda: lesson.plot_optimizer_paths(VALLEY, {"a": None}),
+    "plot_optimizer_paths(empty path)": lambda: lesson.plot_optimizer_paths(
+        VALLEY, {"a": np.zeros((0, 2))}
+    ),
+    "plot_optimizer_paths(all NaN)": lambda: lesson.plot_optimizer_paths(
+        VALLEY, {"a": np.full((5, 2), np.nan)}
+    ),
+    "plot_optimizer_paths(inf start)": lambda: lesson.plot_optimizer_paths(
+        VALLEY, {"a": [[np.inf, 0.0], [0.0, 0.0]]}
+    ),
+    "plot_optimizer_paths(wrong shape)": lambda: lesson.plot_optimizer_paths(
+        VALLEY, {"a": np.zeros(6)}
+    ),
+    "plot_optimizer_paths(text)": lambda: lesson.plot_optimizer_paths(VALLEY, {"a": [["x", "y"]]}),
+    "plot_optimizer_paths(title 3)": lambda: lesson.plot_optimizer_paths(VALLEY, GOOD_PATHS, 3),
+    # symmetry measures
+    "unit_gap(None)": lambda: lesson.unit_gap(None),
+    "unit_gap(NaN)": lambda: lesson.unit_gap(np.full((3, 2), np.nan)),
+    "unit_gap(empty)": lambda: lesson.unit_gap(np.zeros((0, 4))),
+    "unit_gap(one unit)": lambda: lesson.unit_gap(np.ones((5, 1))),
+    "spread_between_units(inf)": lambda: lesson.spread_between_units([[np.inf, 1.0]]),
+    "spread_between_units(text)": lambda: lesson.spread_between_units([["a", "b"]]),
+    "spread_between_units(1-D)": lambda: lesson.spread_between_units(np.ones(4)),
+    # the widget
+    "optimizer_race(None)": lambda: lesson.optimizer_race(None),
+    "optimizer_race(rate None)": lambda: lesson.optimizer_race(MAKERS, learning_rate=None),
+    "optimizer_race(rate NaN)": lambda: lesson.optimizer_race(MAKERS, learning_rate=np.nan),
+    "optimizer_race(momentum None)": lambda: lesson.optimizer_race(MAKERS, momentum=None),
+    "optimizer_race(momentum inf)": lambda: lesson.optimizer_race(MAKERS, momentum=np.inf),
+    "optimizer_race(steps 1000)": lambda: lesson.optimizer_race(MAKERS, steps=1000),
+    "optimizer_race(racers text)": lambda: lesson.optimizer_race(MAKERS, racers="GD"),
+    "optimizer_race(racers empty name)": lambda: lesson.optimizer_race(MAKERS, racers=("",)),
+}
+
+
+@pytest.mark.parametrize("call", BAD_CALLS.values(), ids=BAD_CALLS.keys())
+def test_public_functions_reject_bad_input_with_a_useful_message(call):
+    with pytest.raises(ValueError) as error:
+        call()
+    message = str(error.value)
+    assert len(message) > 25 and any(
+        word in message for word in ("expect", "must", "knows", "not among", "between")
+    ), message
+
+
+def test_exercise_checks_never_raise_on_bad_input(capsys):
+    for answer in [None, np.nan, np.inf, [], np.zeros((2, 2)), "fast", non_vectorized]:
+        assert not lesson.exercise_largest_learning_rate(answer)
+        assert not lesson.exercise_adamax(answer)
+    out = capsys.readouterr().out
+    assert out.count("Not yet") == 14 and "Traceback" not in out
