@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -14,6 +14,9 @@ from matplotlib.figure import Figure
 
 from helpers import checks
 from helpers.widgets import LiveFigure
+
+if TYPE_CHECKING:  # for type hints only; keras is imported where a function needs it
+    import keras
 
 
 # ------------------------------------------------------------ data
@@ -673,3 +676,40 @@ def optimizer_race(
         return race_optimizers(chosen, surfaces[surface], learning_rate, momentum, steps, cache)
 
     return LiveFigure(controls, compute, draw_race)
+
+
+def keras_path(
+    optimizer: keras.optimizers.Optimizer,
+    surface: LossSurface,
+    steps: int,
+    float64_settings: bool = True,
+) -> np.ndarray:
+    """The points a Keras optimizer visits on ``surface``, computed in float64.
+
+    The parameters are a float64 ``keras.Variable`` at ``surface.start`` and every step calls
+    ``optimizer.apply([gradient], [theta])``: the oracle the lesson's NumPy optimizers must match.
+    With ``float64_settings`` the optimizer's float settings (learning rate, betas...) are turned
+    into float64 first, in a copy made from its config; without, Keras keeps them in float32.
+    """
+    import keras
+
+    if not isinstance(optimizer, keras.optimizers.Optimizer):
+        raise ValueError(
+            f"keras_path expects a Keras optimizer such as keras.optimizers.Adam(0.05), got "
+            f"{type(optimizer).__name__}"
+        )
+    if not isinstance(surface, LossSurface):
+        raise ValueError(
+            f"keras_path expects a LossSurface (lesson.loss_surface(name)), got {surface!r}"
+        )
+    if float64_settings:
+        config = optimizer.get_config()
+        config.update({key: np.float64(v) for key, v in config.items() if isinstance(v, float)})
+        optimizer = type(optimizer).from_config(config)
+    theta = keras.Variable(np.array(surface.start), dtype="float64")
+
+    def step(point: np.ndarray, gradient: np.ndarray) -> np.ndarray:
+        optimizer.apply([gradient], [theta])  # Keras updates theta in place
+        return theta.numpy()
+
+    return optimizer_path(step, surface, steps)

@@ -457,3 +457,18 @@ def test_exercise_checks_never_raise_on_bad_input(capsys):
         assert not lesson.exercise_adamax(answer)
     out = capsys.readouterr().out
     assert out.count("Not yet") == 14 and "Traceback" not in out
+
+
+def test_keras_path_follows_keras_adam_and_refuses_what_is_not_an_optimizer():
+    import keras
+
+    valley = lesson.loss_surface("valley")
+    path = lesson.keras_path(keras.optimizers.SGD(0.1), valley, 3)
+    expected = [np.array(valley.start)]
+    for _ in range(3):
+        expected.append(expected[-1] - 0.1 * valley.gradient(expected[-1]))
+    np.testing.assert_allclose(path, np.array(expected), rtol=1e-7, atol=1e-7)  # float32 rate
+    with pytest.raises(ValueError, match="Keras optimizer"):
+        lesson.keras_path("adam", valley, 3)
+    with pytest.raises(ValueError, match="LossSurface"):
+        lesson.keras_path(keras.optimizers.SGD(0.1), "valley", 3)
