@@ -607,24 +607,27 @@ lesson.exercise_normalize_images(normalize)
 # %% [markdown]
 # ### Exercise 3: the classifier by hand
 #
-# With NumPy only, compute the class `scores` of the first 8 test digits,
-# `x_batch = x_test_vectors[:8]`, from the trained weights `kernel` and `bias`, then
-# `predicted_classes`: for each digit, the class with the highest score. No softmax is needed:
-# it turns scores into probabilities without changing which one is largest. The check compares
-# your answers with the layer's weights and with what `model.predict` says.
+# With NumPy only, compute the class `scores` of a batch of 8 test digits, the first four
+# and the first four mistakes shown in section 3, from the trained weights `kernel` and
+# `bias`, then `predicted_classes`: for each digit, the class with the highest score. No
+# softmax is needed: it turns scores into probabilities without changing which one is
+# largest. The check compares your answers with the layer's weights and with what
+# `model.predict` says.
 
 # %% tags=["exercise"]
-x_batch = x_test_vectors[:8]
+batch = np.concatenate([np.arange(4), mistakes[:4]])  # indices of 8 test digits
+x_batch, y_batch = x_test_vectors[batch], y_test[batch]
 scores = None  # YOUR CODE HERE
 predicted_classes = None  # YOUR CODE HERE
-lesson.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
+lesson.exercise_scores_by_hand(scores, predicted_classes, model, x_batch, y_batch)
 
 # %% tags=["solution"]
-x_batch = x_test_vectors[:8]
+batch = np.concatenate([np.arange(4), mistakes[:4]])  # indices of 8 test digits
+x_batch, y_batch = x_test_vectors[batch], y_test[batch]
 scores = x_batch @ kernel + bias  # (8, 784) @ (784, 10) + (10,) -> (8, 10)
 predicted_classes = scores.argmax(axis=1)  # the column of the highest score in each row
-print("predicted:", predicted_classes, " true:", y_test[:8])
-lesson.exercise_scores_by_hand(scores, predicted_classes, model, x_batch)
+print("predicted:", predicted_classes, " true:", y_batch)
+lesson.exercise_scores_by_hand(scores, predicted_classes, model, x_batch, y_batch)
 
 # %% [markdown]
 # ### Exercise 4: how far down before it fails?

@@ -185,9 +185,9 @@ def test_dense_forward_rejects_bad_weights_and_inputs():
         lesson.dense_forward([[k] for k in KERNELS], np.ones(4))
     with pytest.raises(ValueError, match="pair"):
         lesson.dense_forward(["ab", "cd", "ef", "gh"], np.ones(4))
-    with pytest.raises(ValueError, match="must be numbers"):
+    with pytest.raises(ValueError, match="must be finite numbers"):
         lesson.dense_forward([["a", "b"]] * 4, np.ones(4))
-    with pytest.raises(ValueError, match="images of numbers"):
+    with pytest.raises(ValueError, match="images as an array of numbers"):
         lesson.dense_forward(HAND_SET_WEIGHTS, ["a", "b", "c", "d"])
     with pytest.raises(ValueError, match="one activation name per layer"):
         lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4), "tanh")

@@ -221,50 +221,93 @@ def test_exercise_normalize_images(capsys):
         assert hint in capsys.readouterr().out, hint
 
 
-def test_exercise_scores_by_hand(capsys, digits, template_model, template_weights):
-    _, _, x_test, _ = digits
-    x_batch = x_test[:8].reshape(8, 784)
+@pytest.fixture(scope="module")
+def batch_with_mistakes(digits, template_weights):
+    """4 test digits and the template model's first 4 mistakes, flattened, with their labels."""
+    _, _, x_test, y_test = digits
+    kernel, bias = template_weights
+    predicted = (x_test.reshape(-1, 784) @ kernel + bias).argmax(axis=1)
+    batch = np.concatenate([np.arange(4), np.flatnonzero(predicted != y_test)[:4]])
+    return x_test[batch].reshape(8, 784), y_test[batch]
+
+
+def test_exercise_scores_by_hand(capsys, batch_with_mistakes, template_model, template_weights):
+    x_batch, y_batch = batch_with_mistakes
     kernel, bias = template_weights
     scores = x_batch @ kernel + bias
     predicted = scores.argmax(axis=1)
-    assert lesson.exercise_scores_by_hand(scores, predicted, template_model, x_batch)
-    assert lesson.exercise_scores_by_hand(scores, predicted.tolist(), template_model, x_batch)
+    assert not np.array_equal(predicted, y_batch), "the batch must hold mistakes"
+    assert lesson.exercise_scores_by_hand(scores, predicted, template_model, x_batch, y_batch)
+    assert lesson.exercise_scores_by_hand(
+        scores, predicted.tolist(), template_model, x_batch, y_batch
+    )
     capsys.readouterr()
 
     bias_model = keras.Sequential([keras.Input(shape=(784,)), keras.layers.Dense(10, "softmax")])
     bias_model.layers[0].set_weights([kernel, np.linspace(-2, 2, 10).astype("float32")])
     shifted_scores = x_batch @ kernel + np.linspace(-2, 2, 10)
     shifted_predicted = shifted_scores.argmax(axis=1)
-    assert lesson.exercise_scores_by_hand(shifted_scores, shifted_predicted, bias_model, x_batch)
+    assert not np.array_equal(shifted_predicted, y_batch)
+    assert lesson.exercise_scores_by_hand(
+        shifted_scores, shifted_predicted, bias_model, x_batch, y_batch
+    )
     capsys.readouterr()
     probabilities = np.asarray(keras.activations.softmax(shifted_scores))
     wrong_class = shifted_predicted.copy()
     wrong_class[2] = (wrong_class[2] + 1) % 10
-    for args, hint in [
-        ((None, None, template_model, x_batch), "still None"),
-        ((scores, None, template_model, x_batch), "still None"),
-        ((x_batch @ kernel, shifted_predicted, bias_model, x_batch), "forgot to add the bias"),
-        ((probabilities, shifted_predicted, bias_model, x_batch), "before softmax"),
-        ((shifted_scores.T, shifted_predicted, bias_model, x_batch), "shape"),
-        ((shifted_scores, shifted_scores.argmax(axis=0), bias_model, x_batch), "argmax(axis=1)"),
-        ((shifted_scores, probabilities, bias_model, x_batch), "one class number per digit"),
-        ((shifted_scores, shifted_scores.argmin(axis=1), bias_model, x_batch), "highest score"),
-        ((shifted_scores, wrong_class, bias_model, x_batch), "for digit 2"),
-        ((shifted_scores, shifted_predicted + 0.5, bias_model, x_batch), "whole class numbers"),
-        ((shifted_scores, shifted_predicted + 10, bias_model, x_batch), "highest score"),
-        ((shifted_scores, "3", bias_model, x_batch), "class number"),
-        ((scores, predicted, template_model, x_test[:8]), "flattened images"),
+    for scores_given, classes_given, model, hint in [
+        (None, None, template_model, "still None"),
+        (scores, None, template_model, "still None"),
+        (x_batch @ kernel, shifted_predicted, bias_model, "forgot to add the bias"),
+        (probabilities, shifted_predicted, bias_model, "before softmax"),
+        (shifted_scores.T, shifted_predicted, bias_model, "one row per digit"),
+        (shifted_scores, shifted_scores.argmax(axis=0), bias_model, "argmax(axis=1)"),
+        (shifted_scores, probabilities, bias_model, "one class number per digit"),
+        (shifted_scores, shifted_scores.argmin(axis=1), bias_model, "highest score"),
+        (shifted_scores, shifted_scores.max(axis=1), bias_model, "highest scores themselves"),
+        (shifted_scores, y_batch, bias_model, "are the true labels"),
+        (shifted_scores, wrong_class, bias_model, "for digit 2"),
+        (shifted_scores, shifted_predicted + 0.5, bias_model, "whole class numbers"),
+        (shifted_scores, shifted_predicted + 10, bias_model, "highest score"),
+        (shifted_scores, "3", bias_model, "class number"),
     ]:
-        assert not lesson.exercise_scores_by_hand(*args)
+        assert not lesson.exercise_scores_by_hand(
+            scores_given, classes_given, model, x_batch, y_batch
+        )
         assert hint in capsys.readouterr().out, hint
 
 
-def test_exercise_scores_by_hand_accepts_either_class_of_a_near_tie(capsys, template_model):
+def test_exercise_scores_by_hand_needs_a_batch_with_mistakes(
+    batch_with_mistakes, template_model, template_weights
+):
+    x_batch, y_batch = batch_with_mistakes
+    kernel, bias = template_weights
+    right = (x_batch @ kernel + bias).argmax(axis=1) == y_batch
+    x_right, y_right = x_batch[right], y_batch[right]  # the model gets all of these right
+    scores = x_right @ kernel + bias
+    with pytest.raises(ValueError, match="digits the model gets wrong"):
+        lesson.exercise_scores_by_hand(scores, y_right, template_model, x_right, y_right)
+    with pytest.raises(ValueError, match="flattened images"):
+        lesson.exercise_scores_by_hand(
+            scores, y_right, template_model, x_right.reshape(-1, 28, 28), y_right
+        )
+    with pytest.raises(ValueError, match="labels"):
+        lesson.exercise_scores_by_hand(scores, y_right, template_model, x_right, y_right[:1])
+
+
+def test_exercise_scores_by_hand_accepts_either_class_of_a_near_tie(
+    capsys, batch_with_mistakes, template_model
+):
+    x_mistakes, y_mistakes = batch_with_mistakes
     kernel, bias = (np.asarray(w) for w in template_model.layers[0].get_weights())
-    x_batch = np.zeros((1, 784), dtype="float32")  # every score 0 except the bias: a 10-way tie
+    # digit 0 is blank: every score 0 except the bias, a 10-way tie; the rest hold mistakes
+    x_batch = np.concatenate([np.zeros((1, 784), dtype="float32"), x_mistakes])
+    y_batch = np.concatenate([[3], y_mistakes])
     scores = x_batch @ kernel + bias
     for anyone in (0, 7):
-        assert lesson.exercise_scores_by_hand(scores, [anyone], template_model, x_batch)
+        classes = scores.argmax(axis=1)
+        classes[0] = anyone
+        assert lesson.exercise_scores_by_hand(scores, classes, template_model, x_batch, y_batch)
     capsys.readouterr()
 
 
