@@ -291,26 +291,25 @@ def exercise_scores_by_hand(
 
 
 def exercise_smallest_shift(
-    answer: int,
+    down_accuracy: Sequence[float] | None,
+    smallest_shift: int | None,
     model,
     images: np.ndarray,
     labels: np.ndarray,
     level: float = 0.5,
 ) -> checks.Verdict:
-    """Exercise 00.4: the smallest downward shift (whole pixels) that takes the model's
-    accuracy below ``level``. The check measures it itself, by inference only.
+    """Exercise 00.4: the model's accuracy on digits shifted down by 0, 1, 2, ... pixels, and
+    the smallest shift (whole pixels) that takes it below ``level``.
 
-    The student's ``answer`` never makes it raise: a wrong or malformed answer gets a hint.
-    It raises ``ValueError`` only when the lesson itself passes bad ``images``, ``labels``
-    or ``level``, a bug in the lesson rather than in the exercise.
+    The check measures the accuracies itself, by inference only, for as many shifts as the
+    student's list holds, and names the usual mistakes (shifting right or up, the uint8
+    images). The student's answers never make it raise: a wrong or malformed answer gets a
+    hint. It raises ``ValueError`` only when the lesson itself passes bad ``images``,
+    ``labels`` or ``level``, a bug in the lesson rather than in the exercise.
     """
     from scipy import ndimage
 
-    name = f"smallest downward shift that takes accuracy below {level:g}"
-    if answer is None:
-        return checks.verdict(name, "set answer to a whole number of pixels (still None)")
-    if not isinstance(answer, int | np.integer) or isinstance(answer, bool) or answer < 0:
-        return checks.verdict(name, f"expected a whole number of pixels >= 0, got {answer!r}")
+    name = f"accuracy on digits shifted down, and the smallest shift below {level:g}"
     images = _finite_array("exercise_smallest_shift", "images", images).astype(np.float32)
     labels = np.asarray(labels)
     if images.ndim != 3 or labels.shape != (len(images),):
@@ -318,35 +317,90 @@ def exercise_smallest_shift(
             "exercise_smallest_shift expects images of shape (n, height, width) and n labels, "
             f"got {images.shape} and {labels.shape}"
         )
-    if not 0 < level <= 1:
-        raise ValueError(f"level is an accuracy, between 0 and 1; got {level}")
+    if not _is_number(level) or not 0 < level <= 1:
+        raise ValueError(f"level is an accuracy, between 0 and 1; got {level!r}")
+    if down_accuracy is None or smallest_shift is None:
+        return checks.verdict(name, "fill in down_accuracy and smallest_shift (still None)")
+    try:
+        given = np.asarray(down_accuracy, dtype=float)
+    except (TypeError, ValueError):
+        given = np.zeros((0, 0))
+    if given.ndim != 1 or not 1 <= len(given) <= images.shape[1]:
+        return checks.verdict(
+            name,
+            "down_accuracy should be a list of accuracies, one per shift 0, 1, 2, ... pixels, "
+            f"got {down_accuracy!r}",
+        )
 
-    def accuracy(pixels: int) -> float:
-        shifted = ndimage.shift(images, (0, pixels, 0), order=1)
-        predicted = model.predict(shifted.reshape(len(images), -1), verbose=0).argmax(axis=1)
+    def accuracy(pixels: int, down: int = 1, right: int = 0, scale: float = 1.0) -> float:
+        offset = (0, down * pixels, right * pixels)
+        shifted = ndimage.shift(images * scale, offset, order=1).reshape(len(images), -1)
+        predicted = model.predict(shifted, verbose=0).argmax(axis=1)
         return float(np.mean(predicted == labels))
 
-    accuracies = []
-    for pixels in range(images.shape[1]):
-        accuracies.append(accuracy(pixels))
-        if accuracies[-1] < level:
-            break
-    else:
-        return checks.verdict(name, f"no shift takes this model's accuracy below {level:g}")
-    correct = len(accuracies) - 1
-    answer = int(answer)
+    for pixels, value in enumerate(given):
+        expected = accuracy(pixels)
+        if abs(value - expected) <= 1e-3:
+            continue
+        hint = (
+            f"down_accuracy[{pixels}] is {value:.4f}, but shifted down by {pixels} pixel(s) "
+            f"the test digits give {expected:.4f}"
+        )
+        mistakes = [
+            ("you shifted right: the shift (0, pixels, 0) moves axis 1, the rows, down", 0, 1, 1),
+            ("you shifted up: a positive shift along the rows moves the digits down", -1, 0, 1),
+            (
+                "you used the uint8 images; the model was trained on x_test_images, in [0, 1]",
+                1,
+                0,
+                255,
+            ),
+        ]
+        for mistake, down, right, scale in mistakes:
+            if abs(value - accuracy(pixels, down, right, scale)) <= 1e-3:
+                hint += f". Hint: {mistake}"
+                break
+        return checks.verdict(name, hint)
+    below = np.flatnonzero(given < level)
+    if len(below) == 0:
+        return checks.verdict(
+            name,
+            f"none of your {len(given)} shifts takes the accuracy below {level:g}: "
+            "try larger shifts (make the list longer)",
+        )
+    correct = int(below[0])
+    if not isinstance(smallest_shift, int | np.integer) or isinstance(smallest_shift, bool):
+        return checks.verdict(
+            name, f"smallest_shift should be a whole number of pixels, got {smallest_shift!r}"
+        )
+    answer = int(smallest_shift)
     if answer == correct:
         return checks.verdict(name, None)
+    if not 0 <= answer < len(given):
+        return checks.verdict(
+            name,
+            f"smallest_shift = {answer} is not one of the shifts in your list; read it off "
+            "down_accuracy",
+        )
     if answer < correct:
         return checks.verdict(
             name,
-            f"after {answer} pixel(s) the accuracy is still {accuracies[answer]:.3f}, "
+            f"after {answer} pixel(s) the accuracy is still {given[answer]:.3f}, "
             f"not below {level:g}: shift further",
         )
     return checks.verdict(
         name,
-        f"{correct} pixel(s) already give {accuracies[correct]:.3f} < {level:g}; "
-        "look for the smallest shift (try 0, 1, 2, ... in order)",
+        f"after {answer} pixel(s) the accuracy is {given[answer]:.3f}, below {level:g}, but a "
+        "smaller shift is already below it: look for the smallest",
+    )
+
+
+def _is_number(value: Any) -> bool:
+    """A finite real number (bools excluded)."""
+    return (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+        and bool(np.isfinite(value))
     )
 
 

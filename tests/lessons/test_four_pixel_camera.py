@@ -416,3 +416,147 @@ def test_exercise_eight_classes(hand_set, capsys):
         assert not lesson.exercise_eight_classes(model)
         out = capsys.readouterr().out
         assert "Not yet" in out and re.search(hint, out), out
+
+
+# ----------------------------------------------------------------- bad input, every function
+
+
+def _response():
+    return lesson.four_pixel_response({"hand-set": HAND_SET_WEIGHTS}, 1.0, 1.0, -1.0, -1.0)
+
+
+def _with_probabilities(values):
+    result = _response()
+    result["networks"]["hand-set"]["probabilities"] = np.asarray(values)
+    return result
+
+
+def _axes():
+    return lesson.show_patterns(np.ones((1, 2, 2))).axes[0]
+
+
+NAN_WEIGHTS = [[k.copy(), b.copy()] for k, b in HAND_SET_WEIGHTS]
+NAN_WEIGHTS[1][0][0, 0] = np.nan
+BAD_INPUT = {
+    "camera: n None": (lambda: lesson.four_pixel_camera(None), "positive integer"),
+    "camera: n NaN": (lambda: lesson.four_pixel_camera(float("nan")), "positive integer"),
+    "camera: n inf": (lambda: lesson.four_pixel_camera(float("inf")), "positive integer"),
+    "camera: n 0 (empty)": (lambda: lesson.four_pixel_camera(0), "positive integer"),
+    "camera: n as text": (lambda: lesson.four_pixel_camera("8"), "positive integer"),
+    "draw_pattern: None": (lambda: lesson.draw_pattern(_axes(), None), "array of numbers"),
+    "draw_pattern: NaN": (lambda: lesson.draw_pattern(_axes(), [[np.nan, 0], [0, 0]]), "NaN"),
+    "draw_pattern: inf": (lambda: lesson.draw_pattern(_axes(), [[np.inf, 0], [0, 0]]), "inf"),
+    "draw_pattern: empty": (lambda: lesson.draw_pattern(_axes(), np.zeros((0, 2))), "empty"),
+    "draw_pattern: shape": (lambda: lesson.draw_pattern(_axes(), np.ones(4)), "height, width"),
+    "draw_pattern: text": (lambda: lesson.draw_pattern(_axes(), [["a", "b"]]), "numbers"),
+    "draw_pattern: no axes": (lambda: lesson.draw_pattern(None, np.ones((2, 2))), "Axes"),
+    "draw_pattern: vmax NaN": (
+        lambda: lesson.draw_pattern(_axes(), np.ones((2, 2)), vmax=np.nan),
+        "vmax must be positive",
+    ),
+    "show_patterns: None": (lambda: lesson.show_patterns(None), "array of numbers"),
+    "show_patterns: NaN": (lambda: lesson.show_patterns(np.full((2, 2, 2), np.nan)), "NaN"),
+    "show_patterns: inf": (lambda: lesson.show_patterns(np.full((2, 2, 2), np.inf)), "inf"),
+    "show_patterns: empty": (lambda: lesson.show_patterns([]), "n >= 1"),
+    "show_patterns: shape": (lambda: lesson.show_patterns(np.ones(4)), "height, width"),
+    "show_patterns: booleans": (lambda: lesson.show_patterns(np.ones((1, 2, 2), bool)), "bool"),
+    "show_patterns: vmax None-like": (
+        lambda: lesson.show_patterns(np.ones((1, 2, 2)), vmax="1"),
+        "vmax must be positive",
+    ),
+    "forward: weights None": (lambda: lesson.dense_forward(None, np.ones(4)), "pairs"),
+    "forward: weights empty": (lambda: lesson.dense_forward([], np.ones(4)), "got none"),
+    "forward: NaN weight": (lambda: lesson.dense_forward(NAN_WEIGHTS, np.ones(4)), "finite"),
+    "forward: images None": (lambda: lesson.dense_forward(HAND_SET_WEIGHTS, None), "numbers"),
+    "forward: images NaN": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, [np.nan, 0, 0, 0]),
+        "NaN",
+    ),
+    "forward: images inf": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, [np.inf, 0, 0, 0]),
+        "inf",
+    ),
+    "forward: images empty": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, np.zeros((0, 4))),
+        "empty",
+    ),
+    "forward: images shape": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, np.ones((3, 5))),
+        r"shape \(n, 4\)",
+    ),
+    "forward: activations None": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4), None),
+        "one activation name per layer",
+    ),
+    "forward: a function, not weights": (
+        lambda: lesson.dense_forward(lambda x: x, np.ones(4)),
+        "pairs",
+    ),
+    "response: networks None": (
+        lambda: lesson.four_pixel_response(None, 0.0, 0.0, 0.0, 0.0),
+        "dict",
+    ),
+    "response: networks empty": (
+        lambda: lesson.four_pixel_response({}, 0.0, 0.0, 0.0, 0.0),
+        "at least one network",
+    ),
+    "response: pixel None": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, None, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: pixel NaN": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, np.nan, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: pixel inf": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, np.inf, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: pixel out of range": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, 2.0, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: NaN weights": (
+        lambda: lesson.four_pixel_response({"x": NAN_WEIGHTS}, 0.0, 0.0, 0.0, 0.0),
+        "finite",
+    ),
+    "draw response: None": (lambda: lesson.draw_four_pixel_response(None), "'pixels'"),
+    "draw response: logits": (
+        lambda: lesson.draw_four_pixel_response(_with_probabilities([0.96, 0, 0, 0])),
+        "not the logits",
+    ),
+    "draw response: NaN probabilities": (
+        lambda: lesson.draw_four_pixel_response(_with_probabilities([np.nan] * 4)),
+        "NaN",
+    ),
+    "draw response: empty probabilities": (
+        lambda: lesson.draw_four_pixel_response(_with_probabilities([])),
+        "empty",
+    ),
+    "draw response: too few class names": (
+        lambda: lesson.draw_four_pixel_response(_response(), ("s", "v")),
+        "for 2 class names",
+    ),
+    "explorer: None": (lambda: lesson.four_pixel_explorer(None), "dict"),
+    "explorer: empty": (lambda: lesson.four_pixel_explorer({}), "1 to 3 networks"),
+    "explorer: NaN weights": (lambda: lesson.four_pixel_explorer({"x": NAN_WEIGHTS}), "finite"),
+    "explorer: pixels NaN": (
+        lambda: lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=(np.nan, 0, 0, 0)),
+        r"in \[-1, 1\]",
+    ),
+    "explorer: pixels inf": (
+        lambda: lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=(np.inf, 0, 0, 0)),
+        r"in \[-1, 1\]",
+    ),
+    "explorer: class_names None": (
+        lambda: lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, class_names=None),
+        "class_names",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT, ids=list(BAD_INPUT))
+def test_every_public_function_rejects_bad_input_with_a_useful_message(case):
+    call, message = BAD_INPUT[case]
+    with pytest.raises(ValueError, match=message):
+        call()
