@@ -668,8 +668,24 @@ def draw_four_pixel_response(
     """
     _check_response(result, class_names)
     networks = result["networks"]
-    fig = Figure(figsize=(12, 2.3 * len(networks) + 0.3), layout="constrained")
-    axes = fig.subplots(len(networks), 5, squeeze=False)
+    height = 2.3 * len(networks) + 0.3
+    fig = Figure(figsize=(12, height))
+    # fixed margins rather than a constrained layout: the layout pass cost more than half
+    # of every redraw, and the panels keep their places while the sliders move
+    axes = fig.subplots(
+        len(networks),
+        5,
+        squeeze=False,
+        gridspec_kw={
+            "left": 0.01,
+            "right": 0.98,
+            "top": 1 - 0.35 / height,
+            "bottom": 0.55 / height,
+            "width_ratios": [1, 1, 1, 1.6, 1.3],
+            "wspace": 0.45,
+            "hspace": 0.55,
+        },
+    )
     for row, (name, network) in enumerate(networks.items()):
         first, second, third = network["layers"]
         _draw_activations(axes[row, 0], result["pixels"], f"{name}: pixels")

@@ -328,14 +328,21 @@ def test_exercise_break_one_weight(hand_set, capsys):
         (right, ["0", "1"], "whole numbers 0 to 7, got '0'"),
         (right, {0, 9}, "numbered 0 to 7"),
         (right, {-1}, "numbered 0 to 7"),
-        (right, {0, 4}, "gets these wrong: 0 \\(solid\\), 1 \\(vertical\\)"),
-        (right, set(), "you predicted \\[\\]"),
+        # predictions a student makes: each names its mistake, none lists the answer
+        (right, {1, 5}, "a tie counts as wrong"),  # forgot the tied solid images
+        (right, {0, 4}, "a tie counts as wrong"),  # forgot the (all-zero) vertical images
+        (right, {1}, "negative flips the sign"),  # forgot the negative variant
+        (right, {0, 1}, "negative flips the sign"),
+        (right, {1, 3, 5, 7}, "2 of the images you listed still get their class right"),
+        (right, set(range(8)), "4 of the images you listed still get their class right"),
+        (right, set(), "you predicted \\[\\]: 0 of these"),
         ("not a model", {0}, "expected a Keras model, got str"),
     ]
     for broken, predicted, hint in cases:
         assert not lesson.exercise_break_one_weight(hand_set, broken, predicted)
         out = capsys.readouterr().out
         assert "Not yet" in out and re.search(hint, out), out
+        assert "[0, 1, 4, 5]" not in out and "0, 1, 4" not in out, out  # no answer given away
 
 
 def test_exercise_break_one_weight_compares_with_the_lesson_weights(hand_set, capsys):
@@ -369,6 +376,11 @@ def test_exercise_confident_scale(capsys):
         (5.9, "probability 0.9896, less than 0.99"),  # below its own target: not a pass
         (5.92, "less than 0.99"),
         (math.log(99) / logit, "three other classes"),
+        (math.log(297), "not 1"),  # m taken as 1, the tanh squashing forgotten
+        (math.log10(297) / logit, "natural logarithm"),
+        (logit / math.log(297), "temperature"),  # 1/k
+        (math.log(396) / logit, "three others"),  # four other classes in the denominator
+        (6, "need not be a whole number"),
         (0, "0 or less cannot"),
         (-1000, "0 or less cannot"),
         (-1e308, "0 or less cannot"),
@@ -402,12 +414,20 @@ def test_exercise_eight_classes(hand_set, capsys):
     retrained.set_weights(weights)
     assert not lesson.exercise_eight_classes(retrained)
     capsys.readouterr()
+    transposed = network(outputs=8)  # kernel.T: the inverse routing, class -> unit
+    transposed.set_weights([*hand_set.get_weights()[:6], kernel.T, np.zeros(8)])
+    by_class = network(outputs=8)  # both units of a pair to the class number k: 4 classes
+    by_class.set_weights(
+        [*hand_set.get_weights()[:6], np.pad(KERNELS[3], ((0, 0), (0, 4))), np.zeros(8)]
+    )
     wrong_input = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8)])
     cases = [
         (None, "no model yet"),
         (hand_set, "it needs 8"),
         (identity, "image 1 \\(vertical\\) should be class 1 but the model gives class 3"),
         (all_zero, "image 0 \\(solid\\) should be class 0 but the model ties classes 0, 1, "),
+        (transposed, "image 1 \\(vertical\\) should be class 1 but the model gives class"),
+        (by_class, "image 4 \\(solid, negative\\) should be class 4 but the model gives class 0"),
         (retrained, "keep the hand-set weights in the first three layers"),
         (wrong_input, "model.predict on the 8 images"),
         ("a model", "expected a Keras model"),
