@@ -309,7 +309,6 @@ def exercise_smallest_shift(
     """
     from scipy import ndimage
 
-    name = f"accuracy on digits shifted down, and the smallest shift below {level:g}"
     images = _finite_array("exercise_smallest_shift", "images", images).astype(np.float32)
     labels = np.asarray(labels)
     if images.ndim != 3 or labels.shape != (len(images),):
@@ -319,6 +318,7 @@ def exercise_smallest_shift(
         )
     if not _is_number(level) or not 0 < level <= 1:
         raise ValueError(f"level is an accuracy, between 0 and 1; got {level!r}")
+    name = f"accuracy on digits shifted down, and the smallest shift below {level:g}"
     if down_accuracy is None or smallest_shift is None:
         return checks.verdict(name, "fill in down_accuracy and smallest_shift (still None)")
     try:
@@ -356,8 +356,8 @@ def exercise_smallest_shift(
                 255,
             ),
         ]
-        for mistake, down, right, scale in mistakes:
-            if abs(value - accuracy(pixels, down, right, scale)) <= 1e-3:
+        for mistake, down, right, scale in mistakes:  # the whole list must match one
+            if all(abs(v - accuracy(p, down, right, scale)) <= 1e-3 for p, v in enumerate(given)):
                 hint += f". Hint: {mistake}"
                 break
         return checks.verdict(name, hint)

@@ -483,7 +483,7 @@ BAD_INPUT = {
         "max_shift",
     ),
     "smallest shift: NaN images": (
-        lambda: lesson.exercise_smallest_shift(1, None, IMAGES * np.nan, LABELS),
+        lambda: lesson.exercise_smallest_shift([0.9], 1, None, IMAGES * np.nan, LABELS),
         "NaN",
     ),
 }
