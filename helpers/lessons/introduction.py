@@ -192,6 +192,14 @@ def exercise_normalize_images(normalize: Callable) -> checks.Verdict:
             got, (images - images.mean(axis=0)) / images.std(axis=0)
         ):
             hint = "axis=0 averages each pixel over the images; average over axes 1 and 2"
+        elif got.shape == expected.shape and np.allclose(
+            got, (images - mean) / images.var(axis=(1, 2), keepdims=True)
+        ):
+            hint = "you divided by the variance; the standard deviation is its square root"
+        elif got.shape == expected.shape and np.allclose(
+            got, (images - mean) / images.std(axis=(1, 2), keepdims=True, ddof=1)
+        ):
+            hint = "ddof=1 gives the sample std; use NumPy's default std (ddof=0)"
         else:
             hint = (
                 "subtract each image's mean and divide by its std; keepdims=True keeps the "

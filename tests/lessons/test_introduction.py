@@ -203,6 +203,14 @@ def test_exercise_normalize_images(capsys):
     def no_keepdims(images):
         return (images - images.mean(axis=(1, 2))) / images.std(axis=(1, 2))
 
+    def by_variance(images):
+        mean = images.mean(axis=(1, 2), keepdims=True)
+        return (images - mean) / images.var(axis=(1, 2), keepdims=True)
+
+    def sample_std(images):
+        mean = images.mean(axis=(1, 2), keepdims=True)
+        return (images - mean) / images.std(axis=(1, 2), keepdims=True, ddof=1)
+
     def unfinished(images):
         raise NotImplementedError
 
@@ -214,6 +222,8 @@ def test_exercise_normalize_images(capsys):
         (centred_only, "divide by its std"),
         (in_place, "changed its input"),
         (no_keepdims, "raised ValueError"),
+        (by_variance, "divided by the variance"),
+        (sample_std, "ddof=1"),
         (unfinished, "NotImplementedError"),
         (lambda images: None, "return"),
     ]:
