@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from helpers import checks, plotting
+from helpers import checks, plotting, progress
 from helpers.lessons import four_pixel_camera as lesson
 
 plotting.use_course_style()
@@ -441,14 +441,16 @@ plotting.plot_history(history, metrics=["loss", "accuracy"], title="4-4-8-4 netw
 learned_loss, learned_accuracy = learned.evaluate(x_test, y_test, verbose=0)
 print(f"learned network: test loss {learned_loss:.4f} (hand-set: {hand_set_loss:.4f})")
 checks.expect_equal("learned network: test accuracy", learned_accuracy, 1.0)
-checks.expect_at_most("learned network: test loss", learned_loss, 0.5)
+checks.expect_at_most("learned network: test loss vs the hand-set's", learned_loss, hand_set_loss)
 
 # %% [markdown]
 # Right on every test image after the number of epochs printed above, and with a lower test
-# loss than the hand-set network's 0.7656. But we stopped at the first perfect epoch, so the
+# loss than the hand-set network's 0.7656 (over 20 random starts that we tried, the ones that
+# became perfect ended with test losses from 0.08 to 0.65). But we stopped at the first perfect epoch, so the
 # network has only just got every image right. Its logits on the 8 images (layer 3's outputs
 # times the last kernel, plus the bias), its answers and the probability of the right class
-# show how narrowly: the right logit is the largest on every image, sometimes not by much.
+# show how narrowly: the right logit is the largest on every image, sometimes not by much
+# (over 20 random starts, the smallest gap ranged from 0.002 to 1.1).
 
 # %%
 learned_layers = keras.Model(learned.inputs, [layer.output for layer in learned.layers])
@@ -473,7 +475,7 @@ checks.expect_close(
 checks.expect_equal(
     "learned: predicted class of the 8 images", learned_probabilities.argmax(axis=1), all_labels
 )
-checks.expect_at_least("learned: smallest gap, right logit - best other", logit_gap.min(), 0.1)
+checks.record("learned: smallest gap, right logit - best other", logit_gap.min())
 checks.record("learned: least confident image, p(right)", learned_p_right.min())
 
 # %% [markdown]
@@ -490,7 +492,7 @@ checks.record("learned: least confident image, p(right)", learned_p_right.min())
 
 # %%
 survey_curves, survey_rows = {}, {}
-for seed in SURVEY_SEEDS:
+for seed in progress.bar(SURVEY_SEEDS, "random starts"):
     model, run = train_until_perfect(seed)
     curve = run.history["accuracy"]
     survey_curves[f"seed {seed}"] = run
@@ -531,7 +533,8 @@ checks.expect_at_least(f"seeds needing more than {ORIGINAL_EPOCHS} epochs", slow
 # would have stopped there), inside the range above: one start, not a rule. The checks assert
 # what held in every run we tried: most starts become perfect within `MAX_EPOCHS` epochs,
 # every one of those is then perfect on the test images too, and `ORIGINAL_EPOCHS` are not
-# always enough.
+# always enough. (Of 20 starts, seeds 0 to 19, 19 became perfect, after 3 to 35 epochs, all
+# of them perfect on the test images, and 7 needed more than 8 epochs.)
 #
 # ### Different weights, same answers
 #
@@ -553,14 +556,15 @@ lesson.show_patterns(
 )
 
 # %% [markdown]
-# Weights of all sizes, non-zero biases, no clean column sums, and weights larger than 1 in
-# the later layers. Its third layer does not give each image a unit of its own either: on
-# average more than two ReLU units fire per image, and so (counting the same pairs the other
-# way) each unit fires for more than two images on average: a *distributed* code. Its ReLU
-# outputs already reach beyond the hand-set network's 0.9586, and nothing caps them: more
-# training can push its logits as far apart as cross-entropy asks. (Units are also in no
-# particular order: swapping two hidden units, with their weights, gives the same network, so
-# there is no reason for the learned unit 1.0 to match the hand-set one.)
+# Weights of all sizes, non-zero biases and no clean column sums. Its third layer does not
+# give each image a unit of its own either: on average more than two ReLU units fire per
+# image (2.75 to 4 over 20 random starts), and so (counting the same pairs the other way)
+# each unit fires for more than two images on average: a *distributed* code. Its ReLU
+# outputs already reach beyond the hand-set network's 0.9586 (to between 1.9 and 5 over
+# those starts), and nothing caps them: more training can push its logits as far apart as
+# cross-entropy asks. (Units are also in no particular order: swapping two hidden units, with
+# their weights, gives the same network, so there is no reason for the learned unit 1.0 to
+# match the hand-set one.)
 
 # %%
 pd.DataFrame(learned_third, index=captions, columns=unit_names).round(2)
@@ -569,8 +573,6 @@ pd.DataFrame(learned_third, index=captions, columns=unit_names).round(2)
 active = learned_third > 0
 checks.expect_at_least("learned layer 3: mean units active per image", active.sum(1).mean(), 2.5)
 checks.expect_at_least("learned layer 3: largest output", learned_third.max(), 1.5)
-largest_weights = [np.abs(kernel).max() for kernel, _ in learned_weights[1:]]
-checks.expect_at_least("learned layers 2-4: smallest largest |weight|", min(largest_weights), 1.0)
 
 # %% [markdown]
 # ## 6. Explore: set the pixels yourself

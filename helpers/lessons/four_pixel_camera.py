@@ -17,6 +17,29 @@ if TYPE_CHECKING:
     import keras
 
 
+# ------------------------------------------------------------ input checks
+def _finite_array(function: str, name: str, values: Any) -> np.ndarray:
+    """``values`` as a non-empty float array of finite numbers, or a ValueError saying why not."""
+    if values is None or isinstance(values, str | bytes):
+        raise ValueError(f"{function} expects {name} as an array of numbers, got {values!r}")
+    try:
+        array = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{function} expects {name} as an array of numbers, got {type(values).__name__} "
+            f"that is not: {error}"
+        ) from error
+    if np.asarray(values).dtype.kind == "b":
+        raise ValueError(f"{function} expects {name} as numbers, got booleans")
+    if array.size == 0:
+        raise ValueError(f"{function} expects {name} to hold numbers, got an empty array")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"{function} expects finite {name}, got NaN or inf: check how they were computed"
+        )
+    return array
+
+
 # ------------------------------------------------------------ data
 FOUR_PIXEL_CLASSES = ("solid", "vertical", "diagonal", "horizontal")
 # One image of each class (rows: top, bottom; +1 bright, -1 dark); the other variant of each
@@ -86,12 +109,14 @@ def draw_pattern(
     Thin lines separate the cells, so white cells stay visible on a white page. With
     ``show_values`` each cell's number is written in it.
     """
-    pattern = np.asarray(pattern, dtype=float)
+    if not hasattr(ax, "imshow"):
+        raise ValueError(f"draw_pattern expects a matplotlib Axes to draw on, got {ax!r}")
+    pattern = _finite_array("draw_pattern", "the pattern", pattern)
     if pattern.ndim != 2:
         raise ValueError(
             f"draw_pattern expects one image of shape (height, width), got {pattern.shape}"
         )
-    if not vmax > 0:
+    if not _is_real(vmax) or not vmax > 0:
         raise ValueError(f"vmax must be positive, got {vmax!r}")
     height, width = pattern.shape
     ax.imshow(pattern, cmap="gray", vmin=-vmax, vmax=vmax, interpolation="nearest")
@@ -130,7 +155,10 @@ def show_patterns(
     captions or None. ``show_values`` writes each cell's number in it. The grid, captions and
     their checks are :func:`show_images`'; each panel is then redrawn by :func:`draw_pattern`.
     """
-    patterns = np.asarray(patterns, dtype=float)
+    if patterns is not None and np.size(patterns) == 0:
+        patterns = np.zeros((0, 2, 2))  # an empty list: reported below with the shape
+    else:
+        patterns = _finite_array("show_patterns", "patterns", patterns)
     if patterns.ndim != 3 or len(patterns) == 0:
         raise ValueError(
             "show_patterns expects images of shape (n, height, width) with n >= 1, "
@@ -139,6 +167,8 @@ def show_patterns(
         )
     if vmax is None:
         vmax = float(np.abs(patterns).max()) or 1.0
+    elif not _is_real(vmax) or not vmax > 0:
+        raise ValueError(f"vmax must be positive, got {vmax!r}")
     fig = plotting.show_images(patterns, labels, ncols=ncols, size=size, title=title)
     for ax, pattern in zip(fig.axes, patterns, strict=False):  # first n panels: images
         ax.images[0].remove()
@@ -304,15 +334,42 @@ def exercise_break_one_weight(
     probabilities, problem = _probabilities_of_all_images(broken_model)
     if problem:
         return checks.verdict(name, problem)
-    actual = _misclassified(probabilities, four_pixel_all_images()[1])
+    labels = four_pixel_all_images()[1]
+    actual = _misclassified(probabilities, labels)
     if predicted != actual:
-        listed = ", ".join(_four_pixel_image_name(i) for i in sorted(actual)) or "none"
-        return checks.verdict(
-            name,
-            f"you predicted {sorted(predicted)}; the broken network gets these wrong: {listed}. "
-            "Look at the broken network's layer-2 outputs for the 8 images to see why",
-        )
+        return checks.verdict(name, _prediction_hint(predicted, actual, probabilities, labels))
     return checks.verdict(name, None)
+
+
+def _prediction_hint(
+    predicted: set[int], actual: set[int], probabilities: np.ndarray, labels: np.ndarray
+) -> str:
+    """What is wrong with a predicted set of misclassified images, without giving the set."""
+    missed, extra = actual - predicted, predicted - actual
+    hint = (
+        f"you predicted {sorted(predicted)}: {len(predicted & actual)} of these are wrong "
+        f"indeed, and the broken network gets {len(actual)} of the 8 images wrong in all"
+    )
+    tied = {i for i in missed if probabilities[i].max() - probabilities[i][labels[i]] <= _TIE}
+    negatives = {i for i in missed if i >= 4 and i - 4 in predicted}
+    if negatives:
+        hint += (
+            ". A pattern's negative flips the sign of every detector: what happens to "
+            "its image when the pattern fails?"
+        )
+    elif tied:
+        hint += (
+            ". Some images you did not list end in a tie for the highest probability: a tie "
+            "counts as wrong"
+        )
+    elif missed:
+        hint += ". Which images does unit 2.1 detect now, and which detect nothing at all?"
+    if extra:
+        hint += (
+            f". {len(extra)} of the images you listed still get their class right: only the "
+            "detectors that use the changed weight are affected"
+        )
+    return hint + ". Look at the broken network's layer-2 outputs for the 8 images"
 
 
 def _hand_set_best_logit() -> float:
@@ -354,12 +411,22 @@ def exercise_confident_scale(k: float | None) -> checks.Verdict:
             hint += ". A factor of 0 or less cannot make the right class more likely"
         elif math.isclose(k, math.log(99) / logit, rel_tol=0.01):
             hint += ". Remember the three other classes: each adds e^0 = 1 to the denominator"
+        elif math.isclose(k, math.log(297), rel_tol=0.01):
+            hint += ". The right class's logit m is tanh(2 tanh 2) = 0.9586, not 1"
+        elif math.isclose(k, math.log10(297) / logit, rel_tol=0.01):
+            hint += ". The softmax uses e^z, so solve with the natural logarithm, np.log"
+        elif math.isclose(k, logit / math.log(297), rel_tol=0.01):
+            hint += ". That is 1/k, a temperature: the logits are multiplied by k"
         return checks.verdict(name, hint)
     if k > 1.01 * k_min:
+        hint = f"k = {k:g} gives {probability:.4f} >= 0.99, but a smaller k is enough"
+        if math.isclose(k, math.log(0.99 * 4 / 0.01) / logit, rel_tol=0.01):
+            hint += ". The denominator holds the right class's own term and three others"
+        elif k.is_integer():
+            hint += ". k need not be a whole number"
         return checks.verdict(
             name,
-            f"k = {k:g} gives {probability:.4f} >= 0.99, but a smaller k is enough. "
-            "Solve e^(k m) / (e^(k m) + 3) = 0.99 for k, with m the right class's logit",
+            f"{hint}. Solve e^(k m) / (e^(k m) + 3) = 0.99 for k, with m the right class's logit",
         )
     return checks.verdict(name, None)
 
@@ -433,6 +500,8 @@ def _as_layer_weights(weights: Any) -> list[tuple[np.ndarray, np.ndarray]]:
     how = "pass [layer.get_weights() for layer in model.layers]"
     if hasattr(weights, "get_weights") or hasattr(weights, "layers"):
         raise ValueError(f"expected the weights of a network, not the model itself: {how}")
+    if isinstance(weights, Sequence) and not isinstance(weights, str | bytes) and not weights:
+        raise ValueError(f"expected at least one layer's (kernel, bias), got none: {how}")
     if isinstance(weights, str | bytes | Mapping) or not isinstance(weights, Sequence):
         raise ValueError(
             f"expected a list of (kernel, bias) pairs, one per layer, got "
@@ -443,9 +512,11 @@ def _as_layer_weights(weights: Any) -> list[tuple[np.ndarray, np.ndarray]]:
         if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
             raise ValueError(f"layer {index}: expected a pair (kernel, bias); {how}")
         try:
-            kernel, bias = (np.asarray(w, dtype=np.float64) for w in pair)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"layer {index}: the kernel and bias must be numbers") from error
+            kernel, bias = (_finite_array(f"layer {index}", "the kernel and bias", w) for w in pair)
+        except ValueError as error:
+            raise ValueError(
+                f"layer {index}: the kernel and bias must be finite numbers ({error})"
+            ) from error
         if kernel.ndim != 2 or bias.shape != (kernel.shape[1],):
             raise ValueError(
                 f"layer {index}: expected a kernel (inputs, units) and a bias (units,), "
@@ -470,16 +541,17 @@ def dense_forward(
     Returns a list with one array of shape (n, units) per layer.
     """
     pairs = _as_layer_weights(weights)
-    if isinstance(activations, str) or len(pairs) != len(activations):
+    if (
+        isinstance(activations, str)
+        or not isinstance(activations, Sequence)
+        or len(pairs) != len(activations)
+    ):
         raise ValueError(
             f"dense_forward got {len(pairs)} layers of weights but activations "
             f"{activations!r}; pass one (kernel, bias) pair per layer and one activation name "
             "per layer, e.g. ('tanh', 'tanh', 'relu', 'softmax')"
         )
-    try:
-        x = np.asarray(images, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"dense_forward expects images of numbers, got {images!r}") from error
+    x = _finite_array("dense_forward", "images", images)
     if x.shape in ((4,), (2, 2)):  # a single image
         x = x.reshape(1, 4)
     elif x.ndim == 3:  # a batch of 2x2 images
@@ -509,8 +581,15 @@ def four_pixel_response(
     hidden layers and ``probabilities`` (one per class).
     """
     pixels = [top_left, top_right, bottom_left, bottom_right]
-    if not all(_is_real(value) for value in pixels):
-        raise ValueError(f"the four pixels must be numbers, got {pixels!r}")
+    if not all(_is_real(value) and -1 <= value <= 1 for value in pixels):
+        raise ValueError(
+            f"the four pixels must be numbers in [-1, 1] (the camera's range), got {pixels!r}"
+        )
+    if not isinstance(networks, Mapping) or not networks:
+        raise ValueError(
+            "four_pixel_response expects a dict {name: weights} of at least one network, "
+            f"got {networks!r}"
+        )
     pixels = np.array(pixels, dtype=float).reshape(2, 2)
     result: dict[str, Any] = {"pixels": pixels, "networks": {}}
     for name, weights in networks.items():
@@ -540,6 +619,42 @@ def _draw_activations(ax: Any, values: np.ndarray, title: str) -> None:
     draw_pattern(ax, values, vmax=scale, show_values=True, title=title)
 
 
+def _check_response(result: Any, class_names: Sequence[str]) -> None:
+    """A ValueError unless ``result`` is a :func:`four_pixel_response` with probabilities."""
+    function = "draw_four_pixel_response"
+    how = "pass four_pixel_response(networks, ...)"
+    if not isinstance(result, Mapping) or not {"pixels", "networks"} <= set(result):
+        raise ValueError(f"{function} expects a dict with 'pixels' and 'networks': {how}")
+    if _finite_array(function, "pixels", result["pixels"]).shape != (2, 2):
+        raise ValueError(f"{function} expects pixels of shape (2, 2): {how}")
+    networks = result["networks"]
+    if not isinstance(networks, Mapping) or not networks:
+        raise ValueError(f"{function} expects result['networks'] as a non-empty dict: {how}")
+    if isinstance(class_names, str) or not isinstance(class_names, Sequence):
+        raise ValueError(f"class_names must be a list of names, got {class_names!r}")
+    for name, network in networks.items():
+        layers = network.get("layers") if isinstance(network, Mapping) else None
+        if not isinstance(layers, Sequence) or len(layers) != 3:
+            raise ValueError(f"{function}: network {name!r} needs its 3 hidden layers: {how}")
+        sizes = [_finite_array(function, "layer outputs", layer).shape for layer in layers]
+        if sizes != [(4,), (4,), (8,)]:
+            raise ValueError(
+                f"{function}: network {name!r} has hidden layers of shapes {sizes}, expected "
+                f"(4,), (4,) and (8,): {how}"
+            )
+        probabilities = _finite_array(function, "probabilities", network.get("probabilities"))
+        if probabilities.shape != (len(class_names),):
+            raise ValueError(
+                f"{function}: network {name!r} gives {probabilities.shape} probabilities for "
+                f"{len(class_names)} class names"
+            )
+        if probabilities.min() < 0 or not np.isclose(probabilities.sum(), 1, atol=1e-4):
+            raise ValueError(
+                f"{function}: network {name!r} gives values that are not probabilities (sum "
+                f"{probabilities.sum():.4g}): pass the softmax output, not the logits"
+            )
+
+
 def draw_four_pixel_response(
     result: Mapping[str, Any], class_names: Sequence[str] = ("s", "v", "d", "h")
 ) -> Figure:
@@ -551,9 +666,26 @@ def draw_four_pixel_response(
     named in its title. (Bars drawn here rather than with plotting.plot_probabilities, which
     makes a figure of its own.)
     """
+    _check_response(result, class_names)
     networks = result["networks"]
-    fig = Figure(figsize=(12, 2.3 * len(networks) + 0.3), layout="constrained")
-    axes = fig.subplots(len(networks), 5, squeeze=False)
+    height = 2.3 * len(networks) + 0.3
+    fig = Figure(figsize=(12, height))
+    # fixed margins rather than a constrained layout: the layout pass cost more than half
+    # of every redraw, and the panels keep their places while the sliders move
+    axes = fig.subplots(
+        len(networks),
+        5,
+        squeeze=False,
+        gridspec_kw={
+            "left": 0.01,
+            "right": 0.98,
+            "top": 1 - 0.35 / height,
+            "bottom": 0.55 / height,
+            "width_ratios": [1, 1, 1, 1.6, 1.3],
+            "wspace": 0.45,
+            "hspace": 0.55,
+        },
+    )
     for row, (name, network) in enumerate(networks.items()):
         first, second, third = network["layers"]
         _draw_activations(axes[row, 0], result["pixels"], f"{name}: pixels")

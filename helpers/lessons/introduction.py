@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -12,8 +12,43 @@ from matplotlib.figure import Figure
 from helpers import checks, datasets
 from helpers.widgets import LiveFigure
 
-if TYPE_CHECKING:
-    pass
+
+# ------------------------------------------------------------ input checks
+def _finite_array(function: str, name: str, values: Any) -> np.ndarray:
+    """``values`` as a non-empty float array of finite numbers, or a ValueError saying why not."""
+    if values is None or isinstance(values, str | bytes):
+        raise ValueError(f"{function} expects {name} as an array of numbers, got {values!r}")
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{function} expects {name} as an array of numbers, got {type(values).__name__} "
+            f"that is not: {error}"
+        ) from error
+    if np.asarray(values).dtype.kind == "b":
+        raise ValueError(f"{function} expects {name} as numbers, got booleans")
+    if array.size == 0:
+        raise ValueError(f"{function} expects {name} to hold numbers, got an empty array")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"{function} expects finite {name}, got NaN or inf: check how they were computed"
+        )
+    return array
+
+
+def _class_labels(function: str, labels: Any, num_classes: int) -> np.ndarray:
+    """``labels`` as a 1-D int array of class numbers 0..num_classes-1, or a ValueError."""
+    array = _finite_array(function, "labels", labels)
+    if array.ndim != 1 or not np.all((array == np.round(array)) & (array >= 0)):
+        raise ValueError(
+            f"{function} expects labels as one whole class number per image (shape (n,)), "
+            f"got shape {array.shape}"
+        )
+    if array.max() >= num_classes:
+        raise ValueError(
+            f"{function} expects class numbers 0 to {num_classes - 1}, got {array.max():g}"
+        )
+    return array.astype(int)
 
 
 # ------------------------------------------------------------ plots
@@ -41,6 +76,8 @@ def plot_nested_sets(
                 f"plot_nested_sets expects each set as a pair of strings (name, caption), "
                 f"got {item!r}"
             )
+    if title is not None and not isinstance(title, str):
+        raise ValueError(f"plot_nested_sets expects the title as a string or None, got {title!r}")
     n = len(sets)
     band = 1.7  # height of the strip at the top of each box that holds its text
     inset = 0.55  # horizontal margin between a box and the next one inside it
@@ -155,6 +192,14 @@ def exercise_normalize_images(normalize: Callable) -> checks.Verdict:
             got, (images - images.mean(axis=0)) / images.std(axis=0)
         ):
             hint = "axis=0 averages each pixel over the images; average over axes 1 and 2"
+        elif got.shape == expected.shape and np.allclose(
+            got, (images - mean) / images.var(axis=(1, 2), keepdims=True)
+        ):
+            hint = "you divided by the variance; the standard deviation is its square root"
+        elif got.shape == expected.shape and np.allclose(
+            got, (images - mean) / images.std(axis=(1, 2), keepdims=True, ddof=1)
+        ):
+            hint = "ddof=1 gives the sample std; use NumPy's default std (ddof=0)"
         else:
             hint = (
                 "subtract each image's mean and divide by its std; keepdims=True keeps the "
@@ -164,25 +209,44 @@ def exercise_normalize_images(normalize: Callable) -> checks.Verdict:
     return checks.verdict(name, None)
 
 
-def exercise_scores_by_hand(scores, predicted_classes, model, images: np.ndarray) -> checks.Verdict:
+def exercise_scores_by_hand(
+    scores, predicted_classes, model, images: np.ndarray, labels: np.ndarray
+) -> checks.Verdict:
     """Exercise 00.3: the linear classifier's scores ``x @ W + b`` and predicted classes, by hand.
 
-    ``images``: the flattened inputs (n, 784) the student used; ``model``: the trained
-    one-layer Keras model. Compares the scores with the layer's weights and the classes with
-    ``model.predict``.
+    ``images``: the flattened inputs (n, 784) the student used; ``labels``: their true classes;
+    ``model``: the trained one-layer Keras model. Compares the scores with the layer's weights
+    and the classes with ``model.predict``. The batch must hold digits that the model gets
+    wrong (else returning the true labels would pass): the lesson passing one without raises
+    ``ValueError``, as does a lesson passing images or labels of the wrong shape.
     """
     name = "class scores and predicted classes by hand"
-    if scores is None or predicted_classes is None:
-        return checks.verdict(name, "compute scores and predicted_classes (still None)")
     kernel, bias = (np.asarray(w, dtype=float) for w in model.layers[0].get_weights())
-    images = np.asarray(images, dtype=float)
-    if images.ndim != 2 or images.shape[1] != kernel.shape[0]:
-        return checks.verdict(
-            name,
-            f"pass the flattened images you used, shape (n, {kernel.shape[0]}); "
-            f"got shape {images.shape}",
+    images = _finite_array("exercise_scores_by_hand", "images", images)
+    labels = _class_labels("exercise_scores_by_hand", labels, kernel.shape[1])
+    if images.ndim != 2 or images.shape[1] != kernel.shape[0] or len(labels) != len(images):
+        raise ValueError(
+            f"exercise_scores_by_hand expects the flattened images, shape (n, "
+            f"{kernel.shape[0]}), and their n labels; got shapes {images.shape} and "
+            f"{labels.shape}: pass x_batch and y_batch"
         )
     expected_scores = images @ kernel + bias
+    n, rows = len(images), np.arange(len(images))
+    expected = model.predict(images.astype(np.float32), verbose=0).argmax(axis=1)
+    # a near-tie between two scores may go either way in float32: such a class counts as right
+    tolerance = 1e-4
+
+    def clearly_wrong(classes: np.ndarray) -> np.ndarray:
+        gap = expected_scores[rows, expected] - expected_scores[rows, classes]
+        return (classes != expected) & (gap > tolerance)
+
+    if not clearly_wrong(labels).any():
+        raise ValueError(
+            "exercise_scores_by_hand needs a batch with digits the model gets wrong, or "
+            "returning the true labels would pass: add some of the model's mistakes"
+        )
+    if scores is None or predicted_classes is None:
+        return checks.verdict(name, "compute scores and predicted_classes (still None)")
     problem = checks.compare("scores", scores, expected_scores, rtol=1e-4, atol=1e-4)
     if problem:
         got = np.asarray(scores, dtype=float)
@@ -192,12 +256,13 @@ def exercise_scores_by_hand(scores, predicted_classes, model, images: np.ndarray
             problem += ". Hint: you forgot to add the bias b"
         elif got.shape == expected_scores.shape and np.all((got >= 0) & (got <= 1)):
             problem += ". Hint: scores are x @ W + b, before softmax"
+        elif got.shape == expected_scores.shape[::-1]:
+            problem += ". Hint: one row per digit, one column per class: x_batch @ kernel"
         return checks.verdict(name, problem)
     try:
         predicted = np.asarray(predicted_classes, dtype=float)
     except (TypeError, ValueError):
         return checks.verdict(name, "predicted_classes must be an array of class numbers")
-    n = len(images)
     if predicted.shape != (n,):
         return checks.verdict(
             name,
@@ -205,15 +270,23 @@ def exercise_scores_by_hand(scores, predicted_classes, model, images: np.ndarray
             "per digit. Hint: the highest score of each row (axis=1, the classes): "
             "scores.argmax(axis=1)",
         )
-    if not np.all(predicted == np.round(predicted)):
+    if np.allclose(predicted, expected_scores.max(axis=1), rtol=1e-4, atol=1e-4):
+        return checks.verdict(
+            name,
+            "predicted_classes holds the highest scores themselves; the class is where the "
+            "highest score sits, its column number",
+        )
+    if not np.all(np.isfinite(predicted) & (predicted == np.round(predicted))):
         return checks.verdict(name, "predicted_classes must hold whole class numbers 0 to 9")
-    expected = model.predict(images.astype(np.float32), verbose=0).argmax(axis=1)
-    rows = np.arange(n)
     in_range = (predicted >= 0) & (predicted < kernel.shape[1])
     given = np.where(in_range, predicted, 0).astype(int)
-    # a near-tie between two scores may go either way in float32; accept both classes then
-    gap = expected_scores[rows, expected] - expected_scores[rows, given]
-    wrong = np.flatnonzero(~in_range | ((predicted != expected) & (gap > 1e-4)))
+    wrong = np.flatnonzero(~in_range | clearly_wrong(given))
+    if np.array_equal(predicted, labels):
+        return checks.verdict(
+            name,
+            f"predicted_classes are the true labels (y_batch), but the model gets {len(wrong)} "
+            f"of these {n} digits wrong: the predicted class comes from the scores, not the labels",
+        )
     if len(wrong):
         first = int(wrong[0])
         return checks.verdict(
@@ -226,62 +299,116 @@ def exercise_scores_by_hand(scores, predicted_classes, model, images: np.ndarray
 
 
 def exercise_smallest_shift(
-    answer: int,
+    down_accuracy: Sequence[float] | None,
+    smallest_shift: int | None,
     model,
     images: np.ndarray,
     labels: np.ndarray,
     level: float = 0.5,
 ) -> checks.Verdict:
-    """Exercise 00.4: the smallest downward shift (whole pixels) that takes the model's
-    accuracy below ``level``. The check measures it itself, by inference only.
+    """Exercise 00.4: the model's accuracy on digits shifted down by 0, 1, 2, ... pixels, and
+    the smallest shift (whole pixels) that takes it below ``level``.
 
-    The student's ``answer`` never makes it raise: a wrong or malformed answer gets a hint.
-    It raises ``ValueError`` only when the lesson itself passes bad ``images``, ``labels``
-    or ``level``, a bug in the lesson rather than in the exercise.
+    The check measures the accuracies itself, by inference only, for as many shifts as the
+    student's list holds, and names the usual mistakes (shifting right or up, the uint8
+    images). The student's answers never make it raise: a wrong or malformed answer gets a
+    hint. It raises ``ValueError`` only when the lesson itself passes bad ``images``,
+    ``labels`` or ``level``, a bug in the lesson rather than in the exercise.
     """
     from scipy import ndimage
 
-    name = f"smallest downward shift that takes accuracy below {level:g}"
-    if answer is None:
-        return checks.verdict(name, "set answer to a whole number of pixels (still None)")
-    if not isinstance(answer, int | np.integer) or isinstance(answer, bool) or answer < 0:
-        return checks.verdict(name, f"expected a whole number of pixels >= 0, got {answer!r}")
-    images = np.asarray(images, dtype=np.float32)
+    images = _finite_array("exercise_smallest_shift", "images", images).astype(np.float32)
     labels = np.asarray(labels)
     if images.ndim != 3 or labels.shape != (len(images),):
         raise ValueError(
             "exercise_smallest_shift expects images of shape (n, height, width) and n labels, "
             f"got {images.shape} and {labels.shape}"
         )
-    if not 0 < level <= 1:
-        raise ValueError(f"level is an accuracy, between 0 and 1; got {level}")
+    if not _is_number(level) or not 0 < level <= 1:
+        raise ValueError(f"level is an accuracy, between 0 and 1; got {level!r}")
+    name = f"accuracy on digits shifted down, and the smallest shift below {level:g}"
+    if down_accuracy is None or smallest_shift is None:
+        return checks.verdict(name, "fill in down_accuracy and smallest_shift (still None)")
+    try:
+        given = np.asarray(down_accuracy, dtype=float)
+    except (TypeError, ValueError):
+        given = np.zeros((0, 0))
+    if given.ndim != 1 or not 1 <= len(given) <= images.shape[1]:
+        return checks.verdict(
+            name,
+            "down_accuracy should be a list of accuracies, one per shift 0, 1, 2, ... pixels, "
+            f"got {down_accuracy!r}",
+        )
 
-    def accuracy(pixels: int) -> float:
-        shifted = ndimage.shift(images, (0, pixels, 0), order=1)
-        predicted = model.predict(shifted.reshape(len(images), -1), verbose=0).argmax(axis=1)
+    def accuracy(pixels: int, down: int = 1, right: int = 0, scale: float = 1.0) -> float:
+        offset = (0, down * pixels, right * pixels)
+        shifted = ndimage.shift(images * scale, offset, order=1).reshape(len(images), -1)
+        predicted = model.predict(shifted, verbose=0).argmax(axis=1)
         return float(np.mean(predicted == labels))
 
-    accuracies = []
-    for pixels in range(images.shape[1]):
-        accuracies.append(accuracy(pixels))
-        if accuracies[-1] < level:
-            break
-    else:
-        return checks.verdict(name, f"no shift takes this model's accuracy below {level:g}")
-    correct = len(accuracies) - 1
-    answer = int(answer)
+    for pixels, value in enumerate(given):
+        expected = accuracy(pixels)
+        if abs(value - expected) <= 1e-3:
+            continue
+        hint = (
+            f"down_accuracy[{pixels}] is {value:.4f}, but shifted down by {pixels} pixel(s) "
+            f"the test digits give {expected:.4f}"
+        )
+        mistakes = [
+            ("you shifted right: the shift (0, pixels, 0) moves axis 1, the rows, down", 0, 1, 1),
+            ("you shifted up: a positive shift along the rows moves the digits down", -1, 0, 1),
+            (
+                "you used the uint8 images; the model was trained on x_test_images, in [0, 1]",
+                1,
+                0,
+                255,
+            ),
+        ]
+        for mistake, down, right, scale in mistakes:  # the whole list must match one
+            if all(abs(v - accuracy(p, down, right, scale)) <= 1e-3 for p, v in enumerate(given)):
+                hint += f". Hint: {mistake}"
+                break
+        return checks.verdict(name, hint)
+    below = np.flatnonzero(given < level)
+    if len(below) == 0:
+        return checks.verdict(
+            name,
+            f"none of your {len(given)} shifts takes the accuracy below {level:g}: "
+            "try larger shifts (make the list longer)",
+        )
+    correct = int(below[0])
+    if not isinstance(smallest_shift, int | np.integer) or isinstance(smallest_shift, bool):
+        return checks.verdict(
+            name, f"smallest_shift should be a whole number of pixels, got {smallest_shift!r}"
+        )
+    answer = int(smallest_shift)
     if answer == correct:
         return checks.verdict(name, None)
+    if not 0 <= answer < len(given):
+        return checks.verdict(
+            name,
+            f"smallest_shift = {answer} is not one of the shifts in your list; read it off "
+            "down_accuracy",
+        )
     if answer < correct:
         return checks.verdict(
             name,
-            f"after {answer} pixel(s) the accuracy is still {accuracies[answer]:.3f}, "
+            f"after {answer} pixel(s) the accuracy is still {given[answer]:.3f}, "
             f"not below {level:g}: shift further",
         )
     return checks.verdict(
         name,
-        f"{correct} pixel(s) already give {accuracies[correct]:.3f} < {level:g}; "
-        "look for the smallest shift (try 0, 1, 2, ... in order)",
+        f"after {answer} pixel(s) the accuracy is {given[answer]:.3f}, below {level:g}, but a "
+        "smaller shift is already below it: look for the smallest",
+    )
+
+
+def _is_number(value: Any) -> bool:
+    """A finite real number (bools excluded)."""
+    return (
+        isinstance(value, int | float | np.integer | np.floating)
+        and not isinstance(value, bool | np.bool_)
+        and bool(np.isfinite(value))
     )
 
 
@@ -296,9 +423,9 @@ def linear_classifier_response(
     Returns the ``image``, the class ``scores`` (before softmax), the ``probabilities``, the
     ``predicted`` class and ``templates``: the kernel's columns reshaped to the image's shape.
     """
-    image = np.asarray(image, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
-    bias = np.asarray(bias, dtype=float)
+    image = _finite_array("linear_classifier_response", "image", image)
+    kernel = _finite_array("linear_classifier_response", "kernel", kernel)
+    bias = _finite_array("linear_classifier_response", "bias", bias)
     if image.ndim != 2:
         raise ValueError(f"expected one image of shape (height, width), got {image.shape}")
     if kernel.ndim != 2 or kernel.shape[0] != image.size or bias.shape != (kernel.shape[1],):
@@ -318,13 +445,62 @@ def linear_classifier_response(
     }
 
 
+def _check_response(result: Any) -> None:
+    """A ValueError unless ``result`` is a complete :func:`linear_classifier_response`."""
+    function = "draw_linear_classifier_response"
+    keys = {"image", "scores", "probabilities", "predicted", "templates", "label", "title"}
+    if not isinstance(result, Mapping) or not keys <= set(result):
+        raise ValueError(
+            f"{function} expects linear_classifier_response(...) with 'label' and 'title' "
+            f"added, a dict with the keys {sorted(keys)}; got {type(result).__name__}"
+        )
+    image = _finite_array(function, "the image", result["image"])
+    scores = _finite_array(function, "the scores", result["scores"])
+    probabilities = _finite_array(function, "the probabilities", result["probabilities"])
+    templates = _finite_array(function, "the templates", result["templates"])
+    if image.ndim != 2 or image.min() < 0 or image.max() > 1:
+        raise ValueError(f"{function} expects one image (height, width) with values in [0, 1]")
+    classes = len(scores)
+    if scores.shape != (classes,) or templates.shape != (classes, *image.shape):
+        raise ValueError(
+            f"{function} expects scores (classes,) and templates (classes, height, width), got "
+            f"{scores.shape} and {templates.shape}"
+        )
+    if probabilities.shape != scores.shape or probabilities.min() < 0:
+        raise ValueError(f"{function} expects {classes} probabilities >= 0, one per class")
+    if not np.isclose(probabilities.sum(), 1, atol=1e-4):
+        raise ValueError(
+            f"{function} expects probabilities that add up to 1, got a sum of "
+            f"{probabilities.sum():.4g}: pass softmax(scores), not the scores"
+        )
+    for key in ("predicted", "label"):
+        value = result[key]
+        if isinstance(value, bool) or not isinstance(value, int | np.integer):
+            raise ValueError(f"{function} expects {key} as a class number, got {value!r}")
+        if not 0 <= value < classes:
+            raise ValueError(f"{function} expects {key} in 0..{classes - 1}, got {value}")
+    if not isinstance(result["title"], str):
+        raise ValueError(f"{function} expects the title as a string, got {result['title']!r}")
+
+
 def draw_linear_classifier_response(result: Mapping[str, Any]) -> Figure:
     """Plot a :func:`linear_classifier_response` with ``label`` and ``title`` added: the image,
     the class scores, the winning template, and the true class's template when the prediction
     is wrong (the runner-up's when it is right), with the digit's outline drawn on both."""
-    fig = Figure(figsize=(12, 3.2), layout="constrained")
+    _check_response(result)
+    fig = Figure(figsize=(12, 3.2))
+    # fixed margins rather than a constrained layout, which cost about half of every redraw
     ax_image, ax_scores, ax_winner, ax_other = fig.subplots(
-        1, 4, gridspec_kw={"width_ratios": [1, 1.6, 1, 1]}
+        1,
+        4,
+        gridspec_kw={
+            "width_ratios": [1, 1.6, 1, 1],
+            "left": 0.01,
+            "right": 0.99,
+            "top": 0.84,
+            "bottom": 0.15,
+            "wspace": 0.4,
+        },
     )
     scores, predicted, label = result["scores"], result["predicted"], result["label"]
     ax_image.imshow(result["image"], cmap="gray", vmin=0, vmax=1)
@@ -367,21 +543,33 @@ def linear_classifier_explorer(
     ``images``: (n, height, width) with pixel values in [0, 1]; ``labels``: n class numbers;
     ``kernel``, ``bias``: the weights of the classifier's ``Dense`` layer (inference only).
     """
-    images = np.asarray(images)
-    labels = np.asarray(labels)
-    if images.ndim != 3 or len(images) == 0:
+    function = "linear_classifier_explorer"
+    images = _finite_array(function, "images", images)
+    if images.ndim != 3:
         raise ValueError(
-            f"linear_classifier_explorer expects images of shape (n, height, width), "
-            f"got {images.shape}"
+            f"{function} expects images of shape (n, height, width), got {images.shape}"
         )
-    if labels.shape != (len(images),):
-        raise ValueError(f"expected {len(images)} labels, one per image, got shape {labels.shape}")
     if images.min() < 0 or images.max() > 1:
         raise ValueError(
-            "linear_classifier_explorer expects pixel values in [0, 1] (what the model was "
-            f"trained on), got [{images.min()}, {images.max()}]; divide uint8 images by 255"
+            f"{function} expects pixel values in [0, 1] (what the model was trained on), got "
+            f"[{images.min():g}, {images.max():g}]; divide uint8 images by 255"
         )
-    linear_classifier_response(images[0], kernel, bias)  # validates the weights' shapes
+    first = linear_classifier_response(images[0], kernel, bias)  # validates the weights
+    labels = _class_labels(function, labels, len(first["scores"]))
+    if labels.shape != (len(images),):
+        raise ValueError(f"expected {len(images)} labels, one per image, got shape {labels.shape}")
+    for name, value, top in (
+        ("max_shift", max_shift, images.shape[1]),
+        ("max_angle", max_angle, 180),
+    ):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | np.integer)
+            or not 0 < value <= top
+        ):
+            raise ValueError(
+                f"{function} expects {name} as a whole number in 1..{top}, got {value!r}"
+            )
 
     def slider(description: str, low: int, high: int, step: int = 1) -> widgets.IntSlider:
         return widgets.IntSlider(

@@ -185,9 +185,9 @@ def test_dense_forward_rejects_bad_weights_and_inputs():
         lesson.dense_forward([[k] for k in KERNELS], np.ones(4))
     with pytest.raises(ValueError, match="pair"):
         lesson.dense_forward(["ab", "cd", "ef", "gh"], np.ones(4))
-    with pytest.raises(ValueError, match="must be numbers"):
+    with pytest.raises(ValueError, match="must be finite numbers"):
         lesson.dense_forward([["a", "b"]] * 4, np.ones(4))
-    with pytest.raises(ValueError, match="images of numbers"):
+    with pytest.raises(ValueError, match="images as an array of numbers"):
         lesson.dense_forward(HAND_SET_WEIGHTS, ["a", "b", "c", "d"])
     with pytest.raises(ValueError, match="one activation name per layer"):
         lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4), "tanh")
@@ -328,14 +328,21 @@ def test_exercise_break_one_weight(hand_set, capsys):
         (right, ["0", "1"], "whole numbers 0 to 7, got '0'"),
         (right, {0, 9}, "numbered 0 to 7"),
         (right, {-1}, "numbered 0 to 7"),
-        (right, {0, 4}, "gets these wrong: 0 \\(solid\\), 1 \\(vertical\\)"),
-        (right, set(), "you predicted \\[\\]"),
+        # predictions a student makes: each names its mistake, none lists the answer
+        (right, {1, 5}, "a tie counts as wrong"),  # forgot the tied solid images
+        (right, {0, 4}, "a tie counts as wrong"),  # forgot the (all-zero) vertical images
+        (right, {1}, "negative flips the sign"),  # forgot the negative variant
+        (right, {0, 1}, "negative flips the sign"),
+        (right, {1, 3, 5, 7}, "2 of the images you listed still get their class right"),
+        (right, set(range(8)), "4 of the images you listed still get their class right"),
+        (right, set(), "you predicted \\[\\]: 0 of these"),
         ("not a model", {0}, "expected a Keras model, got str"),
     ]
     for broken, predicted, hint in cases:
         assert not lesson.exercise_break_one_weight(hand_set, broken, predicted)
         out = capsys.readouterr().out
         assert "Not yet" in out and re.search(hint, out), out
+        assert "[0, 1, 4, 5]" not in out and "0, 1, 4" not in out, out  # no answer given away
 
 
 def test_exercise_break_one_weight_compares_with_the_lesson_weights(hand_set, capsys):
@@ -369,6 +376,11 @@ def test_exercise_confident_scale(capsys):
         (5.9, "probability 0.9896, less than 0.99"),  # below its own target: not a pass
         (5.92, "less than 0.99"),
         (math.log(99) / logit, "three other classes"),
+        (math.log(297), "not 1"),  # m taken as 1, the tanh squashing forgotten
+        (math.log10(297) / logit, "natural logarithm"),
+        (logit / math.log(297), "temperature"),  # 1/k
+        (math.log(396) / logit, "three others"),  # four other classes in the denominator
+        (6, "need not be a whole number"),
         (0, "0 or less cannot"),
         (-1000, "0 or less cannot"),
         (-1e308, "0 or less cannot"),
@@ -402,12 +414,20 @@ def test_exercise_eight_classes(hand_set, capsys):
     retrained.set_weights(weights)
     assert not lesson.exercise_eight_classes(retrained)
     capsys.readouterr()
+    transposed = network(outputs=8)  # kernel.T: the inverse routing, class -> unit
+    transposed.set_weights([*hand_set.get_weights()[:6], kernel.T, np.zeros(8)])
+    by_class = network(outputs=8)  # both units of a pair to the class number k: 4 classes
+    by_class.set_weights(
+        [*hand_set.get_weights()[:6], np.pad(KERNELS[3], ((0, 0), (0, 4))), np.zeros(8)]
+    )
     wrong_input = keras.Sequential([keras.Input(shape=(3,)), keras.layers.Dense(8)])
     cases = [
         (None, "no model yet"),
         (hand_set, "it needs 8"),
         (identity, "image 1 \\(vertical\\) should be class 1 but the model gives class 3"),
         (all_zero, "image 0 \\(solid\\) should be class 0 but the model ties classes 0, 1, "),
+        (transposed, "image 1 \\(vertical\\) should be class 1 but the model gives class"),
+        (by_class, "image 4 \\(solid, negative\\) should be class 4 but the model gives class 0"),
         (retrained, "keep the hand-set weights in the first three layers"),
         (wrong_input, "model.predict on the 8 images"),
         ("a model", "expected a Keras model"),
@@ -416,3 +436,147 @@ def test_exercise_eight_classes(hand_set, capsys):
         assert not lesson.exercise_eight_classes(model)
         out = capsys.readouterr().out
         assert "Not yet" in out and re.search(hint, out), out
+
+
+# ----------------------------------------------------------------- bad input, every function
+
+
+def _response():
+    return lesson.four_pixel_response({"hand-set": HAND_SET_WEIGHTS}, 1.0, 1.0, -1.0, -1.0)
+
+
+def _with_probabilities(values):
+    result = _response()
+    result["networks"]["hand-set"]["probabilities"] = np.asarray(values)
+    return result
+
+
+def _axes():
+    return lesson.show_patterns(np.ones((1, 2, 2))).axes[0]
+
+
+NAN_WEIGHTS = [[k.copy(), b.copy()] for k, b in HAND_SET_WEIGHTS]
+NAN_WEIGHTS[1][0][0, 0] = np.nan
+BAD_INPUT = {
+    "camera: n None": (lambda: lesson.four_pixel_camera(None), "positive integer"),
+    "camera: n NaN": (lambda: lesson.four_pixel_camera(float("nan")), "positive integer"),
+    "camera: n inf": (lambda: lesson.four_pixel_camera(float("inf")), "positive integer"),
+    "camera: n 0 (empty)": (lambda: lesson.four_pixel_camera(0), "positive integer"),
+    "camera: n as text": (lambda: lesson.four_pixel_camera("8"), "positive integer"),
+    "draw_pattern: None": (lambda: lesson.draw_pattern(_axes(), None), "array of numbers"),
+    "draw_pattern: NaN": (lambda: lesson.draw_pattern(_axes(), [[np.nan, 0], [0, 0]]), "NaN"),
+    "draw_pattern: inf": (lambda: lesson.draw_pattern(_axes(), [[np.inf, 0], [0, 0]]), "inf"),
+    "draw_pattern: empty": (lambda: lesson.draw_pattern(_axes(), np.zeros((0, 2))), "empty"),
+    "draw_pattern: shape": (lambda: lesson.draw_pattern(_axes(), np.ones(4)), "height, width"),
+    "draw_pattern: text": (lambda: lesson.draw_pattern(_axes(), [["a", "b"]]), "numbers"),
+    "draw_pattern: no axes": (lambda: lesson.draw_pattern(None, np.ones((2, 2))), "Axes"),
+    "draw_pattern: vmax NaN": (
+        lambda: lesson.draw_pattern(_axes(), np.ones((2, 2)), vmax=np.nan),
+        "vmax must be positive",
+    ),
+    "show_patterns: None": (lambda: lesson.show_patterns(None), "array of numbers"),
+    "show_patterns: NaN": (lambda: lesson.show_patterns(np.full((2, 2, 2), np.nan)), "NaN"),
+    "show_patterns: inf": (lambda: lesson.show_patterns(np.full((2, 2, 2), np.inf)), "inf"),
+    "show_patterns: empty": (lambda: lesson.show_patterns([]), "n >= 1"),
+    "show_patterns: shape": (lambda: lesson.show_patterns(np.ones(4)), "height, width"),
+    "show_patterns: booleans": (lambda: lesson.show_patterns(np.ones((1, 2, 2), bool)), "bool"),
+    "show_patterns: vmax None-like": (
+        lambda: lesson.show_patterns(np.ones((1, 2, 2)), vmax="1"),
+        "vmax must be positive",
+    ),
+    "forward: weights None": (lambda: lesson.dense_forward(None, np.ones(4)), "pairs"),
+    "forward: weights empty": (lambda: lesson.dense_forward([], np.ones(4)), "got none"),
+    "forward: NaN weight": (lambda: lesson.dense_forward(NAN_WEIGHTS, np.ones(4)), "finite"),
+    "forward: images None": (lambda: lesson.dense_forward(HAND_SET_WEIGHTS, None), "numbers"),
+    "forward: images NaN": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, [np.nan, 0, 0, 0]),
+        "NaN",
+    ),
+    "forward: images inf": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, [np.inf, 0, 0, 0]),
+        "inf",
+    ),
+    "forward: images empty": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, np.zeros((0, 4))),
+        "empty",
+    ),
+    "forward: images shape": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, np.ones((3, 5))),
+        r"shape \(n, 4\)",
+    ),
+    "forward: activations None": (
+        lambda: lesson.dense_forward(HAND_SET_WEIGHTS, np.ones(4), None),
+        "one activation name per layer",
+    ),
+    "forward: a function, not weights": (
+        lambda: lesson.dense_forward(lambda x: x, np.ones(4)),
+        "pairs",
+    ),
+    "response: networks None": (
+        lambda: lesson.four_pixel_response(None, 0.0, 0.0, 0.0, 0.0),
+        "dict",
+    ),
+    "response: networks empty": (
+        lambda: lesson.four_pixel_response({}, 0.0, 0.0, 0.0, 0.0),
+        "at least one network",
+    ),
+    "response: pixel None": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, None, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: pixel NaN": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, np.nan, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: pixel inf": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, np.inf, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: pixel out of range": (
+        lambda: lesson.four_pixel_response({"x": HAND_SET_WEIGHTS}, 2.0, 0.0, 0.0, 0.0),
+        r"numbers in \[-1, 1\]",
+    ),
+    "response: NaN weights": (
+        lambda: lesson.four_pixel_response({"x": NAN_WEIGHTS}, 0.0, 0.0, 0.0, 0.0),
+        "finite",
+    ),
+    "draw response: None": (lambda: lesson.draw_four_pixel_response(None), "'pixels'"),
+    "draw response: logits": (
+        lambda: lesson.draw_four_pixel_response(_with_probabilities([0.96, 0, 0, 0])),
+        "not the logits",
+    ),
+    "draw response: NaN probabilities": (
+        lambda: lesson.draw_four_pixel_response(_with_probabilities([np.nan] * 4)),
+        "NaN",
+    ),
+    "draw response: empty probabilities": (
+        lambda: lesson.draw_four_pixel_response(_with_probabilities([])),
+        "empty",
+    ),
+    "draw response: too few class names": (
+        lambda: lesson.draw_four_pixel_response(_response(), ("s", "v")),
+        "for 2 class names",
+    ),
+    "explorer: None": (lambda: lesson.four_pixel_explorer(None), "dict"),
+    "explorer: empty": (lambda: lesson.four_pixel_explorer({}), "1 to 3 networks"),
+    "explorer: NaN weights": (lambda: lesson.four_pixel_explorer({"x": NAN_WEIGHTS}), "finite"),
+    "explorer: pixels NaN": (
+        lambda: lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=(np.nan, 0, 0, 0)),
+        r"in \[-1, 1\]",
+    ),
+    "explorer: pixels inf": (
+        lambda: lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, pixels=(np.inf, 0, 0, 0)),
+        r"in \[-1, 1\]",
+    ),
+    "explorer: class_names None": (
+        lambda: lesson.four_pixel_explorer({"x": HAND_SET_WEIGHTS}, class_names=None),
+        "class_names",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT, ids=list(BAD_INPUT))
+def test_every_public_function_rejects_bad_input_with_a_useful_message(case):
+    call, message = BAD_INPUT[case]
+    with pytest.raises(ValueError, match=message):
+        call()
