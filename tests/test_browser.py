@@ -154,8 +154,9 @@ def test_every_lesson_widget_renders_and_reacts_to_each_control(lab, page):
             controls = browser_lab.controls_of(widget)
             assert controls, f"{name}: no controls"
             for kind, control in controls:
+                before = browser_lab.wait_for_new_image(lab, widget, "", timeout=60)
+                assert before is not None, f"{name} shows no figure"
                 before = browser_lab.image_digest(widget)
-                assert before, f"{name} shows no figure"
                 action = browser_lab.move(page, kind, control)
                 seconds = browser_lab.wait_for_new_image(lab, widget, before)
                 timings.append((name, action, seconds))

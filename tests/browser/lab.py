@@ -146,7 +146,8 @@ def image_digest(widget) -> str:
 
 
 def wait_for_new_image(lab: Lab, widget, before: str, timeout: float = 60) -> float | None:
-    """Seconds until the widget shows a different figure (None if it never does)."""
+    """Seconds until the widget shows a figure other than ``before`` (None if it never does);
+    with ``before=""``, until it shows any figure."""
     start = time.monotonic()
     while time.monotonic() - start < timeout:
         if image_digest(widget) not in (before, ""):
