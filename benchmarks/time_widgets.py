@@ -10,6 +10,8 @@ LiveFigure sends to the browser. Prints a markdown table.
 from __future__ import annotations
 
 import ast
+import contextlib
+import io
 import statistics
 import sys
 import time
@@ -63,9 +65,10 @@ def time_change(widget, control, repeats: int = 5) -> float:
     """Median seconds for one change of ``control``: compute, draw and PNG (LiveFigure.update)."""
     seconds = []
     for _ in range(repeats):
-        start = time.perf_counter()
-        control.value = next_value(control)
-        seconds.append(time.perf_counter() - start)
+        with contextlib.redirect_stdout(io.StringIO()):  # outside Jupyter, display() prints
+            start = time.perf_counter()
+            control.value = next_value(control)
+            seconds.append(time.perf_counter() - start)
     return statistics.median(seconds)
 
 
@@ -76,7 +79,9 @@ def main() -> int:
     print("| widget | control | seconds per change (median of 5) |")
     print("|---|---|---:|")
     worst = 0.0
-    for name, widget in gallery_widgets().items():
+    with contextlib.redirect_stdout(io.StringIO()):
+        widgets = gallery_widgets()
+    for name, widget in widgets.items():
         for label, control in widget.controls.items():
             seconds = time_change(widget, control)
             worst = max(worst, seconds)
