@@ -69,8 +69,8 @@ def timed(callbacks):
               callbacks=callbacks)
     return time.perf_counter() - start
 timed([])
-plain = min(timed([]) for _ in range(3))
-drawn = min(timed([progress.LearningCurves(min_interval=0)]) for _ in range(3))
+plain = min(timed([]) for _ in range(2))
+drawn = min(timed([progress.LearningCurves(min_interval=0)]) for _ in range(2))
 print(plain, drawn)
 """
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
