@@ -202,3 +202,25 @@ def names(values: Any, count: int, what: str) -> list[str]:
     if len(values) != count:
         raise ValueError(f"{what}: expected {count} names, got {len(values)}")
     return [str(value) for value in values]
+
+
+def finite_array(function: str, name: str, values: Any) -> np.ndarray:
+    """``values`` as a non-empty float array of finite numbers, or a ValueError saying why not."""
+    if values is None or isinstance(values, str | bytes):
+        raise ValueError(f"{function} expects {name} as an array of numbers, got {values!r}")
+    try:
+        array = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            f"{function} expects {name} as an array of numbers, got {type(values).__name__} "
+            f"that is not: {error}"
+        ) from error
+    if np.asarray(values).dtype.kind == "b":
+        raise ValueError(f"{function} expects {name} as numbers, got booleans")
+    if array.size == 0:
+        raise ValueError(f"{function} expects {name} to hold numbers, got an empty array")
+    if not np.all(np.isfinite(array)):
+        raise ValueError(
+            f"{function} expects finite {name}, got NaN or inf: check how they were computed"
+        )
+    return array

@@ -10,7 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers import checks, plotting
+from helpers import checks, plotting, validation
 from helpers.widgets import LiveFigure
 
 if TYPE_CHECKING:
@@ -18,28 +18,6 @@ if TYPE_CHECKING:
 
 
 # ------------------------------------------------------------ input checks
-def _finite_array(function: str, name: str, values: Any) -> np.ndarray:
-    """``values`` as a non-empty float array of finite numbers, or a ValueError saying why not."""
-    if values is None or isinstance(values, str | bytes):
-        raise ValueError(f"{function} expects {name} as an array of numbers, got {values!r}")
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{function} expects {name} as an array of numbers, got {type(values).__name__} "
-            f"that is not: {error}"
-        ) from error
-    if np.asarray(values).dtype.kind == "b":
-        raise ValueError(f"{function} expects {name} as numbers, got booleans")
-    if array.size == 0:
-        raise ValueError(f"{function} expects {name} to hold numbers, got an empty array")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"{function} expects finite {name}, got NaN or inf: check how they were computed"
-        )
-    return array
-
-
 # ------------------------------------------------------------ data
 FOUR_PIXEL_CLASSES = ("solid", "vertical", "diagonal", "horizontal")
 # One image of each class (rows: top, bottom; +1 bright, -1 dark); the other variant of each
@@ -111,7 +89,7 @@ def draw_pattern(
     """
     if not hasattr(ax, "imshow"):
         raise ValueError(f"draw_pattern expects a matplotlib Axes to draw on, got {ax!r}")
-    pattern = _finite_array("draw_pattern", "the pattern", pattern)
+    pattern = validation.finite_array("draw_pattern", "the pattern", pattern)
     if pattern.ndim != 2:
         raise ValueError(
             f"draw_pattern expects one image of shape (height, width), got {pattern.shape}"
@@ -158,7 +136,7 @@ def show_patterns(
     if patterns is not None and np.size(patterns) == 0:
         patterns = np.zeros((0, 2, 2))  # an empty list: reported below with the shape
     else:
-        patterns = _finite_array("show_patterns", "patterns", patterns)
+        patterns = validation.finite_array("show_patterns", "patterns", patterns)
     if patterns.ndim != 3 or len(patterns) == 0:
         raise ValueError(
             "show_patterns expects images of shape (n, height, width) with n >= 1, "
@@ -512,7 +490,9 @@ def _as_layer_weights(weights: Any) -> list[tuple[np.ndarray, np.ndarray]]:
         if isinstance(pair, str | bytes) or not isinstance(pair, Sequence) or len(pair) != 2:
             raise ValueError(f"layer {index}: expected a pair (kernel, bias); {how}")
         try:
-            kernel, bias = (_finite_array(f"layer {index}", "the kernel and bias", w) for w in pair)
+            kernel, bias = (
+                validation.finite_array(f"layer {index}", "the kernel and bias", w) for w in pair
+            )
         except ValueError as error:
             raise ValueError(
                 f"layer {index}: the kernel and bias must be finite numbers ({error})"
@@ -551,7 +531,7 @@ def dense_forward(
             f"{activations!r}; pass one (kernel, bias) pair per layer and one activation name "
             "per layer, e.g. ('tanh', 'tanh', 'relu', 'softmax')"
         )
-    x = _finite_array("dense_forward", "images", images)
+    x = validation.finite_array("dense_forward", "images", images)
     if x.shape in ((4,), (2, 2)):  # a single image
         x = x.reshape(1, 4)
     elif x.ndim == 3:  # a batch of 2x2 images
@@ -625,7 +605,7 @@ def _check_response(result: Any, class_names: Sequence[str]) -> None:
     how = "pass four_pixel_response(networks, ...)"
     if not isinstance(result, Mapping) or not {"pixels", "networks"} <= set(result):
         raise ValueError(f"{function} expects a dict with 'pixels' and 'networks': {how}")
-    if _finite_array(function, "pixels", result["pixels"]).shape != (2, 2):
+    if validation.finite_array(function, "pixels", result["pixels"]).shape != (2, 2):
         raise ValueError(f"{function} expects pixels of shape (2, 2): {how}")
     networks = result["networks"]
     if not isinstance(networks, Mapping) or not networks:
@@ -636,13 +616,17 @@ def _check_response(result: Any, class_names: Sequence[str]) -> None:
         layers = network.get("layers") if isinstance(network, Mapping) else None
         if not isinstance(layers, Sequence) or len(layers) != 3:
             raise ValueError(f"{function}: network {name!r} needs its 3 hidden layers: {how}")
-        sizes = [_finite_array(function, "layer outputs", layer).shape for layer in layers]
+        sizes = [
+            validation.finite_array(function, "layer outputs", layer).shape for layer in layers
+        ]
         if sizes != [(4,), (4,), (8,)]:
             raise ValueError(
                 f"{function}: network {name!r} has hidden layers of shapes {sizes}, expected "
                 f"(4,), (4,) and (8,): {how}"
             )
-        probabilities = _finite_array(function, "probabilities", network.get("probabilities"))
+        probabilities = validation.finite_array(
+            function, "probabilities", network.get("probabilities")
+        )
         if probabilities.shape != (len(class_names),):
             raise ValueError(
                 f"{function}: network {name!r} gives {probabilities.shape} probabilities for "

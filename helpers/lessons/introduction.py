@@ -9,36 +9,14 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
 
-from helpers import checks, datasets
+from helpers import checks, datasets, validation
 from helpers.widgets import LiveFigure
 
 
 # ------------------------------------------------------------ input checks
-def _finite_array(function: str, name: str, values: Any) -> np.ndarray:
-    """``values`` as a non-empty float array of finite numbers, or a ValueError saying why not."""
-    if values is None or isinstance(values, str | bytes):
-        raise ValueError(f"{function} expects {name} as an array of numbers, got {values!r}")
-    try:
-        array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(
-            f"{function} expects {name} as an array of numbers, got {type(values).__name__} "
-            f"that is not: {error}"
-        ) from error
-    if np.asarray(values).dtype.kind == "b":
-        raise ValueError(f"{function} expects {name} as numbers, got booleans")
-    if array.size == 0:
-        raise ValueError(f"{function} expects {name} to hold numbers, got an empty array")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(
-            f"{function} expects finite {name}, got NaN or inf: check how they were computed"
-        )
-    return array
-
-
 def _class_labels(function: str, labels: Any, num_classes: int) -> np.ndarray:
     """``labels`` as a 1-D int array of class numbers 0..num_classes-1, or a ValueError."""
-    array = _finite_array(function, "labels", labels)
+    array = validation.finite_array(function, "labels", labels)
     if array.ndim != 1 or not np.all((array == np.round(array)) & (array >= 0)):
         raise ValueError(
             f"{function} expects labels as one whole class number per image (shape (n,)), "
@@ -222,7 +200,7 @@ def exercise_scores_by_hand(
     """
     name = "class scores and predicted classes by hand"
     kernel, bias = (np.asarray(w, dtype=float) for w in model.layers[0].get_weights())
-    images = _finite_array("exercise_scores_by_hand", "images", images)
+    images = validation.finite_array("exercise_scores_by_hand", "images", images)
     labels = _class_labels("exercise_scores_by_hand", labels, kernel.shape[1])
     if images.ndim != 2 or images.shape[1] != kernel.shape[0] or len(labels) != len(images):
         raise ValueError(
@@ -317,7 +295,7 @@ def exercise_smallest_shift(
     """
     from scipy import ndimage
 
-    images = _finite_array("exercise_smallest_shift", "images", images).astype(np.float32)
+    images = validation.finite_array("exercise_smallest_shift", "images", images).astype(np.float32)
     labels = np.asarray(labels)
     if images.ndim != 3 or labels.shape != (len(images),):
         raise ValueError(
@@ -423,9 +401,9 @@ def linear_classifier_response(
     Returns the ``image``, the class ``scores`` (before softmax), the ``probabilities``, the
     ``predicted`` class and ``templates``: the kernel's columns reshaped to the image's shape.
     """
-    image = _finite_array("linear_classifier_response", "image", image)
-    kernel = _finite_array("linear_classifier_response", "kernel", kernel)
-    bias = _finite_array("linear_classifier_response", "bias", bias)
+    image = validation.finite_array("linear_classifier_response", "image", image)
+    kernel = validation.finite_array("linear_classifier_response", "kernel", kernel)
+    bias = validation.finite_array("linear_classifier_response", "bias", bias)
     if image.ndim != 2:
         raise ValueError(f"expected one image of shape (height, width), got {image.shape}")
     if kernel.ndim != 2 or kernel.shape[0] != image.size or bias.shape != (kernel.shape[1],):
@@ -454,10 +432,10 @@ def _check_response(result: Any) -> None:
             f"{function} expects linear_classifier_response(...) with 'label' and 'title' "
             f"added, a dict with the keys {sorted(keys)}; got {type(result).__name__}"
         )
-    image = _finite_array(function, "the image", result["image"])
-    scores = _finite_array(function, "the scores", result["scores"])
-    probabilities = _finite_array(function, "the probabilities", result["probabilities"])
-    templates = _finite_array(function, "the templates", result["templates"])
+    image = validation.finite_array(function, "the image", result["image"])
+    scores = validation.finite_array(function, "the scores", result["scores"])
+    probabilities = validation.finite_array(function, "the probabilities", result["probabilities"])
+    templates = validation.finite_array(function, "the templates", result["templates"])
     if image.ndim != 2 or image.min() < 0 or image.max() > 1:
         raise ValueError(f"{function} expects one image (height, width) with values in [0, 1]")
     classes = len(scores)
@@ -544,7 +522,7 @@ def linear_classifier_explorer(
     ``kernel``, ``bias``: the weights of the classifier's ``Dense`` layer (inference only).
     """
     function = "linear_classifier_explorer"
-    images = _finite_array(function, "images", images)
+    images = validation.finite_array(function, "images", images)
     if images.ndim != 3:
         raise ValueError(
             f"{function} expects images of shape (n, height, width), got {images.shape}"
