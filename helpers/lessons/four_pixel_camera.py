@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     import keras
 
 
-# ------------------------------------------------------------ input checks
 # ------------------------------------------------------------ data
 FOUR_PIXEL_CLASSES = ("solid", "vertical", "diagonal", "horizontal")
 # One image of each class (rows: top, bottom; +1 bright, -1 dark); the other variant of each
