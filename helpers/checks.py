@@ -239,6 +239,22 @@ def attempt(function: Callable, *args, **kwargs):
         return None, f"calling it raised {type(error).__name__}: {error}"
 
 
+def number_answer(answer, missing: str = "no answer yet (None)") -> tuple[float | None, str | None]:
+    """A student's one-number answer as ``(value, None)``, or ``(None, hint)`` when it is not one.
+
+    None gets the ``missing`` hint; True/False and text are refused (``float(True)`` would read
+    as 1.0, ``float("0.1")`` would hide that a number was given as text).
+    """
+    if answer is None:
+        return None, missing
+    if isinstance(answer, bool | np.bool_ | str | bytes):
+        return None, f"expected a number, got {answer!r}"
+    try:
+        return float(answer), None
+    except (TypeError, ValueError):
+        return None, f"expected a number, got {answer!r}"
+
+
 def compare(name: str, got, want, rtol: float = 1e-5, atol: float = 1e-6) -> str | None:
     """A hint if ``got`` differs from ``want`` in shape or value, else None.
 

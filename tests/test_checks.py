@@ -186,3 +186,18 @@ def test_student_answers_become_hints_not_errors():
     assert "returned str" in checks.compare("f(x)", "text", [1.0])
     assert "array of numbers" in checks.compare("f(x)", [[1.0], [1.0, 2.0]], [1.0])
     assert "inf or NaN" in checks.compare("f(x)", [INF], [1.0])
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [(None, "no answer yet"), (True, "expected a number"), ("0.5", "expected a number"),
+     ([1, 2], "expected a number"), (object(), "expected a number")],
+)  # fmt: skip
+def test_number_answer_refuses_what_is_not_one_number(answer, hint):
+    value, problem = checks.number_answer(answer)
+    assert value is None and hint in problem
+
+
+def test_number_answer_reads_numbers_of_any_type():
+    assert checks.number_answer(np.float32(0.5)) == (0.5, None)
+    assert checks.number_answer(3) == (3.0, None)

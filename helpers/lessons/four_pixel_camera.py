@@ -369,14 +369,9 @@ def exercise_confident_scale(k: float | None) -> checks.Verdict:
     exact smallest k.
     """
     name = "smallest scale for 99% confidence"
-    if k is None:
-        return checks.verdict(name, "no answer yet (k is None)")
-    if isinstance(k, str | bytes):
-        return checks.verdict(name, f"expected a number, got {k!r}")
-    try:
-        k = float(k)
-    except (TypeError, ValueError):
-        return checks.verdict(name, f"expected a number, got {k!r}")
+    k, problem = checks.number_answer(k, "no answer yet (k is None)")
+    if problem:
+        return checks.verdict(name, problem)
     if not math.isfinite(k):
         return checks.verdict(name, f"expected a finite number, got {k}")
     logit = _hand_set_best_logit()

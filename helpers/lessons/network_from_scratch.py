@@ -383,14 +383,9 @@ def exercise_critical_learning_rate(
     from scipy.optimize import minimize_scalar
 
     name = "the largest learning rate at which gradient descent still settles"
-    if learning_rate is None:
-        return checks.verdict(name, "no answer yet (None)")
-    if isinstance(learning_rate, bool | str):
-        return checks.verdict(name, f"expected a number, got {learning_rate!r}")
-    try:
-        value = float(learning_rate)
-    except (TypeError, ValueError):
-        return checks.verdict(name, f"expected a number, got {learning_rate!r}")
+    value, problem = checks.number_answer(learning_rate)
+    if problem:
+        return checks.verdict(name, problem)
     if not value > 0:
         return checks.verdict(name, f"a learning rate is a positive number, got {value:g}")
     try:
