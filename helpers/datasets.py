@@ -37,9 +37,9 @@ class DataFile:
 
     name: str  # file name in helpers/data/ and in the Keras cache
     shipped_sha256: str | None  # sha256 of the copy in helpers/data/ (None: not shipped)
-    url: str  # canonical download address
-    url_sha256: str  # sha256 of the file found at `url`
-    url_env: str  # environment variable that overrides `url` (for mirrors)
+    url: str | None  # canonical download address (None: the shipped copy is the only one)
+    url_sha256: str | None  # sha256 of the file found at `url`
+    url_env: str | None  # environment variable that overrides `url` (for mirrors)
 
 
 MNIST = DataFile(
@@ -96,8 +96,16 @@ def locate(
                 f"the shipped copy {shipped} is corrupted (sha256 {found}, "
                 f"expected {data_file.shipped_sha256})"
             )
-            warnings.warn(problem + "; trying the cache and the download instead", stacklevel=2)
+            fallback = "; trying the cache and the download instead" if data_file.url else ""
+            warnings.warn(problem + fallback, stacklevel=2)
             problems.append(problem)
+
+    if data_file.url is None:  # made by the course: no cache or download to fall back on
+        raise DatasetUnavailableError(
+            f"Could not load {data_file.name}: " + "; ".join(problems) + ".\nTo fix it, restore "
+            f"the course's copy (`git checkout -- helpers/data/{data_file.name}` in the course "
+            "folder), or rebuild it with the script that helpers/data/README.md names for it."
+        )
 
     cached = cache_root / "datasets" / data_file.name
     if cached.is_file():
