@@ -7,7 +7,9 @@ Every data file is looked for, in this order:
 3. a download through ``keras.utils.get_file`` with a pinned sha256; the URL can be pointed at
    a mirror with an environment variable (e.g. ``COURSE_MNIST_URL``);
 
-and if none works, a :class:`DatasetUnavailableError` says what went wrong and how to fix it.
+(a file that the course converted itself at build time, with no canonical download of the same
+bytes, has ``url=None`` and only step 1), and if none works, a :class:`DatasetUnavailableError`
+says what went wrong and how to fix it.
 A file whose checksum is wrong is never used. ``helpers/data/README.md`` records where each
 shipped file comes from, its licence and the script that rebuilt it.
 """
@@ -37,9 +39,19 @@ class DataFile:
 
     name: str  # file name in helpers/data/ and in the Keras cache
     shipped_sha256: str | None  # sha256 of the copy in helpers/data/ (None: not shipped)
-    url: str  # canonical download address
-    url_sha256: str  # sha256 of the file found at `url`
-    url_env: str  # environment variable that overrides `url` (for mirrors)
+    url: str | None = None  # canonical download address (None: the shipped copy only)
+    url_sha256: str | None = None  # sha256 of the file found at `url`
+    url_env: str | None = None  # environment variable that overrides `url` (for mirrors)
+
+    def __post_init__(self) -> None:
+        has_url = [self.url is not None, self.url_sha256 is not None, self.url_env is not None]
+        if any(has_url) and not all(has_url):
+            raise ValueError(
+                f"DataFile {self.name!r}: give url, url_sha256 and url_env together, or none "
+                "of them (a file that only the course's shipped copy provides)"
+            )
+        if self.shipped_sha256 is None and self.url is None:
+            raise ValueError(f"DataFile {self.name!r}: needs a shipped_sha256, a url, or both")
 
 
 MNIST = DataFile(
@@ -96,8 +108,16 @@ def locate(
                 f"the shipped copy {shipped} is corrupted (sha256 {found}, "
                 f"expected {data_file.shipped_sha256})"
             )
-            warnings.warn(problem + "; trying the cache and the download instead", stacklevel=2)
+            if data_file.url is not None:
+                warnings.warn(problem + "; trying the cache and the download instead", stacklevel=2)
             problems.append(problem)
+
+    if data_file.url is None:  # converted by the course: no other source of the same bytes
+        raise DatasetUnavailableError(
+            f"Could not load {data_file.name}: " + "; ".join(problems) + ".\nTo fix it, restore "
+            f"the course's copy (`git checkout -- helpers/data/{data_file.name}` in the course "
+            "folder), or rebuild it with the script that helpers/data/README.md names for it."
+        )
 
     cached = cache_root / "datasets" / data_file.name
     if cached.is_file():

@@ -5,6 +5,7 @@ import http.server
 import re
 import shutil
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -181,6 +182,56 @@ def test_mnist_found_in_the_keras_cache_when_not_shipped(tmp_path, monkeypatch):
     )
     path = datasets.locate(canonical, data_dir=tmp_path / "empty", cache_dir=tmp_path / "keras")
     assert path == fake_canonical
+
+
+# ------------------------------------------------- files that only the shipped copy provides
+
+
+def shipped_only(sha256: str) -> datasets.DataFile:
+    return datasets.DataFile(name="converted.npz", shipped_sha256=sha256)
+
+
+def test_a_file_without_url_is_read_from_the_shipped_copy(tmp_path):
+    path = tmp_path / "converted.npz"
+    np.savez_compressed(path, x=np.arange(3))
+    found = datasets.locate(shipped_only(datasets.sha256_of(path)), data_dir=tmp_path)
+    assert found == path
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupted"])
+def test_a_file_without_url_that_is_not_shipped_intact_names_the_fix(tmp_path, damage):
+    path = tmp_path / "converted.npz"
+    np.savez_compressed(path, x=np.arange(3))
+    sha256 = datasets.sha256_of(path)
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(b"damaged")
+    # The same name in the Keras cache is not a verified copy of a file the course converted.
+    cached = tmp_path / "cache" / "datasets" / "converted.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"something else")
+    with warnings.catch_warnings():  # nothing else will be tried: the error says it all
+        warnings.simplefilter("error")
+        with pytest.raises(datasets.DatasetUnavailableError) as error:
+            datasets.locate(shipped_only(sha256), data_dir=tmp_path, cache_dir=tmp_path / "cache")
+    message = str(error.value)
+    assert damage in message
+    assert "git checkout -- helpers/data/converted.npz" in message
+    assert "helpers/data/README.md" in message and "download" not in message
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"shipped_sha256": None}, "shipped_sha256, a url"),
+        ({"shipped_sha256": "1" * 64, "url": "http://127.0.0.1:9/x.npz"}, "together"),
+        ({"shipped_sha256": None, "url": "http://x/x.npz", "url_sha256": "0" * 64}, "together"),
+    ],
+)
+def test_an_incomplete_data_file_is_refused(fields, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.DataFile(name="x.npz", **fields)
 
 
 # ------------------------------------------------------------------------------- bad input
