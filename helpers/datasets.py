@@ -62,6 +62,27 @@ MNIST = DataFile(
     url_env="COURSE_MNIST_URL",
 )
 
+# Converted from Debian's package by helpers/data/build_fashion_mnist.py. Keras downloads the
+# same arrays as four .gz files, not as one file, so there is no download of these bytes.
+FASHION_MNIST = DataFile(
+    name="fashion_mnist.npz",
+    shipped_sha256="5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
+)
+
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+"""The names of Fashion-MNIST's labels 0..9, in order."""
+
 
 def sha256_of(path: str | os.PathLike) -> str:
     """Hex sha256 of a file, read in chunks."""
@@ -183,6 +204,18 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     MNIST: Y. LeCun, C. Cortes, C. Burges; CC BY-SA 3.0.
     """
     with np.load(locate(MNIST), allow_pickle=False) as data:
+        return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+
+
+def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Fashion-MNIST exactly as ``keras.datasets.fashion_mnist.load_data()`` returns it, offline.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: uint8 images of shape (60000, 28, 28)
+    and (10000, 28, 28) with values 0..255, and uint8 labels 0..9 (names in
+    :data:`FASHION_MNIST_CLASSES`), 6000 per class in train and 1000 in test.
+    Fashion-MNIST: H. Xiao, K. Rasul, R. Vollgraf (Zalando SE, 2017); MIT licence.
+    """
+    with np.load(locate(FASHION_MNIST), allow_pickle=False) as data:
         return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
 
 

@@ -44,20 +44,80 @@ def test_load_mnist_matches_published_facts_of_the_keras_arrays(mnist):
     assert x_train.std() == pytest.approx(78.56748998339798, abs=1e-6)
 
 
-def test_shipped_file_matches_the_recorded_checksum_and_readme():
-    path = datasets.DATA_DIR / datasets.MNIST.name
-    assert datasets.sha256_of(path) == datasets.MNIST.shipped_sha256
-    readme = (datasets.DATA_DIR / "README.md").read_text()
-    row = next(line for line in readme.splitlines() if line.startswith("| `mnist.npz`"))
-    assert datasets.MNIST.shipped_sha256 in row
-    assert str(path.stat().st_size) in row
-    assert "CC BY-SA 3.0" in row
-
-
 def test_no_pickles_are_loaded_at_run_time():
     source = Path(datasets.__file__).read_text()
     assert "allow_pickle=False" in source
     assert not re.search(r"allow_pickle\s*=\s*True|import pickle|pickle\.load", source)
+
+
+# ---------------------------------------------------------------------------- Fashion-MNIST
+
+
+@pytest.fixture(scope="module")
+def fashion_mnist():
+    return datasets.load_fashion_mnist()
+
+
+def test_load_fashion_mnist_has_the_keras_shapes_and_dtypes(fashion_mnist):
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    for array in (x_train, y_train, x_test, y_test):
+        assert array.dtype == np.uint8
+    assert x_train.min() == 0 and x_train.max() == 255
+
+
+def test_load_fashion_mnist_matches_published_facts(fashion_mnist):
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    assert np.bincount(y_train).tolist() == [6000] * 10
+    assert np.bincount(y_test).tolist() == [1000] * 10
+    assert y_train[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
+    assert y_test[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]  # the TF tutorial's first ten
+    # The usual normalization constants (0.2860, 0.3530 on pixels / 255) ...
+    assert x_train.mean() / 255 == pytest.approx(0.2860, abs=5e-5)
+    assert x_train.std() / 255 == pytest.approx(0.3530, abs=5e-5)
+    # ... and the exact means that the build script computed from the idx files' bytes.
+    assert x_train.mean() == pytest.approx(72.94035223214286, abs=1e-9)
+    assert x_test.mean() == pytest.approx(73.14656658163265, abs=1e-9)
+
+
+def test_fashion_mnist_class_names_follow_the_label_order():
+    assert len(datasets.FASHION_MNIST_CLASSES) == 10
+    assert datasets.FASHION_MNIST_CLASSES[0] == "T-shirt/top"
+    assert datasets.FASHION_MNIST_CLASSES[9] == "Ankle boot"
+    assert (
+        datasets.FASHION_MNIST_CLASSES[5] == "Sandal"
+        and datasets.FASHION_MNIST_CLASSES[7] == "Sneaker"
+    )
+
+
+# ------------------------------------------------------- every shipped file and its README row
+
+
+def readme_row(name: str) -> str:
+    readme = (datasets.DATA_DIR / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith(f"| `{name}`")]
+    assert len(rows) == 1, f"helpers/data/README.md needs one table row for {name}"
+    return rows[0]
+
+
+SHIPPED = {"mnist": (datasets.MNIST, "CC BY-SA 3.0"), "fashion": (datasets.FASHION_MNIST, "MIT")}
+
+
+@pytest.mark.parametrize("data_file, licence", SHIPPED.values(), ids=SHIPPED.keys())
+def test_shipped_file_matches_its_checksum_and_readme_row(data_file, licence):
+    path = datasets.DATA_DIR / data_file.name
+    assert datasets.sha256_of(path) == data_file.shipped_sha256
+    row = readme_row(data_file.name)
+    assert data_file.shipped_sha256 in row
+    assert f"| {path.stat().st_size} |" in row
+    assert licence in row
+
+
+def test_fashion_mnist_is_not_downloaded_and_says_how_to_restore_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    with pytest.raises(datasets.DatasetUnavailableError, match="git checkout -- helpers/data/fa"):
+        datasets.load_fashion_mnist()
 
 
 # ------------------------------------------------------------------ a real local HTTP server
