@@ -83,6 +83,36 @@ FASHION_MNIST_CLASSES = (
 )
 """The names of Fashion-MNIST's labels 0..9, in order."""
 
+# Real photos from scikit-image's sample data, made small by helpers/data/build_photos.py.
+PHOTO_FILES = {
+    "cat": DataFile(
+        name="photo_cat.png",
+        shipped_sha256="0f03d60a1fa59ec45ffa578939d820a48855684d16a105ad396280edbadf0218",
+    ),
+    "coffee": DataFile(
+        name="photo_coffee.png",
+        shipped_sha256="df8f88bbf9dd5fa0e36bf7be77ed7805ec304a0ada52abacc6a7c38a59bdb8b0",
+    ),
+    "astronaut": DataFile(
+        name="photo_astronaut.png",
+        shipped_sha256="7f5d38a7dc6bb6d0090a44e64473cf30b04116d3c3d217565dced3836b7f64f6",
+    ),
+    "rocket": DataFile(
+        name="photo_rocket.png",
+        shipped_sha256="345842ba8bf1e44e56d93270ac8d7d32f79689bb394c7e2f11bacfbcce56ea7c",
+    ),
+}
+PHOTOS = tuple(PHOTO_FILES)
+"""The names that :func:`load_photo` accepts."""
+
+PHOTO_CREDITS = {
+    "cat": "Chelsea the cat, by Stefan van der Walt (CC0), from scikit-image",
+    "coffee": "Coffee at Pikolo Espresso Bar, by Rachel Michetti (CC0), from scikit-image",
+    "astronaut": "Astronaut Eileen Collins, NASA (public domain), from scikit-image",
+    "rocket": "DSCOVR launch on a Falcon 9, SpaceX (public domain), from scikit-image",
+}
+"""A one-line credit per photo, for a caption."""
+
 
 def sha256_of(path: str | os.PathLike) -> str:
     """Hex sha256 of a file, read in chunks."""
@@ -217,6 +247,23 @@ def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarra
     """
     with np.load(locate(FASHION_MNIST), allow_pickle=False) as data:
         return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+
+
+def load_photo(name: str) -> np.ndarray:
+    """One real photo as a uint8 RGB array of shape (height, width, 3), longer side <= 512 px.
+
+    ``name`` is one of :data:`PHOTOS`: ``"cat"``, ``"coffee"``, ``"astronaut"``, ``"rocket"``
+    (credits and licences in :data:`PHOTO_CREDITS` and ``helpers/data/README.md``).
+    """
+    from PIL import Image
+
+    if not isinstance(name, str) or name not in PHOTO_FILES:
+        raise ValueError(
+            f"load_photo expects one of the names {', '.join(map(repr, PHOTOS))}, "
+            f"got {check.describe(name)}"
+        )
+    with Image.open(locate(PHOTO_FILES[name])) as image:
+        return np.array(image.convert("RGB"))  # a writable copy
 
 
 # ------------------------------------------------------------ added for later lessons

@@ -91,6 +91,40 @@ def test_fashion_mnist_class_names_follow_the_label_order():
     )
 
 
+# ---------------------------------------------------------------------------------- photos
+
+PHOTO_SHAPES = {
+    "cat": (300, 451, 3),
+    "coffee": (341, 512, 3),
+    "astronaut": (512, 512, 3),
+    "rocket": (342, 512, 3),
+}
+
+
+@pytest.mark.parametrize("name", datasets.PHOTOS)
+def test_load_photo_gives_a_small_writable_rgb_uint8_array(name):
+    photo = datasets.load_photo(name)
+    assert photo.dtype == np.uint8 and photo.shape == PHOTO_SHAPES[name]
+    assert max(photo.shape[:2]) <= 512 and photo.flags.writeable
+    assert 0 < photo.mean() < 255 and photo.std() > 20  # a real picture, not a blank
+    assert name in datasets.PHOTO_CREDITS
+
+
+def test_photos_have_their_channels_in_rgb_order():
+    red, green, blue = datasets.load_photo("coffee").reshape(-1, 3).mean(axis=0)
+    assert red > green + 50 and green > blue + 20  # a red cup and saucer on brown wood
+    red, green, blue = datasets.load_photo("rocket").reshape(-1, 3).mean(axis=0)
+    assert blue > green + 15 and green > red  # the night sky
+    # The exact pixels that build_photos.py wrote (PNG decodes the same everywhere).
+    assert datasets.load_photo("cat").mean() == pytest.approx(115.30514166050752, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["dog", "Cat", "chelsea", "", None, 0, ["cat"]])
+def test_load_photo_with_an_unknown_name_lists_the_names(name):
+    with pytest.raises(ValueError, match="'cat', 'coffee', 'astronaut', 'rocket'"):
+        datasets.load_photo(name)
+
+
 # ------------------------------------------------------- every shipped file and its README row
 
 
@@ -101,7 +135,14 @@ def readme_row(name: str) -> str:
     return rows[0]
 
 
-SHIPPED = {"mnist": (datasets.MNIST, "CC BY-SA 3.0"), "fashion": (datasets.FASHION_MNIST, "MIT")}
+SHIPPED = {
+    "mnist": (datasets.MNIST, "CC BY-SA 3.0"),
+    "fashion": (datasets.FASHION_MNIST, "MIT"),
+    "cat": (datasets.PHOTO_FILES["cat"], "CC0"),
+    "coffee": (datasets.PHOTO_FILES["coffee"], "CC0"),
+    "astronaut": (datasets.PHOTO_FILES["astronaut"], "public domain"),
+    "rocket": (datasets.PHOTO_FILES["rocket"], "public domain"),
+}
 
 
 @pytest.mark.parametrize("data_file, licence", SHIPPED.values(), ids=SHIPPED.keys())
