@@ -167,18 +167,7 @@ def preprocess(images: Any) -> np.ndarray:
         elif array.ndim == 2:
             fix = "; for a grey image repeat it: np.stack([image] * 3, axis=-1)"
         raise ValueError(f"preprocess expects {expected}, got shape {array.shape}{fix}")
-    check.finite(array, "preprocess: images")
-    low, high = float(array.min()), float(array.max())
-    if low < 0 or high > 255:
-        raise ValueError(
-            f"preprocess expects pixel values 0..255, got {low:.3g} to {high:.3g}; "
-            "pass the image itself, not an image that was already preprocessed"
-        )
-    if array.dtype.kind == "f" and 0 < high <= 1:
-        raise ValueError(
-            f"preprocess expects pixel values 0..255, got floats from {low:.3g} to {high:.3g}: "
-            "an image scaled to 0..1; multiply it by 255 first"
-        )
+    _check_pixel_values(array, "preprocess")
     return ((array.astype(np.float32) - 127.0) / 128.0).astype(np.float32)
 
 
@@ -196,12 +185,7 @@ def resize_for_model(image: Any, size: int = 224) -> np.ndarray:
     if array.ndim != 3 or array.shape[-1] != 3 or min(array.shape[:2]) == 0:
         fix = "; for a batch resize each image" if array.ndim == 4 else ""
         raise ValueError(f"resize_for_model expects {expected}, got shape {array.shape}{fix}")
-    check.finite(array, "resize_for_model: image")
-    if array.min() < 0 or array.max() > 255:
-        raise ValueError(
-            f"resize_for_model expects pixel values 0..255, got {array.min():.3g} to "
-            f"{array.max():.3g}; resize the image before preprocess, not after"
-        )
+    _check_pixel_values(array, "resize_for_model")
     size = check.number(size, "resize_for_model: size", positive=True, integer=True)
     height, width = array.shape[:2]
     scale = size / max(height, width)
@@ -239,6 +223,22 @@ def decode_predictions(probabilities: Any, top: int = 5) -> list[list[tuple[int,
         best = np.argsort(-row, kind="stable")[:top]
         decoded.append([(int(i), names[i], float(row[i])) for i in best])
     return decoded
+
+
+def _check_pixel_values(array: np.ndarray, function: str) -> None:
+    """Finite pixel values 0..255, and not floats 0..1 (an image scaled down: all but black)."""
+    check.finite(array, f"{function}: images")
+    low, high = float(array.min()), float(array.max())
+    if low < 0 or high > 255:
+        raise ValueError(
+            f"{function} expects pixel values 0..255, got {low:.3g} to {high:.3g}; pass the "
+            "image itself, not an image that was already preprocessed"
+        )
+    if array.dtype.kind == "f" and 0 < high <= 1:
+        raise ValueError(
+            f"{function} expects pixel values 0..255, got floats from {low:.3g} to {high:.3g}: "
+            "an image scaled to 0..1; multiply it by 255 first"
+        )
 
 
 def _input_shape(input_shape: Any) -> tuple:

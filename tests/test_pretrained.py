@@ -171,7 +171,8 @@ BAD_CALLS = {
     "preprocess 0..1": (lambda: pretrained.preprocess(np.full((2, 2, 3), 0.5)), "by 255"),
     "resize batch": (lambda: pretrained.resize_for_model(np.zeros((2, 8, 8, 3))), "each image"),
     "resize grey": (lambda: pretrained.resize_for_model(np.zeros((8, 8))), r"\(height, width, 3\)"),
-    "resize negative": (lambda: pretrained.resize_for_model(PHOTO - 1.0), "before preprocess"),
+    "resize negative": (lambda: pretrained.resize_for_model(PHOTO - 1.0), "already preprocessed"),
+    "resize 0..1": (lambda: pretrained.resize_for_model(np.full((2, 2, 3), 0.5)), "by 255"),
     "resize NaN": (lambda: pretrained.resize_for_model(np.full((2, 2, 3), NAN)), "finite"),
     "resize size 0": (lambda: pretrained.resize_for_model(PHOTO, size=0), "size"),
     "resize size 2.5": (lambda: pretrained.resize_for_model(PHOTO, size=2.5), "integer"),
@@ -229,3 +230,20 @@ def test_weights_are_loaded_without_pickle_and_a_corrupted_file_is_refused(tmp_p
     monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
     with pytest.raises(datasets.DatasetUnavailableError, match="corrupted"):
         pretrained.load_efficientnet_lite0()
+
+
+def test_the_build_scripts_unpickler_refuses_everything_but_tensors():
+    """The .pth file is a pickle: converting it must never run code that it names."""
+    import importlib.util
+    import os
+    import pickle
+
+    script = datasets.DATA_DIR / "build_efficientnet_lite0.py"
+    spec = importlib.util.spec_from_file_location("build_efficientnet_lite0", script)
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    for dangerous in [os.system, eval, pickle.loads]:
+        with pytest.raises(pickle.UnpicklingError, match="refusing"):
+            build.read_legacy_state_dict(pickle.dumps(dangerous, protocol=2))
+    with pytest.raises(SystemExit, match="legacy torch file"):  # a harmless pickle, not torch's
+        build.read_legacy_state_dict(pickle.dumps(12345) * 3)
