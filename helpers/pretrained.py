@@ -11,7 +11,7 @@ Typical use::
     model = pretrained.load_efficientnet_lite0()
     image = pretrained.resize_for_model(datasets.load_photo("cat"))
     probabilities = model.predict(pretrained.preprocess(image[None]), verbose=0)
-    pretrained.decode_predictions(probabilities)  # [[(285, 'Egyptian cat', 0.8...), ...]]
+    pretrained.decode_predictions(probabilities)  # [[(285, 'Egyptian cat', 0.78...), ...]]
 
 Layers have names, so that Grad-CAM, feature maps or DeepDream can pick them: ``stem_conv``,
 ``stem_bn``, ``stem_relu``; for each of the 16 blocks ``b0`` .. ``b15``: ``b{i}_expand``,
