@@ -7,7 +7,9 @@ Every data file is looked for, in this order:
 3. a download through ``keras.utils.get_file`` with a pinned sha256; the URL can be pointed at
    a mirror with an environment variable (e.g. ``COURSE_MNIST_URL``);
 
-and if none works, a :class:`DatasetUnavailableError` says what went wrong and how to fix it.
+(a file that the course converted itself at build time, with no canonical download of the same
+bytes, has ``url=None`` and only step 1), and if none works, a :class:`DatasetUnavailableError`
+says what went wrong and how to fix it.
 A file whose checksum is wrong is never used. ``helpers/data/README.md`` records where each
 shipped file comes from, its licence and the script that rebuilt it.
 """
@@ -37,9 +39,19 @@ class DataFile:
 
     name: str  # file name in helpers/data/ and in the Keras cache
     shipped_sha256: str | None  # sha256 of the copy in helpers/data/ (None: not shipped)
-    url: str | None  # canonical download address (None: the shipped copy is the only one)
-    url_sha256: str | None  # sha256 of the file found at `url`
-    url_env: str | None  # environment variable that overrides `url` (for mirrors)
+    url: str | None = None  # canonical download address (None: the shipped copy only)
+    url_sha256: str | None = None  # sha256 of the file found at `url`
+    url_env: str | None = None  # environment variable that overrides `url` (for mirrors)
+
+    def __post_init__(self) -> None:
+        has_url = [self.url is not None, self.url_sha256 is not None, self.url_env is not None]
+        if any(has_url) and not all(has_url):
+            raise ValueError(
+                f"DataFile {self.name!r}: give url, url_sha256 and url_env together, or none "
+                "of them (a file that only the course's shipped copy provides)"
+            )
+        if self.shipped_sha256 is None and self.url is None:
+            raise ValueError(f"DataFile {self.name!r}: needs a shipped_sha256, a url, or both")
 
 
 MNIST = DataFile(
@@ -49,6 +61,57 @@ MNIST = DataFile(
     url_sha256="731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1",
     url_env="COURSE_MNIST_URL",
 )
+
+# Converted from Debian's package by helpers/data/build_fashion_mnist.py. Keras downloads the
+# same arrays as four .gz files, not as one file, so there is no download of these bytes.
+FASHION_MNIST = DataFile(
+    name="fashion_mnist.npz",
+    shipped_sha256="5b6d2c4c694a91887af8ab7d039c04f80af3c29378d731c93a538d2e831aa469",
+)
+
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+"""The names of Fashion-MNIST's labels 0..9, in order."""
+
+# Real photos from scikit-image's sample data, made small by helpers/data/build_photos.py.
+PHOTO_FILES = {
+    "cat": DataFile(
+        name="photo_cat.png",
+        shipped_sha256="0f03d60a1fa59ec45ffa578939d820a48855684d16a105ad396280edbadf0218",
+    ),
+    "coffee": DataFile(
+        name="photo_coffee.png",
+        shipped_sha256="df8f88bbf9dd5fa0e36bf7be77ed7805ec304a0ada52abacc6a7c38a59bdb8b0",
+    ),
+    "astronaut": DataFile(
+        name="photo_astronaut.png",
+        shipped_sha256="7f5d38a7dc6bb6d0090a44e64473cf30b04116d3c3d217565dced3836b7f64f6",
+    ),
+    "rocket": DataFile(
+        name="photo_rocket.png",
+        shipped_sha256="345842ba8bf1e44e56d93270ac8d7d32f79689bb394c7e2f11bacfbcce56ea7c",
+    ),
+}
+PHOTOS = tuple(PHOTO_FILES)
+"""The names that :func:`load_photo` accepts."""
+
+PHOTO_CREDITS = {
+    "cat": "Chelsea the cat, by Stefan van der Walt (CC0), from scikit-image",
+    "coffee": "Coffee at Pikolo Espresso Bar, by Rachel Michetti (CC0), from scikit-image",
+    "astronaut": "Astronaut Eileen Collins, NASA (public domain), from scikit-image",
+    "rocket": "DSCOVR launch on a Falcon 9, SpaceX (public domain), from scikit-image",
+}
+"""A one-line credit per photo, for a caption."""
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -96,11 +159,11 @@ def locate(
                 f"the shipped copy {shipped} is corrupted (sha256 {found}, "
                 f"expected {data_file.shipped_sha256})"
             )
-            fallback = "; trying the cache and the download instead" if data_file.url else ""
-            warnings.warn(problem + fallback, stacklevel=2)
+            if data_file.url is not None:
+                warnings.warn(problem + "; trying the cache and the download instead", stacklevel=2)
             problems.append(problem)
 
-    if data_file.url is None:  # made by the course: no cache or download to fall back on
+    if data_file.url is None:  # converted by the course: no other source of the same bytes
         raise DatasetUnavailableError(
             f"Could not load {data_file.name}: " + "; ".join(problems) + ".\nTo fix it, restore "
             f"the course's copy (`git checkout -- helpers/data/{data_file.name}` in the course "
@@ -172,6 +235,35 @@ def load_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.nd
     """
     with np.load(locate(MNIST), allow_pickle=False) as data:
         return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+
+
+def load_fashion_mnist() -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """Fashion-MNIST exactly as ``keras.datasets.fashion_mnist.load_data()`` returns it, offline.
+
+    Returns ``(x_train, y_train), (x_test, y_test)``: uint8 images of shape (60000, 28, 28)
+    and (10000, 28, 28) with values 0..255, and uint8 labels 0..9 (names in
+    :data:`FASHION_MNIST_CLASSES`), 6000 per class in train and 1000 in test.
+    Fashion-MNIST: H. Xiao, K. Rasul, R. Vollgraf (Zalando SE, 2017); MIT licence.
+    """
+    with np.load(locate(FASHION_MNIST), allow_pickle=False) as data:
+        return (data["x_train"], data["y_train"]), (data["x_test"], data["y_test"])
+
+
+def load_photo(name: str) -> np.ndarray:
+    """One real photo as a uint8 RGB array of shape (height, width, 3), longer side <= 512 px.
+
+    ``name`` is one of :data:`PHOTOS`: ``"cat"``, ``"coffee"``, ``"astronaut"``, ``"rocket"``
+    (credits and licences in :data:`PHOTO_CREDITS` and ``helpers/data/README.md``).
+    """
+    from PIL import Image
+
+    if not isinstance(name, str) or name not in PHOTO_FILES:
+        raise ValueError(
+            f"load_photo expects one of the names {', '.join(map(repr, PHOTOS))}, "
+            f"got {check.describe(name)}"
+        )
+    with Image.open(locate(PHOTO_FILES[name])) as image:
+        return np.array(image.convert("RGB"))  # a writable copy
 
 
 # ------------------------------------------------------------ added for later lessons

@@ -5,6 +5,7 @@ import http.server
 import re
 import shutil
 import threading
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -43,20 +44,121 @@ def test_load_mnist_matches_published_facts_of_the_keras_arrays(mnist):
     assert x_train.std() == pytest.approx(78.56748998339798, abs=1e-6)
 
 
-def test_shipped_file_matches_the_recorded_checksum_and_readme():
-    path = datasets.DATA_DIR / datasets.MNIST.name
-    assert datasets.sha256_of(path) == datasets.MNIST.shipped_sha256
-    readme = (datasets.DATA_DIR / "README.md").read_text()
-    row = next(line for line in readme.splitlines() if line.startswith("| `mnist.npz`"))
-    assert datasets.MNIST.shipped_sha256 in row
-    assert str(path.stat().st_size) in row
-    assert "CC BY-SA 3.0" in row
-
-
 def test_no_pickles_are_loaded_at_run_time():
     source = Path(datasets.__file__).read_text()
     assert "allow_pickle=False" in source
     assert not re.search(r"allow_pickle\s*=\s*True|import pickle|pickle\.load", source)
+
+
+# ---------------------------------------------------------------------------- Fashion-MNIST
+
+
+@pytest.fixture(scope="module")
+def fashion_mnist():
+    return datasets.load_fashion_mnist()
+
+
+def test_load_fashion_mnist_has_the_keras_shapes_and_dtypes(fashion_mnist):
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    for array in (x_train, y_train, x_test, y_test):
+        assert array.dtype == np.uint8
+    assert x_train.min() == 0 and x_train.max() == 255
+
+
+def test_load_fashion_mnist_matches_published_facts(fashion_mnist):
+    (x_train, y_train), (x_test, y_test) = fashion_mnist
+    assert np.bincount(y_train).tolist() == [6000] * 10
+    assert np.bincount(y_test).tolist() == [1000] * 10
+    assert y_train[:10].tolist() == [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]
+    assert y_test[:10].tolist() == [9, 2, 1, 1, 6, 1, 4, 6, 5, 7]  # the TF tutorial's first ten
+    # The usual normalization constants (0.2860, 0.3530 on pixels / 255) ...
+    assert x_train.mean() / 255 == pytest.approx(0.2860, abs=5e-5)
+    assert x_train.std() / 255 == pytest.approx(0.3530, abs=5e-5)
+    # ... and the exact means that the build script computed from the idx files' bytes.
+    assert x_train.mean() == pytest.approx(72.94035223214286, abs=1e-9)
+    assert x_test.mean() == pytest.approx(73.14656658163265, abs=1e-9)
+
+
+def test_fashion_mnist_class_names_follow_the_label_order():
+    assert len(datasets.FASHION_MNIST_CLASSES) == 10
+    assert datasets.FASHION_MNIST_CLASSES[0] == "T-shirt/top"
+    assert datasets.FASHION_MNIST_CLASSES[9] == "Ankle boot"
+    assert (
+        datasets.FASHION_MNIST_CLASSES[5] == "Sandal"
+        and datasets.FASHION_MNIST_CLASSES[7] == "Sneaker"
+    )
+
+
+# ---------------------------------------------------------------------------------- photos
+
+PHOTO_SHAPES = {
+    "cat": (300, 451, 3),
+    "coffee": (341, 512, 3),
+    "astronaut": (512, 512, 3),
+    "rocket": (342, 512, 3),
+}
+
+
+@pytest.mark.parametrize("name", datasets.PHOTOS)
+def test_load_photo_gives_a_small_writable_rgb_uint8_array(name):
+    photo = datasets.load_photo(name)
+    assert photo.dtype == np.uint8 and photo.shape == PHOTO_SHAPES[name]
+    assert max(photo.shape[:2]) <= 512 and photo.flags.writeable
+    assert 0 < photo.mean() < 255 and photo.std() > 20  # a real picture, not a blank
+    assert name in datasets.PHOTO_CREDITS
+
+
+def test_photos_have_their_channels_in_rgb_order():
+    red, green, blue = datasets.load_photo("coffee").reshape(-1, 3).mean(axis=0)
+    assert red > green + 50 and green > blue + 20  # a red cup and saucer on brown wood
+    red, green, blue = datasets.load_photo("rocket").reshape(-1, 3).mean(axis=0)
+    assert blue > green + 15 and green > red  # the night sky
+    # The exact pixels that build_photos.py wrote (PNG decodes the same everywhere).
+    assert datasets.load_photo("cat").mean() == pytest.approx(115.30514166050752, abs=1e-9)
+
+
+@pytest.mark.parametrize("name", ["dog", "Cat", "chelsea", "", None, 0, ["cat"]])
+def test_load_photo_with_an_unknown_name_lists_the_names(name):
+    with pytest.raises(ValueError, match="'cat', 'coffee', 'astronaut', 'rocket'"):
+        datasets.load_photo(name)
+
+
+# ------------------------------------------------------- every shipped file and its README row
+
+
+def readme_row(name: str) -> str:
+    readme = (datasets.DATA_DIR / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith(f"| `{name}`")]
+    assert len(rows) == 1, f"helpers/data/README.md needs one table row for {name}"
+    return rows[0]
+
+
+SHIPPED = {
+    "mnist": (datasets.MNIST, "CC BY-SA 3.0"),
+    "fashion": (datasets.FASHION_MNIST, "MIT"),
+    "cat": (datasets.PHOTO_FILES["cat"], "CC0"),
+    "coffee": (datasets.PHOTO_FILES["coffee"], "CC0"),
+    "astronaut": (datasets.PHOTO_FILES["astronaut"], "public domain"),
+    "rocket": (datasets.PHOTO_FILES["rocket"], "public domain"),
+}
+
+
+@pytest.mark.parametrize("data_file, licence", SHIPPED.values(), ids=SHIPPED.keys())
+def test_shipped_file_matches_its_checksum_and_readme_row(data_file, licence):
+    path = datasets.DATA_DIR / data_file.name
+    assert datasets.sha256_of(path) == data_file.shipped_sha256
+    row = readme_row(data_file.name)
+    assert data_file.shipped_sha256 in row
+    assert f"| {path.stat().st_size} |" in row
+    assert licence in row
+
+
+def test_fashion_mnist_is_not_downloaded_and_says_how_to_restore_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(datasets, "DATA_DIR", tmp_path)
+    with pytest.raises(datasets.DatasetUnavailableError, match="git checkout -- helpers/data/fa"):
+        datasets.load_fashion_mnist()
 
 
 # ------------------------------------------------------------------ a real local HTTP server
@@ -181,6 +283,56 @@ def test_mnist_found_in_the_keras_cache_when_not_shipped(tmp_path, monkeypatch):
     )
     path = datasets.locate(canonical, data_dir=tmp_path / "empty", cache_dir=tmp_path / "keras")
     assert path == fake_canonical
+
+
+# ------------------------------------------------- files that only the shipped copy provides
+
+
+def shipped_only(sha256: str) -> datasets.DataFile:
+    return datasets.DataFile(name="converted.npz", shipped_sha256=sha256)
+
+
+def test_a_file_without_url_is_read_from_the_shipped_copy(tmp_path):
+    path = tmp_path / "converted.npz"
+    np.savez_compressed(path, x=np.arange(3))
+    found = datasets.locate(shipped_only(datasets.sha256_of(path)), data_dir=tmp_path)
+    assert found == path
+
+
+@pytest.mark.parametrize("damage", ["missing", "corrupted"])
+def test_a_file_without_url_that_is_not_shipped_intact_names_the_fix(tmp_path, damage):
+    path = tmp_path / "converted.npz"
+    np.savez_compressed(path, x=np.arange(3))
+    sha256 = datasets.sha256_of(path)
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(b"damaged")
+    # The same name in the Keras cache is not a verified copy of a file the course converted.
+    cached = tmp_path / "cache" / "datasets" / "converted.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"something else")
+    with warnings.catch_warnings():  # nothing else will be tried: the error says it all
+        warnings.simplefilter("error")
+        with pytest.raises(datasets.DatasetUnavailableError) as error:
+            datasets.locate(shipped_only(sha256), data_dir=tmp_path, cache_dir=tmp_path / "cache")
+    message = str(error.value)
+    assert damage in message
+    assert "git checkout -- helpers/data/converted.npz" in message
+    assert "helpers/data/README.md" in message and "download" not in message
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"shipped_sha256": None}, "shipped_sha256, a url"),
+        ({"shipped_sha256": "1" * 64, "url": "http://127.0.0.1:9/x.npz"}, "together"),
+        ({"shipped_sha256": None, "url": "http://x/x.npz", "url_sha256": "0" * 64}, "together"),
+    ],
+)
+def test_an_incomplete_data_file_is_refused(fields, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.DataFile(name="x.npz", **fields)
 
 
 # ------------------------------------------------------------------------------- bad input
