@@ -94,6 +94,16 @@ maps = [convolve_valid(digit, lesson.KERNELS[name].astype("float32")) for name i
 plotting.show_images(
     [digit[1:-1, 1:-1], *maps], ["the digit", *names], ncols=5, size=2.2, cmap="coolwarm"
 )
+
+# %% [markdown]
+# A window with black (0) on its left and white (1) on its right gives $0 - (1 + 2 + 1) = -4$,
+# the most negative response possible here; MNIST's strokes have soft edges, so most edges give
+# less. In nearly every row that crosses the 5, the first clear edge met from the left is
+# negative (a row that starts inside a stroke's soft edge can meet a positive one first).
+# And on the empty top rows of the image a kernel whose weights sum to zero gives exactly 0.
+
+
+# %%
 strong = np.abs(edge_map) > 1  # clear edges: at least a quarter of the largest possible, 4
 first_edge_sign = [
     int(np.sign(row[hit][0])) for row, hit in zip(edge_map, strong, strict=True) if hit.any()
@@ -107,12 +117,6 @@ checks.expect_at_least(
 checks.expect_equal("Sobel response on the empty top rows", float(np.abs(edge_map[:3]).max()), 0.0)
 
 # %% [markdown]
-# A window with black (0) on its left and white (1) on its right gives $0 - (1 + 2 + 1) = -4$,
-# the most negative response possible here; MNIST's strokes have soft edges, so most edges give
-# less. In nearly every row that crosses the 5, the first clear edge met from the left is
-# negative (a row that starts inside a stroke's soft edge can meet a positive one first).
-# And on the empty top rows of the image a kernel whose weights sum to zero gives exactly 0.
-#
 # ### Keras computes the same thing
 #
 # `keras.layers.Conv2D` does exactly this, for many kernels (filters) at once and over all the
@@ -229,6 +233,13 @@ checks.expect_close(
 # - Adam with a short **warmup** followed by **cosine decay** of the learning rate (lesson 05):
 #   large steps while the loss falls fast, small ones to settle at the end.
 #
+# One setting matters for short runs: batch normalization normalizes with each batch's mean
+# and variance while training, but with running averages of them at prediction time, updated
+# as `average = momentum * average + (1 - momentum) * batch value`. With Keras's default
+# momentum of 0.99 the averages still remember their starting values (mean 0, variance 1)
+# after a few hundred steps: trained for 280 steps, this network scored 0.98 on its training
+# batches and 0.14 when evaluated. `momentum=0.9` forgets the start within about 50 steps.
+#
 # We keep 5,000 training images aside as a validation set to watch training; the test set is
 # used once, at the end.
 
@@ -244,7 +255,7 @@ def conv_block(x, filters, conv=keras.layers.Conv2D, pool=True):
     x = conv(filters, 3, use_bias=False)(x)  # padding "valid": 3x3 kernels stay inside
     if pool:
         x = keras.layers.MaxPooling2D(2)(x)
-    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.BatchNormalization(momentum=0.9)(x)  # see the note above
     return keras.layers.ReLU()(x)
 
 
@@ -339,18 +350,19 @@ plotting.plot_curves(
     xlabel="shift to the right (pixels)", ylabel="test accuracy",
     title="accuracy on shifted test digits", markers=True,
 )  # fmt: skip
-cut = (x_test[:, :, -4:, 0] > 0).any(axis=(1, 2)).mean()
-print(f"test digits that lose some ink at a 4-pixel shift: {cut:.2%}")
 
 # %% [markdown]
-# (A shift of 4 pixels pushes a stroke off the right edge in only a handful of test digits,
-# printed above: MNIST's digits sit in a 20x20 box centred in the 28x28 image.) The claims of
-# this section:
+# (MNIST's digits sit in a 20x20 box centred in the 28x28 image, but some strokes reach
+# further: about one test digit in six has ink in its 4 rightmost columns, printed below, and
+# loses a little of it when shifted by 4 pixels. That is part of the convnet's drop at 4
+# pixels.) The claims of this section:
 
 # %%
+cut = (x_test[:, :, -4:, 0] > 0).any(axis=(1, 2)).mean()
+print(f"test digits that lose some ink at a 4-pixel shift: {cut:.1%}")
 for shift in (3, 4):
     gap = accuracy["convnet"][shift] - accuracy["dense"][shift]
-    checks.expect_at_least(f"shift {shift}: convnet minus dense accuracy", gap, 0.15)
+    checks.expect_at_least(f"shift {shift}: convnet minus dense accuracy", gap, 0.25)
 
 # %% [markdown]
 # Unshifted, both networks are good; three or four pixels to the side, the dense network has
@@ -390,12 +402,13 @@ print(comparison.to_string())
 separable, regular = comparison.loc["SeparableConv2D"], comparison.loc["Conv2D"]
 checks.expect_equal("separable last conv: 3*3*32 + 32*64", separable.iloc[0], 3 * 3 * 32 + 32 * 64)
 checks.expect_at_least(
-    "separable minus regular validation accuracy", separable.iloc[2] - regular.iloc[2], -0.02
+    "separable minus regular validation accuracy", separable.iloc[2] - regular.iloc[2], -0.025
 )
 
 # %% [markdown]
-# The separable layers have about 8 times fewer weights, and the network loses little or no
-# accuracy. With many channels per layer, as in deep networks, the saving approaches a factor
+# The separable layers have about 8 times fewer weights (the whole network three times fewer)
+# and the network loses about a point of accuracy (0.9 to 1.2 points over three seeds here).
+# With many channels per layer, as in deep networks, the saving approaches a factor
 # $k^2 = 9$ in parameters and in computation.
 
 # %% [markdown]

@@ -19,6 +19,8 @@ import numpy as np
 from helpers import datasets
 from helpers.lessons import (
     activations,
+    convnets_in_practice,
+    convolution,
     four_pixel_camera,
     introduction,
     mnist_mlp,
@@ -136,3 +138,11 @@ regularization.regularization_explorer(
 # %%
 print("GALLERY: 06 dropout visualizer")
 regularization.dropout_visualizer(x_small[0, 6:22, 6:22].astype("float32"), rate=0.5)
+
+# %%
+print("GALLERY: 07a convolution explorer")
+convolution.convolution_explorer({f"digit {y_test[i]}": x_test[i] / 255 for i in range(3)})
+
+# %%
+print("GALLERY: 07b augmentation explorer")
+convnets_in_practice.augmentation_explorer(x_test[:6] / 255, [str(y) for y in y_test[:6]])
