@@ -354,7 +354,13 @@ def plot_confusion_matrix(
                 j, i, f"{matrix[i, j]:g}", ha="center", va="center", fontsize=8, color=color,
                 fontweight=weight,
             )  # fmt: skip
-    ax.set_xticks(range(num_classes), names)
+    long_names = max(len(name) for name in names) > 5  # slant them so they do not run together
+    ax.set_xticks(
+        range(num_classes),
+        names,
+        rotation=40 if long_names else 0,
+        ha="right" if long_names else "center",
+    )
     ax.set_yticks(range(num_classes), names)
     ax.set(xlabel="predicted", ylabel="true", title=title)
     ax.grid(False)
