@@ -502,3 +502,41 @@ head_shape = (10, 15, 1280)
 cat_at_own_size = pretrained.preprocess(datasets.load_photo("cat")[None])
 print(keras.Model(model.input, model.get_layer("head_relu").output)(cat_at_own_size).shape)
 lesson.exercise_head_shape(head_shape)
+
+# %% [markdown]
+# ### Exercise 3: show the network an espresso
+#
+# Section 3 grew patterns that excite one channel. Do the same for a class: start from faint
+# noise (as `channel_patterns` does) of 128 x 128 pixels and climb the **score** of class 967,
+# espresso (`model(images)[:, 967]`), by normalized gradient ascent (no jitter or octaves
+# needed), until the network gives your image a probability of at least 0.9. Keep the image
+# in the network's input range [-1, 1], and pass it as the network takes it, one image of
+# shape (128, 128, 3). About 30 steps of `ASCENT_STEP_SIZE` do it; `@tf.function` makes each
+# step several times faster.
+
+# %% tags=["exercise"]
+espresso_image = None  # YOUR CODE HERE
+lesson.exercise_espresso(model, espresso_image)
+
+# %% tags=["solution"]
+espresso = class_names.index("espresso")
+
+
+@tf.function
+def espresso_step(images):
+    with tf.GradientTape() as tape:
+        tape.watch(images)
+        score = tf.reduce_sum(model(images)[:, espresso])
+    gradients = tape.gradient(score, images)
+    gradients /= tf.math.reduce_std(gradients) + 1e-8
+    return tf.clip_by_value(images + ASCENT_STEP_SIZE * gradients, -1.0, 1.0)
+
+
+rng = np.random.default_rng(SEED)
+images = tf.constant(rng.uniform(-0.1, 0.1, (1, 128, 128, 3)), tf.float32)
+for _ in range(30):
+    images = espresso_step(images)
+espresso_image = images[0].numpy()
+print(f"p(espresso) = {tf.nn.softmax(model(images))[0, espresso]:.4f}")
+lesson.exercise_espresso(model, espresso_image)
+plotting.show_images(lesson.stretch(espresso_image)[None], ["espresso?"], size=3)

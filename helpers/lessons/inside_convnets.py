@@ -17,7 +17,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from helpers import checks, pretrained
+from helpers import checks, datasets, pretrained
 from helpers import validation as check
 from helpers.widgets import LiveFigure
 
@@ -632,3 +632,99 @@ def exercise_head_shape(answer: Any) -> checks.Verdict:
         "lists the strides), rounding up; the channels are head_conv's"
     )
     return checks.verdict(name, hints.get(got, general))
+
+
+# ------------------------------------------------------------------ exercise 3: an espresso
+ESPRESSO = 967  # the ImageNet class index of "espresso"
+ESPRESSO_PROBABILITY = 0.9  # what the image must reach
+DOWNHILL_RANK = 900  # espresso ranked below this: the image went down the espresso score
+
+
+def _softmax(scores: np.ndarray) -> np.ndarray:
+    exponentials = np.exp(scores - scores.max())
+    return exponentials / exponentials.sum()
+
+
+def _probabilities_of(model: Any, image: np.ndarray) -> tuple[np.ndarray | None, str | None]:
+    """The model's class probabilities for one preprocessed image, or a hint why there are none."""
+    if not callable(model):
+        return None, f"pass the lesson's model first, got {check.describe(model)}"
+    output, problem = checks.attempt(model, image[None].astype(np.float32))
+    if problem:
+        return None, f"the model could not take your image: {problem}"
+    scores = np.asarray(output, dtype=float).reshape(-1)
+    if scores.shape != (pretrained.NUM_CLASSES,):
+        return None, f"expected the ImageNet model (1000 outputs), got {scores.shape}"
+    is_probability = scores.min() >= 0 and abs(scores.sum() - 1) < 1e-3
+    return (scores if is_probability else _softmax(scores)), None
+
+
+def exercise_espresso(model: Any, image: Any) -> checks.Verdict:
+    """Exercise 07c.3: an image grown from noise that ``model`` (the lesson's EfficientNet-Lite0)
+    calls espresso with a probability of at least ESPRESSO_PROBABILITY.
+
+    ``image``: one preprocessed image (height, width, 3) with values in [-1, 1].
+    """
+    name = "an image the network calls espresso"
+    if image is None:
+        return checks.verdict(name, "no image yet (None): grow one by gradient ascent")
+    try:
+        image = np.asarray(image, dtype=float)
+    except (TypeError, ValueError):
+        return checks.verdict(name, f"expected an image array, got {check.describe(image)}")
+    if image.ndim == 4 and image.shape[0] == 1:
+        return checks.verdict(name, "pass one image (height, width, 3), without the batch axis")
+    if image.ndim != 3 or image.shape[-1] != 3 or min(image.shape[:2]) < 32:
+        return checks.verdict(
+            name,
+            f"expected one RGB image (height, width, 3) of 32 pixels or more, got {image.shape}",
+        )
+    if not np.all(np.isfinite(image)):
+        return checks.verdict(name, "the image contains NaN or inf: did a step divide by zero?")
+    if image.min() < -1 - 1e-6 or image.max() > 1 + 1e-6:
+        return checks.verdict(
+            name,
+            f"the network's inputs lie in [-1, 1] (what pretrained.preprocess makes), yours "
+            f"from {image.min():.3g} to {image.max():.3g}: clip the image after each step and "
+            "pass it as the network takes it",
+        )
+    coffee = pretrained.preprocess(_resized_coffee(image.shape[:2]))
+    if np.corrcoef(image.ravel(), coffee.ravel())[0, 1] > 0.5:
+        return checks.verdict(
+            name, "your image looks like the coffee photo: start from faint noise instead"
+        )
+    probabilities, problem = _probabilities_of(model, image)
+    if problem:
+        return checks.verdict(name, problem)
+    p_espresso, top = probabilities[ESPRESSO], int(np.argmax(probabilities))
+    if top != ESPRESSO:
+        names = pretrained.imagenet_class_names()
+        rank = int(np.sum(probabilities > p_espresso)) + 1  # 1: the most likely class
+        hint = (
+            f"the network calls your image {names[top]!r} ({probabilities[top]:.2f}); espresso "
+            f"(class {ESPRESSO}) comes {_ordinal(rank)} of 1000"
+        )
+        if rank > DOWNHILL_RANK:  # faint noise ranks it 280-350, 3 steps downhill 950-999
+            hint += (
+                ", among the least likely classes: your steps went downhill. Did you subtract "
+                "the gradient? Gradient ascent adds it"
+            )
+        else:
+            hint += ": climb the score of class 967 (espresso), and take more steps"
+        return checks.verdict(name, hint)
+    if p_espresso < ESPRESSO_PROBABILITY:
+        return checks.verdict(
+            name,
+            f"espresso comes first, with {p_espresso:.3f}: keep climbing (more steps) until it "
+            f"reaches {ESPRESSO_PROBABILITY}",
+        )
+    return checks.verdict(name, None)
+
+
+def _resized_coffee(size: tuple[int, int]) -> np.ndarray:
+    """The coffee photo as the network sees it (padded square), resized to ``size``."""
+    from PIL import Image
+
+    square = pretrained.resize_for_model(datasets.load_photo("coffee"))
+    resized = Image.fromarray(square).resize((size[1], size[0]), Image.Resampling.BILINEAR)
+    return np.asarray(resized)
