@@ -107,10 +107,10 @@ lesson.show_feature_maps({name: maps[0] for name, maps in feature_maps.items()})
 # photo, where the face is, many of them up to ReLU6's ceiling of 6.
 #
 # **From pixels to meaning.** Low-level features are in every photo (edges and colours), high
-# ones belong to what a photo shows. Average each layer's maps over the positions, so that
-# each photo becomes one vector per layer, and compare the four photos by the cosine of the
-# angle between their vectors (1: same direction). Both layers end in a ReLU, so the features
-# are never negative and the cosines comparable.
+# ones belong to what a photo shows. Average the maps of the stem (`stem_relu`) and of the head
+# (`head_relu`) over the positions, so that each photo becomes one vector per layer, and compare
+# the four photos by the cosine of the angle between their vectors (1: same direction). Both
+# layers end in a ReLU, so their features are never negative and the cosines comparable.
 
 
 # %%
@@ -132,8 +132,10 @@ checks.expect_at_least("head: share of zero activations", head_zeros, 0.8)
 
 # %% [markdown]
 # At the stem every pair of photos looks alike (cosines of 0.94 and more): all four are made
-# of the same edges and colours. At the head they differ (0.26 at most), and most head
-# features are exactly zero (91%): each one fires for a few things and is silent otherwise.
+# of the same edges and colours. (The grey padding adds to the likeness of the three padded
+# photos, 0.99; the astronaut, which has none, still reaches 0.94 with each.) At the head they
+# differ (0.26 at most), and most head features are exactly zero (91%): each one fires for a
+# few things and is silent otherwise.
 #
 # ### How much of the photo does one unit see?
 #
@@ -264,6 +266,11 @@ for row, name in enumerate(PATTERN_LAYERS):
     ratios += list(on_pattern / on_photos)
 print("pattern / best photo:", np.round(ratios, 1))
 checks.expect_at_least("weakest pattern / best photo, same channel", min(ratios), 1.0)
+
+# %% [markdown]
+# Every pattern beats the best photo, most of them 4 to 9 times over. The weakest ones are in
+# block 1, whose small patterns photos offer too (with seeds 0 to 5 the weakest ratio was
+# between 1.3 and 1.5, every time in block 1).
 
 # %% [markdown]
 # ## 4. Where does the network look? Grad-CAM
@@ -426,7 +433,7 @@ checks.expect_close(
 #   where do they fire, on edges or on parts?
 # - For the astronaut, step through the top-5 classes: which one looks at the helmet, which
 #   at the suit?
-# - Find a `head_relu` channel that fires on the cat's eyes, and one on the coffee's cup.
+# - Find a `head_relu` channel that fires on the cat's face but stays silent on the coffee.
 
 # %%
 lesson.feature_map_browser(photos, photo_names, feature_maps, heatmaps, top_classes)

@@ -170,6 +170,10 @@ def show_footprints(photo: Any, footprints: Mapping[str, Any]) -> Figure:
 
     ``footprints`` maps a title to a boolean mask of the photo's height and width.
     """
+    if np.ndim(photo) != 3:
+        raise ValueError(
+            f"show_footprints expects one photo (height, width, 3), got {check.describe(photo)}"
+        )
     photo = _photos(np.asarray(photo)[None], "show_footprints: photo")[0]
     check.mapping(footprints, "show_footprints: footprints", "{title: (height, width) mask}")
     fig = Figure(figsize=(2.6 * len(footprints), 2.9), layout="constrained")
@@ -227,7 +231,7 @@ def show_patterns(patterns: Mapping[str, Any], channels: Mapping[str, Sequence[i
     return fig
 
 
-def draw_heatmap(
+def _draw_heatmap(
     ax: Any, photo: np.ndarray, heatmap: np.ndarray, title: str = "", box: Any = None
 ) -> None:
     """The photo with a heatmap (any grid, stretched over the photo, smoothly) on top.
@@ -274,7 +278,7 @@ def show_heatmaps(
     fig = Figure(figsize=(3.2 * len(photos), 3.5), layout="constrained")
     axes = fig.subplots(1, len(photos), squeeze=False)[0]
     for ax, photo, heatmap, title, box in zip(axes, photos, heatmaps, titles, boxes, strict=True):
-        draw_heatmap(ax, photo, heatmap, title, box)
+        _draw_heatmap(ax, photo, heatmap, title, box)
     return fig
 
 
@@ -328,6 +332,10 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+_VIEW_KEYS = {"photo", "photo_name", "heatmap", "class_name", "probability", "rank", "layer"}
+_VIEW_KEYS |= {"channel", "channels", "feature_map", "strength_rank"}
+
+
 class _BrowserPanels:
     """The browser's figure, drawn once and then updated in place: a new figure for every
     change would cost more than half of each update (axes and ticks are slow to make)."""
@@ -341,6 +349,11 @@ class _BrowserPanels:
 
     def draw(self, view: Mapping[str, Any]) -> Figure:
         """Show ``view`` (a :func:`browser_view`) and return the figure."""
+        missing = _VIEW_KEYS - set(view) if isinstance(view, Mapping) else _VIEW_KEYS
+        if missing:
+            raise ValueError(
+                f"draw_browser_view expects what browser_view returns, missing {sorted(missing)}"
+            )
         photo, feature_map = view["photo"], view["feature_map"]
         height, width = feature_map.shape
         positive = np.maximum(feature_map, 0)

@@ -93,6 +93,10 @@ def test_show_footprints_dims_outside_the_mask():
         lesson.show_footprints(PHOTOS[0], {"a unit": mask.astype(int)})
     with pytest.raises(ValueError, match="boolean mask of shape"):
         lesson.show_footprints(PHOTOS[0], {"a unit": mask[:10]})
+    with pytest.raises(ValueError, match=r"one photo \(height, width, 3\)"):
+        lesson.show_footprints(PHOTOS, {"a unit": mask})
+    with pytest.raises(ValueError, match="dict"):
+        lesson.show_footprints(PHOTOS[0], {})
 
 
 def test_stretch_maps_percentiles_to_0_and_1():
@@ -175,6 +179,13 @@ def test_draw_browser_view_draws_three_panels():
     assert "tiger cat (0.050)" in fig.axes[0].get_title()
     assert "high, channel 3 of 20: 4x4" in fig.axes[1].get_title()
     assert np.array_equal(fig.axes[1].images[0].get_array(), FEATURE_MAPS["high"][0, :, :, 3])
+
+
+def test_draw_browser_view_rejects_anything_but_a_view():
+    view = lesson.browser_view(PHOTOS, NAMES, FEATURE_MAPS, HEATMAPS, TOP, "first", "high", 3, 2)
+    for bad in (None, {}, {k: v for k, v in view.items() if k != "heatmap"}):
+        with pytest.raises(ValueError, match="what browser_view returns"):
+            lesson.draw_browser_view(bad)
 
 
 def test_feature_map_browser_responds_to_each_control_with_one_redraw(monkeypatch):
