@@ -544,6 +544,8 @@ images = tf.constant(rng.uniform(-0.1, 0.1, (1, 128, 128, 3)), tf.float32)
 for _ in range(30):
     images = espresso_step(images)
 espresso_image = images[0].numpy()
+# The network is sure; we see noise with a few curls: a "fooling image" (Nguyen et al., 2015).
+# Jitter and octaves, as in section 3, make such images look more like their class.
 print(f"p(espresso) = {tf.nn.softmax(model(images))[0, espresso]:.4f}")
 lesson.exercise_espresso(model, espresso_image)
 plotting.show_images(lesson.stretch(espresso_image)[None], ["espresso?"], size=3)
