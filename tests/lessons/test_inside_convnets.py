@@ -421,6 +421,8 @@ def test_exercise_espresso_accepts_the_solutions_image(model, ascent, capsys):
     assert espresso_probability(model, climbed[-1]) >= 0.99  # the 0.9 asked for, with room
     assert lesson.exercise_espresso(model, climbed[-1])
     assert "PASS" in capsys.readouterr().out
+    with_softmax = keras.Sequential([model, keras.layers.Softmax()])  # probabilities out: same
+    assert lesson.exercise_espresso(with_softmax, climbed[-1])
 
 
 def test_exercise_espresso_names_the_mistakes(model, ascent, capsys):
