@@ -20,7 +20,7 @@
 #   drawn around the objects, and how the map moves when we ask for another class.
 #
 # **What you need**: lessons 07a (convolution, receptive fields) and 07b (the pretrained
-# EfficientNet-Lite0 and its photos). The lesson runs in about 2 minutes on a 2-core laptop CPU.
+# EfficientNet-Lite0 and its photos). The lesson runs in about a minute on a 2-core laptop CPU.
 
 # %%
 import time
