@@ -16,12 +16,13 @@
 import keras
 import numpy as np
 
-from helpers import datasets
+from helpers import datasets, pretrained
 from helpers.lessons import (
     activations,
     convnets_in_practice,
     convolution,
     four_pixel_camera,
+    inside_convnets,
     introduction,
     mnist_mlp,
     network_from_scratch,
@@ -146,3 +147,24 @@ convolution.convolution_explorer({f"digit {y_test[i]}": x_test[i] / 255 for i in
 # %%
 print("GALLERY: 07b augmentation explorer")
 convnets_in_practice.augmentation_explorer(x_test[:6] / 255, [str(y) for y in y_test[:6]])
+
+# %%
+print("GALLERY: 07c feature-map browser")
+lite0 = pretrained.load_efficientnet_lite0((None, None, 3), logits=True)
+shots = np.stack(
+    [pretrained.resize_for_model(datasets.load_photo(n), 96) for n in ("cat", "coffee")]
+)
+layer_names = ["b1_out", "head_relu"]
+*layer_maps, scores = keras.Model(
+    lite0.input, [lite0.get_layer(name).output for name in layer_names] + [lite0.output]
+).predict(pretrained.preprocess(shots), verbose=0)
+top3 = pretrained.decode_predictions(keras.ops.softmax(scores).numpy(), top=3)
+# Grad-CAM of this network: ReLU of the head's maps times the Dense weights of the class
+dense_kernel = lite0.get_layer("predictions").get_weights()[0]
+cams = np.stack(
+    [np.maximum(maps @ dense_kernel[:, [c for c, _, _ in top]], 0).transpose(2, 0, 1)
+     for maps, top in zip(layer_maps[1], top3, strict=True)]
+)  # fmt: skip
+inside_convnets.feature_map_browser(
+    shots, ["cat", "coffee"], dict(zip(layer_names, layer_maps, strict=True)), cams, top3
+)
