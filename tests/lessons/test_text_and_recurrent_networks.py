@@ -120,9 +120,9 @@ def test_sentence_stepper_widget_headless_and_fast(vectorizer):
     assert widget.result["step"] == 2
     times = []
     for text in ["a dull and boring mess", "zzz qqq", "", "!!!"]:
-        start = time.perf_counter()
+        start = time.process_time()
         widget.controls["sentence"].value = text
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     assert widget.result["words"] == ["[UNK]"]  # nothing readable: one unknown word
     widget.controls["sentence"].value = "zzz qqq"
     assert widget.result["words"] == ["[UNK]", "[UNK]"]
