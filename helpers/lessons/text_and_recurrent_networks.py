@@ -230,15 +230,16 @@ def draw_sentence_steps(result: dict[str, Any]) -> Figure:
     n = len(words)
     shown = np.full(states.shape, np.nan)
     shown[:step] = states[:step]
-    fig = Figure(figsize=(max(6.0, 0.32 * n + 2.0), 5.2))
+    # fixed margins and no colour bar: a layout pass or a colour bar would double each redraw
+    fig = Figure(figsize=(max(6.0, 0.3 * n + 1.5), 4.6), dpi=80)
     top, bottom = fig.subplots(
-        2, 1, sharex=True, gridspec_kw={"height_ratios": [2.2, 1], "hspace": 0.08, "bottom": 0.2}
+        2,
+        1,
+        sharex=True,
+        gridspec_kw={"height_ratios": [2.2, 1], "hspace": 0.1, "bottom": 0.2, "top": 0.9},
     )
-    image = top.imshow(
-        shown.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest"
-    )
-    fig.colorbar(image, ax=[top, bottom], shrink=0.6, label="hidden state value")
-    top.set(ylabel="hidden unit")
+    top.imshow(shown.T, aspect="auto", cmap="RdBu_r", vmin=-1, vmax=1, interpolation="nearest")
+    top.set(ylabel="hidden unit\n(red +1, blue -1)")
     top.grid(False)
     p = probabilities[step - 1]
     label = "positive" if p >= 0.5 else "negative"
@@ -248,9 +249,8 @@ def draw_sentence_steps(result: dict[str, Any]) -> Figure:
     )
     positions = np.arange(n)
     bottom.plot(positions[:step], probabilities[:step], "-o", color="C0", ms=4)
-    bottom.plot(positions[step:], probabilities[step:], "o", color="0.85", ms=3)
     bottom.axhline(0.5, color="0.5", linestyle=":", linewidth=1)
-    bottom.set(ylim=(0, 1), ylabel="p(positive)")
+    bottom.set(ylim=(0, 1), xlim=(-0.5, n - 0.5), ylabel="p(positive)")
     bottom.set_xticks(positions, words, rotation=60, ha="right", fontsize=8)
     return fig
 

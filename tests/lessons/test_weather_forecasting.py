@@ -151,7 +151,7 @@ def test_exercise_six_hours_rejects_the_usual_mistakes(capsys):
     assert "model is None" in capsys.readouterr().out
     untrained = FixedModel(np.zeros(len(change)))
     assert not lesson.exercise_six_hours(untrained, x, change, TEMPERATURE)
-    assert "not 10% better yet" in capsys.readouterr().out
+    assert "not 15% better yet" in capsys.readouterr().out
     now = np.arange(69, HOURS - 6)
     temperature_not_change = FixedModel(TEMPERATURE[now + 6])
     assert not lesson.exercise_six_hours(temperature_not_change, x, change, TEMPERATURE)
