@@ -20,7 +20,7 @@
 #   periods;
 # - how to read a forecast, hour by hour, in a widget.
 #
-# **What you need**: part 1 of this lesson (`08_text_and_recurrent_networks`: recurrent layers,
+# **What you need**: part 1 of this lesson (lesson 08a, `08a_text_and_recurrent_networks`: recurrent layers,
 # GRU, 1D convnets) and lesson 06 (validation, overfitting, dropout). It runs in about a
 # minute and a half on a laptop CPU.
 

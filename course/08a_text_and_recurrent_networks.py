@@ -23,7 +23,7 @@
 #   six-class question classifier with its confusion matrix.
 #
 # **What you need**: lessons 00-06 (tensors, Keras, backpropagation, training and
-# overfitting). Part 2 (`08_weather_forecasting`) uses recurrent layers on a time series. This
+# overfitting). Part 2 (lesson 08b, `08b_weather_forecasting`) uses recurrent layers on a time series. This
 # part runs in about 2 minutes on a laptop CPU; most of it is training.
 
 # %%
