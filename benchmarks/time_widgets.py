@@ -83,6 +83,8 @@ def main() -> int:
         widgets = gallery_widgets()
     for name, widget in widgets.items():
         for label, control in widget.controls.items():
+            if isinstance(control.value, str) and getattr(control, "options", None) is None:
+                continue  # a text box (e.g. a kernel typed by hand): no "next" value to try
             seconds = time_change(widget, control)
             worst = max(worst, seconds)
             print(f"| {name} | {label} | {seconds:.3f} |", flush=True)
