@@ -19,6 +19,7 @@ Run ``make notebooks`` (or ``python -m helpers.build_notebooks``) after editing 
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -94,8 +95,13 @@ def render(source: Path) -> str:
 
 
 def lesson_sources(root: Path = ROOT) -> list[Path]:
-    """All lesson sources, ``course/NN_topic.py``, in lesson order."""
-    return sorted((root / "course").glob("[0-9][0-9]_*.py"))
+    """All lesson sources, ``course/NN_topic.py`` (``NNa_``, ``NNb_`` for a lesson in parts),
+    in lesson order."""
+    return sorted(
+        path
+        for path in (root / "course").glob("*.py")
+        if re.fullmatch(r"\d\d[a-z]?_\w+\.py", path.name)
+    )
 
 
 def notebook_path(source: Path, root: Path = ROOT) -> Path:
