@@ -20,7 +20,7 @@
 #   periods;
 # - how to read a forecast, hour by hour, in a widget.
 #
-# **What you need**: part 1 of this lesson (`08_text_and_recurrent_networks`: recurrent layers,
+# **What you need**: part 1 of this lesson (`08a_text_and_recurrent_networks`: recurrent layers,
 # GRU, 1D convnets) and lesson 06 (validation, overfitting, dropout). It runs in about a
 # minute and a half on a laptop CPU.
 
@@ -350,7 +350,10 @@ x_val_6, change_val_6, _ = make_windows(validation_start, test_start, horizon=6)
 keras.utils.set_random_seed(SEED)
 six_hour_model = forecaster("GRU_6_hours", keras.layers.GRU(16))
 six_hour_model.compile(optimizer="rmsprop", loss="mse", metrics=["mae"])
-six_hour_model.fit(x_train_6, change_train_6, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0)
+six_hour_model.fit(
+    x_train_6, change_train_6, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0,
+    callbacks=[progress.LearningCurves(["mae"], title="GRU, 6 hours ahead")],
+)  # fmt: skip
 lesson.exercise_six_hours(
     six_hour_model, x_val_6, change_val_6, temperature[validation_start:test_start]
 )
