@@ -41,6 +41,8 @@ from helpers.lessons import text_and_recurrent_networks as lesson
 plotting.use_course_style()
 SEED = 0
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
+# and the same sums where several threads add up gradients (a Conv1D's, for one): ~5% slower
+tf.config.experimental.enable_op_determinism()
 
 # Settings that cost time. On a GPU try RECURRENT_EPOCHS = 10 and UNITS = 64.
 VOCABULARY_SIZE = 10_000  # most frequent words kept; the others become [UNK]
@@ -83,7 +85,8 @@ checks.expect_at_least(f"share of sentences with <= {SEQUENCE_LENGTH} words", sh
 # Half the sentences are positive, so guessing gets 50%, and almost every sentence fits in
 # `SEQUENCE_LENGTH` = 40 words. Some labels are debatable: the label belongs to the whole
 # review, and a sentence from a good review can sound neutral on its own.
-#
+
+# %% [markdown]
 # ## 2. Text to tensors
 #
 # A network takes numbers. `TextVectorization` turns a sentence into them in four steps:
@@ -121,7 +124,8 @@ checks.expect_at_most("share of [UNK] among the test words", unknown_share, 0.1)
 # %% [markdown]
 # Words that the vocabulary lacks, like the made-up *zorbulation*, become 1; in the test
 # sentences that happens to the share of words printed above.
-#
+
+# %% [markdown]
 # ### A bag of words
 #
 # The simplest way to use the words forgets their order: a sentence becomes a **multi-hot**
@@ -180,7 +184,8 @@ checks.expect_at_least(
 
 # %% [markdown]
 # About three sentences in four right, from which words and pairs occur, in a few seconds.
-#
+
+# %% [markdown]
 # ## 3. Embeddings
 #
 # A bag forgets order. To read a sentence in order, each word needs a vector of its own.
@@ -349,7 +354,8 @@ checks.expect_at_most("untrained LSTM: first / last", first_to_last["LSTM"], 0.1
 # multiplies the carried gradient by them. The difference is that the gates are *learned*:
 # they can open and pass a gradient unchanged over many steps, which no choice of $W_h$ in a
 # SimpleRNN can do for every input. We measure the trained ones in section 5.
-#
+
+# %% [markdown]
 # ### LSTM and GRU: gates
 #
 # An **LSTM** carries a second state, the cell $c$, that is changed only by multiplying
@@ -383,7 +389,8 @@ checks.expect_close("LSTM step: NumPy c = LSTMCell c", c_new, keras_c.numpy(), a
 # $$ h_t = z \odot h_{t-1} + (1 - z) \odot \tilde h. $$
 #
 # Exercise 2 asks you to write this step and match Keras's `GRUCell`.
-#
+
+# %% [markdown]
 # ## 5. The sentiment task, five ways
 #
 # Now the recurrent layers on the task: each model is embedding ->
@@ -553,7 +560,8 @@ plotting.plot_confusion_matrix(tf.math.confusion_matrix(q_test, predicted).numpy
 # entities (ENTY: "What *animal* ...", "What *instrument* ...") against humans and
 # descriptions, and the rare abbreviations (86 questions in all): "What does NASDAQ stand
 # for?" asks for an expansion (ABBR) but reads like "What does *X* mean?" (DESC).
-#
+
+# %% [markdown]
 # ## 7. Explore: read a sentence word by word
 #
 # The widget runs the trained GRU over a sentence one word at a time and shows its 32 hidden
@@ -606,7 +614,8 @@ lesson.sentence_stepper(trained["GRU"], vectorizer, [test_texts[i] for i in rang
 #
 # Each exercise has a cell for your code, a self-check that says PASS or gives a hint, and a
 # hidden solution cell below it (click to expand; running it shows the check passing).
-#
+
+# %% [markdown]
 # ### Exercise 1: text to integers by hand
 #
 # Write `vectorize(sentence)` that returns what `vectorizer` gives for one sentence, a list or

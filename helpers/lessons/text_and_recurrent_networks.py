@@ -22,7 +22,7 @@ PADDING, UNKNOWN = "", "[UNK]"  # TextVectorization's tokens 0 and 1
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + e^-z), elementwise (Keras's default gate activation)."""
-    return 1 / (1 + np.exp(-np.asarray(z, dtype=float)))
+    return 1 / (1 + np.exp(-check.finite_array("sigmoid", "z", z)))
 
 
 # ------------------------------------------------------------ recurrent layers in NumPy

@@ -257,6 +257,8 @@ def parts(vectorizer):
 
 
 BAD_CALLS = {
+    "sigmoid of text": (lambda p: lesson.sigmoid("0.5"), "array of numbers"),
+    "sigmoid of NaN": (lambda p: lesson.sigmoid([np.nan]), "finite"),
     "unknown kind": (
         lambda p: lesson.recurrent_states("RNN", p["weights"], np.zeros((3, 6))),
         "kind must be one of",
