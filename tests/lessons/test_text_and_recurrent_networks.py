@@ -108,7 +108,7 @@ def test_draw_sentence_steps_shows_the_states_read_so_far(vectorizer):
     assert heat.shape == (5, 5)  # units x words
     assert np.ma.count(heat[:, :2]) == 10 and np.all(np.isnan(heat.data[:, 2:]))
     assert "after 2/5 words, 'gorgeous'" in fig.axes[0].get_title()
-    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == result["words"]
+    assert [t.get_text() for t in fig.axes[1].texts] == result["words"]
 
 
 def test_sentence_stepper_widget_headless_and_fast(vectorizer):
