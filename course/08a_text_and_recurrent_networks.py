@@ -23,7 +23,8 @@
 #   six-class question classifier with its confusion matrix.
 #
 # **What you need**: lessons 00-06 (tensors, Keras, backpropagation, training and
-# overfitting). Part 2 (lesson 08b, `08b_weather_forecasting`) uses recurrent layers on a time series. This
+# overfitting) and lesson 07a for convolution (a 1D convnet slides its filters along a
+# sentence instead of across an image). Part 2 (`08b_weather_forecasting`) uses recurrent layers on a time series. This
 # part runs in about 2 minutes on a laptop CPU; most of it is training.
 
 # %%
@@ -40,6 +41,8 @@ from helpers.lessons import text_and_recurrent_networks as lesson
 plotting.use_course_style()
 SEED = 0
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
+# and the same sums where several threads add up gradients (a Conv1D's, for one): ~5% slower
+tf.config.experimental.enable_op_determinism()
 
 # Settings that cost time. On a GPU try RECURRENT_EPOCHS = 10 and UNITS = 64.
 VOCABULARY_SIZE = 10_000  # most frequent words kept; the others become [UNK]
@@ -82,7 +85,8 @@ checks.expect_at_least(f"share of sentences with <= {SEQUENCE_LENGTH} words", sh
 # Half the sentences are positive, so guessing gets 50%, and almost every sentence fits in
 # `SEQUENCE_LENGTH` = 40 words. Some labels are debatable: the label belongs to the whole
 # review, and a sentence from a good review can sound neutral on its own.
-#
+
+# %% [markdown]
 # ## 2. Text to tensors
 #
 # A network takes numbers. `TextVectorization` turns a sentence into them in four steps:
@@ -120,7 +124,8 @@ checks.expect_at_most("share of [UNK] among the test words", unknown_share, 0.1)
 # %% [markdown]
 # Words that the vocabulary lacks, like the made-up *zorbulation*, become 1; in the test
 # sentences that happens to the share of words printed above.
-#
+
+# %% [markdown]
 # ### A bag of words
 #
 # The simplest way to use the words forgets their order: a sentence becomes a **multi-hot**
@@ -179,7 +184,8 @@ checks.expect_at_least(
 
 # %% [markdown]
 # About three sentences in four right, from which words and pairs occur, in a few seconds.
-#
+
+# %% [markdown]
 # ## 3. Embeddings
 #
 # A bag forgets order. To read a sentence in order, each word needs a vector of its own.
@@ -214,8 +220,11 @@ checks.expect_close(
 print(f"numbers per word: one-hot {VOCABULARY_SIZE:,}, embedding {EMBEDDING_SIZE}")
 
 # %% [markdown]
-# Which words ended up near each other? The nearest neighbours of a few words, by the cosine
-# of the angle between their vectors (1: same direction):
+# Its learning curves are still rising after `EMBEDDING_EPOCHS` = 10: the average divides
+# each word's gradient by the sentence's length, so the vectors learn slowly (0.69-0.70
+# over the seeds we tried; on a GPU try `EMBEDDING_EPOCHS = 40`). Which words ended up near
+# each other? The nearest neighbours of a few words, by the cosine of the angle between
+# their vectors (1: same direction):
 
 # %%
 for word in ["good", "bad", "funny", "boring", "performances"]:
@@ -345,7 +354,8 @@ checks.expect_at_most("untrained LSTM: first / last", first_to_last["LSTM"], 0.1
 # multiplies the carried gradient by them. The difference is that the gates are *learned*:
 # they can open and pass a gradient unchanged over many steps, which no choice of $W_h$ in a
 # SimpleRNN can do for every input. We measure the trained ones in section 5.
-#
+
+# %% [markdown]
 # ### LSTM and GRU: gates
 #
 # An **LSTM** carries a second state, the cell $c$, that is changed only by multiplying
@@ -379,7 +389,8 @@ checks.expect_close("LSTM step: NumPy c = LSTMCell c", c_new, keras_c.numpy(), a
 # $$ h_t = z \odot h_{t-1} + (1 - z) \odot \tilde h. $$
 #
 # Exercise 2 asks you to write this step and match Keras's `GRUCell`.
-#
+
+# %% [markdown]
 # ## 5. The sentiment task, five ways
 #
 # Now the recurrent layers on the task: each model is embedding ->
@@ -549,7 +560,8 @@ plotting.plot_confusion_matrix(tf.math.confusion_matrix(q_test, predicted).numpy
 # entities (ENTY: "What *animal* ...", "What *instrument* ...") against humans and
 # descriptions, and the rare abbreviations (86 questions in all): "What does NASDAQ stand
 # for?" asks for an expansion (ABBR) but reads like "What does *X* mean?" (DESC).
-#
+
+# %% [markdown]
 # ## 7. Explore: read a sentence word by word
 #
 # The widget runs the trained GRU over a sentence one word at a time and shows its 32 hidden
@@ -602,7 +614,8 @@ lesson.sentence_stepper(trained["GRU"], vectorizer, [test_texts[i] for i in rang
 #
 # Each exercise has a cell for your code, a self-check that says PASS or gives a hint, and a
 # hidden solution cell below it (click to expand; running it shows the check passing).
-#
+
+# %% [markdown]
 # ### Exercise 1: text to integers by hand
 #
 # Write `vectorize(sentence)` that returns what `vectorizer` gives for one sentence, a list or

@@ -108,7 +108,7 @@ def test_draw_sentence_steps_shows_the_states_read_so_far(vectorizer):
     assert heat.shape == (5, 5)  # units x words
     assert np.ma.count(heat[:, :2]) == 10 and np.all(np.isnan(heat.data[:, 2:]))
     assert "after 2/5 words, 'gorgeous'" in fig.axes[0].get_title()
-    assert [t.get_text() for t in fig.axes[1].get_xticklabels()] == result["words"]
+    assert [t.get_text() for t in fig.axes[1].texts] == result["words"]
 
 
 def test_sentence_stepper_widget_headless_and_fast(vectorizer):
@@ -257,6 +257,8 @@ def parts(vectorizer):
 
 
 BAD_CALLS = {
+    "sigmoid of text": (lambda p: lesson.sigmoid("0.5"), "array of numbers"),
+    "sigmoid of NaN": (lambda p: lesson.sigmoid([np.nan]), "finite"),
     "unknown kind": (
         lambda p: lesson.recurrent_states("RNN", p["weights"], np.zeros((3, 6))),
         "kind must be one of",
