@@ -16,7 +16,7 @@
 import keras
 import numpy as np
 
-from helpers import datasets, pretrained
+from helpers import datasets, pretrained, sequence_data
 from helpers.lessons import (
     activations,
     convnets_in_practice,
@@ -28,6 +28,7 @@ from helpers.lessons import (
     network_from_scratch,
     optimizers,
     regularization,
+    weather_forecasting,
 )
 
 keras.utils.set_random_seed(0)
@@ -167,4 +168,13 @@ cams = np.stack(
 )  # fmt: skip
 inside_convnets.feature_map_browser(
     shots, ["cat", "coffee"], dict(zip(layer_names, layer_maps, strict=True)), cams, top3
+)
+
+# %%
+print("GALLERY: 08b forecast explorer")
+hours, weather, _ = sequence_data.load_nyc_weather("JFK")
+temperature = weather[:, 0]
+now_hours = np.arange(72, 72 + 24 * 5)
+weather_forecasting.forecast_explorer(
+    hours, temperature, now_hours, {"no change": temperature[now_hours]}, 72, 24
 )
