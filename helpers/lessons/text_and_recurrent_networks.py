@@ -288,7 +288,12 @@ def sentence_stepper(model: Any, vectorizer: Any, sentences: Sequence[str]) -> L
             f"{check.describe(sentences)}"
         )
     vocabulary = vectorizer.get_vocabulary()
-    length = int(np.asarray(vectorizer([sentences[0]])).shape[1])
+
+    def words_in(sentence: str) -> int:
+        """Words the vectorizer keeps of a sentence (padding left out), at least 1."""
+        return max(int(np.count_nonzero(np.asarray(vectorizer([sentence or "."]))[0])), 1)
+
+    length = words_in(sentences[0])
     controls = {
         "sentence": widgets.Combobox(
             value=sentences[0],
@@ -307,9 +312,15 @@ def sentence_stepper(model: Any, vectorizer: Any, sentences: Sequence[str]) -> L
         ids = np.asarray(vectorizer([sentence or "."]))[0].astype(np.int64)
         if not ids.any():
             ids[0] = 1  # nothing readable: one [UNK], so the figure still draws
-        return sentence_steps(model, ids, vocabulary, step)
+        return sentence_steps(model, ids, vocabulary, min(step, words_in(sentence)))
 
-    return LiveFigure(controls, compute, draw_sentence_steps)
+    def fit_slider(change: Any) -> None:
+        """The slider spans the new sentence's words: no steps past its end."""
+        controls["step"].max = words_in(change["new"])
+
+    widget = LiveFigure(controls, compute, draw_sentence_steps)
+    controls["sentence"].observe(fit_slider, names="value")
+    return widget
 
 
 # ------------------------------------------------------------ exercise 1: vectorize by hand

@@ -28,6 +28,7 @@ from helpers.lessons import (
     network_from_scratch,
     optimizers,
     regularization,
+    text_and_recurrent_networks,
     weather_forecasting,
 )
 
@@ -169,6 +170,21 @@ cams = np.stack(
 inside_convnets.feature_map_browser(
     shots, ["cat", "coffee"], dict(zip(layer_names, layer_maps, strict=True)), cams, top3
 )
+
+# %%
+print("GALLERY: 08a sentence stepper")
+(review_texts, _), _ = sequence_data.load_movie_reviews()
+vectorizer = keras.layers.TextVectorization(max_tokens=2000, output_sequence_length=40)
+vectorizer.adapt(review_texts[:2000])
+reader = keras.Sequential(  # untrained: the widget only has to render and react
+    [
+        keras.Input(shape=(None,), dtype="int64"),
+        keras.layers.Embedding(2000, 8, mask_zero=True),
+        keras.layers.GRU(6),
+        keras.layers.Dense(1, activation="sigmoid"),
+    ]
+)
+text_and_recurrent_networks.sentence_stepper(reader, vectorizer, review_texts[:4])
 
 # %%
 print("GALLERY: 08b forecast explorer")

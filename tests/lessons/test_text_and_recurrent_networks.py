@@ -124,9 +124,14 @@ def test_sentence_stepper_widget_headless_and_fast(vectorizer):
         widget.controls["sentence"].value = text
         times.append(time.process_time() - start)
     assert widget.result["words"] == ["[UNK]"]  # nothing readable: one unknown word
+    assert widget.controls["step"].max == 1  # the slider never runs past the sentence's end
     widget.controls["sentence"].value = "zzz qqq"
     assert widget.result["words"] == ["[UNK]", "[UNK]"]
-    assert widget.result["step"] == 2
+    assert widget.controls["step"].max == 2 and widget.result["step"] == 1
+    widget.controls["sentence"].value = "a dull and boring mess"
+    assert widget.controls["step"].max == 5
+    widget.controls["step"].value = 5
+    assert widget.result["step"] == 5
     assert np.median(times) < 0.3, times
 
 
