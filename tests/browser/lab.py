@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -33,6 +34,7 @@ class Lab:
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.folder = folder
+        self.log = home / "jupyterlab.log"  # the server's own log, read when a test fails
         jupyter = Path(sys.executable).parent / "jupyter"
         self.process = subprocess.Popen(
             [str(jupyter), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1",
@@ -40,7 +42,7 @@ class Lab:
              f"--notebook-dir={folder}"],
             env={**os.environ, "HOME": str(home)},
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=self.log.open("w"),
             start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 90
@@ -62,12 +64,25 @@ class Lab:
         return json.loads(body) if body else None
 
     def kernels_idle(self) -> bool:
-        kernels = self.api("/api/kernels")
+        try:
+            kernels = self.api("/api/kernels")
+        except urllib.error.HTTPError as error:
+            # Listing kernels while one is still shutting down can fail on the server (500);
+            # that is a moment of change, not idleness: ask again.
+            if error.code != 500:
+                raise
+            return False
         return bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
 
     def shutdown_kernels(self) -> None:
+        """Shut every kernel down; wait until none is listed, so the next test starts clean."""
         for kernel in self.api("/api/kernels"):
             self.api(f"/api/kernels/{kernel['id']}", method="DELETE")
+        deadline = time.monotonic() + 60
+        while self.api("/api/kernels"):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"kernels still listed 60 s after shutdown; see {self.log}")
+            time.sleep(0.5)
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
