@@ -517,3 +517,76 @@ def exercise_last_layer(choices: Mapping[str, tuple[Any, Any]]) -> checks.Verdic
             hint = _last_layer_hint(problem, activation, loss)
             return checks.verdict(name, f"{problem!r}: {hint}")
     return checks.verdict(name, None)
+
+
+# ------------------------------------------------------------ exercise 3: beat the linear fit
+
+
+def _normalization_means(model: Any) -> list[np.ndarray]:
+    """The means of the model's adapted Normalization layers (nested models included)."""
+    means = []
+    for layer in getattr(model, "layers", []) or []:
+        if type(layer).__name__ == "Normalization" and getattr(layer, "mean", None) is not None:
+            means.append(np.asarray(layer.mean, dtype=float).ravel())
+        elif hasattr(layer, "layers"):
+            means.extend(_normalization_means(layer))
+    return means
+
+
+def exercise_beat_linear(
+    model: Any, x_fit: np.ndarray, y_fit: np.ndarray, x_fold: np.ndarray, y_fold: np.ndarray
+) -> checks.Verdict:
+    """Exercise 09a.3: a network trained on ``x_fit, y_fit`` (the training folds) beats the
+    least-squares fit's MAE on the validation fold ``x_fold, y_fold`` by 15% or more, with
+    features normalized by the training folds' statistics only."""
+    name = "beat the linear fit on a validation fold"
+    x_fit, y_fit = _features_and_targets(x_fit, y_fit, "exercise_beat_linear")
+    x_fold, y_fold = _features_and_targets(x_fold, y_fold, "exercise_beat_linear")
+    if x_fold.shape[1] != x_fit.shape[1]:
+        raise ValueError("exercise_beat_linear expects x_fit and x_fold with the same features")
+    if model is None:
+        return checks.verdict(name, "model is None: build and train a network first")
+    if not hasattr(model, "predict"):
+        return checks.verdict(name, f"expected a Keras model, got {type(model).__name__}")
+    all_mean = np.concatenate([x_fit, x_fold]).mean(axis=0)
+    for mean in _normalization_means(model):
+        if mean.shape == all_mean.shape and np.allclose(mean, all_mean, rtol=1e-4):
+            return checks.verdict(
+                name,
+                "the Normalization layer was adapted on the training folds AND the validation "
+                "fold: the validation tracts leak into the model. Adapt it on x_fit only",
+            )
+    predicted, problem = checks.attempt(model.predict, x_fold.astype("float32"), verbose=0)
+    if problem:
+        return checks.verdict(name, f"model.predict(x_fold) failed: {problem}")
+    predicted = np.asarray(predicted, dtype=float)
+    if predicted.size != len(x_fold) or not np.all(np.isfinite(predicted)):
+        return checks.verdict(
+            name,
+            f"the model must output one finite price per tract, got shape {predicted.shape}: "
+            "end with Dense(1) and no activation (a NaN loss diverged: a smaller learning rate)",
+        )
+    predicted = predicted.ravel()
+    mae = float(np.mean(np.abs(predicted - y_fold)))
+    linear = float(np.mean(np.abs(least_squares_predictions(x_fit, y_fit, x_fold) - y_fold)))
+    mean_price = float(np.mean(np.abs(y_fit.mean() - y_fold)))
+    if mae <= 0.85 * linear:
+        return checks.verdict(name, None)
+    said = f"validation MAE {mae:.2f} against {linear:.2f} for the linear fit"
+    if predicted.min() >= 0 and predicted.max() <= 1:
+        hint = (
+            "every prediction is between 0 and 1: a sigmoid on the last layer? A price needs none"
+        )
+    elif mae >= mean_price:
+        hint = (
+            f"worse than always predicting the mean price ({mean_price:.2f}): was the model "
+            "trained (fit) on x_fit, y_fit?"
+        )
+    elif not _normalization_means(model):
+        hint = (
+            "the features are not normalized (a tax rate in the hundreds next to a 0/1 flag): "
+            "start with a Normalization layer adapted on x_fit"
+        )
+    else:
+        hint = "not 15% better yet: train for more epochs, or try more units"
+    return checks.verdict(name, f"{said}: {hint}")

@@ -238,6 +238,73 @@ def test_exercise_last_layer_names_each_mistake(capsys, number, answer, hint):
     assert "Not yet" in out and hint in out and lesson.PROBLEMS[number] in out
 
 
+# ------------------------------------------------------------ exercise 3: beat the linear fit
+
+FOLD = np.arange(101)
+REST = np.arange(101, 404)
+X_FIT, Y_FIT, X_FOLD, Y_FOLD = X_TRAIN[REST], Y_TRAIN[REST], X_TRAIN[FOLD], Y_TRAIN[FOLD]
+
+
+class FixedModel:
+    """Stands for a trained Keras model: predict returns the given outputs."""
+
+    def __init__(self, outputs, layers=()):
+        self.outputs = np.asarray(outputs, dtype="float32")
+        self.layers = list(layers)
+
+    def predict(self, x, verbose=0):
+        return self.outputs
+
+
+def normalizer(x):
+    import keras
+
+    layer = keras.layers.Normalization()
+    layer.adapt(x)
+    return layer
+
+
+def beat(model):
+    return lesson.exercise_beat_linear(model, X_FIT, Y_FIT, X_FOLD, Y_FOLD)
+
+
+def test_exercise_beat_linear_passes_a_good_model_and_rejects_a_blank(capsys):
+    good = FixedModel(Y_FOLD[:, None] + 1.0, [normalizer(X_FIT)])  # 1.0 off, linear 3.5
+    assert beat(good)
+    assert "PASS" in capsys.readouterr().out
+    assert not beat(None)  # the blank starter
+    assert "model is None" in capsys.readouterr().out
+    assert not beat("model")
+    assert "expected a Keras model" in capsys.readouterr().out
+
+
+def test_exercise_beat_linear_names_each_mistake(capsys):
+    import keras
+
+    keras.utils.set_random_seed(0)  # the untrained model's outputs
+    leaky = keras.Sequential([keras.Input((12,)), normalizer(X_TRAIN), keras.layers.Dense(1)])
+    assert not beat(leaky)
+    assert "validation tracts leak" in capsys.readouterr().out
+    nested = keras.Sequential([keras.Input((12,)), leaky])
+    assert not beat(nested)
+    assert "validation tracts leak" in capsys.readouterr().out
+    untrained = keras.Sequential([keras.Input((12,)), normalizer(X_FIT), keras.layers.Dense(1)])
+    assert not beat(untrained)
+    assert "was the model trained" in capsys.readouterr().out
+    assert not beat(FixedModel(np.full((101, 1), 0.99)))  # a sigmoid output
+    assert "a sigmoid on the last layer" in capsys.readouterr().out
+    raw = FixedModel(Y_FOLD[:, None] + 4.0)  # no Normalization layer, and mediocre
+    assert not beat(raw)
+    assert "not normalized" in capsys.readouterr().out
+    almost = FixedModel(Y_FOLD[:, None] + 3.3, [normalizer(X_FIT)])
+    assert not beat(almost)
+    assert "not 15% better yet" in capsys.readouterr().out
+    assert not beat(FixedModel(np.zeros((101, 2))))
+    assert "one finite price per tract" in capsys.readouterr().out
+    assert not beat(FixedModel(np.full((101, 1), np.nan)))
+    assert "one finite price per tract" in capsys.readouterr().out
+
+
 # ------------------------------------------------------------ bad input
 
 BAD_CALLS = {
@@ -269,6 +336,14 @@ BAD_CALLS = {
     "chosen epoch too late": (
         lambda: lesson.plot_kfold_curves(np.ones((4, 5)), np.ones((4, 5)), 6, {"a": 1.0}),
         "chosen_epoch",
+    ),
+    "beat_linear without data": (
+        lambda: lesson.exercise_beat_linear(None, None, None, X_FOLD, Y_FOLD),
+        "array of numbers",
+    ),
+    "beat_linear with other features": (
+        lambda: lesson.exercise_beat_linear(None, X_FIT, Y_FIT, X_FOLD[:, :3], Y_FOLD),
+        "same features",
     ),
     "no baselines": (
         lambda: lesson.plot_kfold_curves(np.ones((4, 5)), np.ones((4, 5)), 2, {}),
