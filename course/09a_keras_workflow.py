@@ -47,7 +47,7 @@ SEED = 0
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
 
 # Settings that cost time. On a GPU try KFOLD_EPOCHS = 300 to see the curves turn up later.
-TEXT_EPOCHS = 4  # sections 1 and 2: short runs, each a few seconds
+TEXT_EPOCHS = 4  # section 1: short runs, each a few seconds
 VOCABULARY_SIZE = 10_000  # words in each bag-of-words vocabulary
 K = 4  # folds of the K-fold validation on Boston housing
 KFOLD_EPOCHS = 100  # epochs of each of the K models
@@ -86,9 +86,9 @@ table.style.hide(axis="index")
 # descend, while the mean absolute error (MAE), in the units of the target, is what we read.
 #
 # The common-sense baseline of a classifier is to predict the most frequent class: a model
-# is only worth training if it beats that. We try each row on real data, briefly. Here, in
-# sections 1 and 2, only a validation set taken from the training data is used; the test
-# sets stay untouched (section 3 says why that matters).
+# is only worth training if it beats that. We try the main rows on real data, briefly. In
+# this section only a validation set taken from the training data is used; the test sets
+# stay untouched (section 2 says why that matters).
 #
 # ### Binary: is a movie-review sentence positive?
 #
