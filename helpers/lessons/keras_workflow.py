@@ -525,7 +525,11 @@ def exercise_last_layer(choices: Mapping[str, tuple[Any, Any]]) -> checks.Verdic
 def _normalization_means(model: Any) -> list[np.ndarray]:
     """The means of the model's adapted Normalization layers (nested models included)."""
     means = []
-    for layer in getattr(model, "layers", []) or []:
+    try:
+        layers = list(getattr(model, "layers", []) or [])
+    except TypeError:  # not a list of layers: not a Keras model's
+        return means
+    for layer in layers:
         if type(layer).__name__ == "Normalization" and getattr(layer, "mean", None) is not None:
             means.append(np.asarray(layer.mean, dtype=float).ravel())
         elif hasattr(layer, "layers"):

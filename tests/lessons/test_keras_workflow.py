@@ -276,6 +276,10 @@ def test_exercise_beat_linear_passes_a_good_model_and_rejects_a_blank(capsys):
     assert "model is None" in capsys.readouterr().out
     assert not beat("model")
     assert "expected a Keras model" in capsys.readouterr().out
+    odd = FixedModel(Y_FOLD[:, None] + 4.0)
+    odd.layers = 3  # not a list: the check still answers
+    assert not beat(odd)
+    assert "not normalized" in capsys.readouterr().out
 
 
 def test_exercise_beat_linear_names_each_mistake(capsys):
