@@ -24,6 +24,7 @@ from helpers.lessons import (
     four_pixel_camera,
     inside_convnets,
     introduction,
+    keras_workflow,
     mnist_mlp,
     network_from_scratch,
     optimizers,
@@ -194,3 +195,8 @@ now_hours = np.arange(72, 72 + 24 * 5)
 weather_forecasting.forecast_explorer(
     hours, temperature, now_hours, {"no change": temperature[now_hours]}, 72, 24
 )
+
+# %%
+print("GALLERY: 09a K-fold explorer")
+(boston_x, boston_y), _ = sequence_data.load_boston_housing()
+keras_workflow.kfold_explorer(boston_x, boston_y, {"network": [2.0, 2.4, 2.5, 2.3]})
