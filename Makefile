@@ -64,7 +64,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run_lessons.py $(BENCH_ARGS)
 
 slides: $(STAMP)
-	$(BIN)/jupyter nbconvert --to slides --execute --output-dir slides notebooks/*.ipynb
+	$(BIN)/python -m helpers.build_slides $(LESSONS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache slides

@@ -26,14 +26,12 @@ import json
 import os
 import platform
 import sys
-import tempfile
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
-from jupyter_client.manager import KernelManager
-from nbclient import NotebookClient
+
+from helpers.execution import run_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 MARKER = "__LESSON_BENCHMARK__"
@@ -61,32 +59,6 @@ def format_figure(value: float) -> str:
 def is_timing(name: str) -> bool:
     """Figures about seconds measure speed: they vary between runs, unlike every other figure."""
     return "seconds" in name
-
-
-def ipc_kernel_manager(folder: Path) -> KernelManager:
-    """A manager for the course kernel that talks over Unix sockets kept in ``folder``."""
-    return KernelManager(
-        kernel_name="python3", transport="ipc", connection_file=str(folder / "kernel.json")
-    )
-
-
-def run_notebook(notebook: nbformat.NotebookNode, timeout: int = 900) -> float:
-    """Execute ``notebook`` in place in a fresh kernel, from an empty working directory with an
-    empty HOME (no Keras or matplotlib caches); return the seconds it took."""
-    with (
-        tempfile.TemporaryDirectory() as workdir,
-        tempfile.TemporaryDirectory() as home,
-        tempfile.TemporaryDirectory() as sockets,
-    ):
-        client = NotebookClient(
-            notebook,
-            km=ipc_kernel_manager(Path(sockets)),
-            timeout=timeout,
-            resources={"metadata": {"path": workdir}},
-        )
-        start = time.perf_counter()
-        client.execute(env={**os.environ, "HOME": home})
-        return time.perf_counter() - start
 
 
 def run_lesson(path: Path, keep_executed: Path | None = None) -> dict:

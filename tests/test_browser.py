@@ -32,26 +32,8 @@ SCREENSHOTS = os.environ.get("COURSE_SCREENSHOTS")
 
 @pytest.fixture(scope="module")
 def chromium():
-    if not Path(browser_lab.CHROMIUM).exists():
-        message = (
-            f"no Chromium at {browser_lab.CHROMIUM}: install Debian's `apt-get install -y "
-            "chromium` (or set COURSE_CHROMIUM) to run the real-browser tests"
-        )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=browser_lab.CHROMIUM,
-            headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
-        )  # fmt: skip
+    with browser_lab.chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,11 +18,43 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CHROMIUM = os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium")
 TOKEN = "course-browser-test"
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """A headless Debian Chromium driven by Playwright. Without one, the test is skipped with
+    the hint to install it (outside CI) or fails (in CI, ``CI=true``)."""
+    import pytest
+
+    if not Path(CHROMIUM).exists():
+        message = (
+            f"no Chromium at {CHROMIUM}: install Debian's `apt-get install -y chromium` "
+            "(or set COURSE_CHROMIUM) to run the real-browser tests"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )  # fmt: skip
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 class Lab:
