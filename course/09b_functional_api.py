@@ -23,7 +23,7 @@
 #
 # **What you need**: part 1 of this lesson (`09a_keras_workflow`: the problem types, their
 # losses and the workflow) and lesson 08a (`TextVectorization`, `Embedding`, the 1D convnet
-# and the TREC questions). It runs in about two minutes on a laptop CPU. Drawing graphs
+# and the TREC questions). It runs in about two minutes and a half on a laptop CPU. Drawing graphs
 # needs Graphviz (Debian/Ubuntu: `apt-get install graphviz`; the course's `pydot` is in
 # requirements.txt); without it, `plot_model` prints a message and we print
 # `model.summary()` instead.
@@ -208,19 +208,20 @@ picture
 
 # %%
 gain = accuracy["words_and_length"] - accuracy["words_only"]
-probabilities = two_inputs.predict([x_test[:200], length_test[:200]], verbose=0)
-longer = two_inputs.predict([x_test[:200], length_test[:200] + 5], verbose=0)
+probabilities = two_inputs.predict([x_test, length_test], verbose=0)
+longer = two_inputs.predict([x_test, length_test + 5], verbose=0)
 changed = np.mean(probabilities.argmax(axis=1) != longer.argmax(axis=1))
 checks.expect_at_least("words only: test accuracy", accuracy["words_only"], 0.8)
-checks.expect_between("accuracy gained by adding the length", gain, -0.02, 0.04)
-checks.expect_at_least("share of answers changed by 5 more words", changed, 0.005)
+checks.expect_between("accuracy gained by adding the length", gain, -0.03, 0.03)
+checks.expect_at_least("share of answers changed by 5 more words", changed, 0.002)
 
 # %% [markdown]
-# The model does use its second input (tell it the questions are 5 words longer and some
-# answers change), but the gain is small: 0.84 to 0.86 for both models over the seeds we
-# tried (0 to 4), and the length added between -1 and +2 points. The words already say most
-# of what the length says. That is a common outcome of a second input, and the reason to
-# measure against the model without it.
+# The model does use its second input: tell it that every test question is 5 words longer
+# and about 1% of its answers change. But it gains nothing from it: both models get
+# 0.84-0.86 over the seeds we tried (0 to 4), and the length moved the accuracy by less
+# than one point, up or down. The words already say what the length says. A second input
+# that does not help is a common outcome, and the reason to measure against the model
+# without it.
 
 # %% [markdown]
 # ## 4. Two outputs: the coarse and the fine kind
@@ -272,10 +273,13 @@ for weight in progress.bar(COARSE_WEIGHTS, "loss weights"):
     runs[weight] = {head: history.history[f"val_{head}_accuracy"] for head in ("coarse", "fine")}
     if weight == 0.5:
         balanced = model
-pd.DataFrame({w: {head: acc[-1] for head, acc in run.items()} for w, run in runs.items()}).round(3)
+final = {w: {head: acc[-1] for head, acc in run.items()} for w, run in runs.items()}
+pd.DataFrame(final).rename_axis("coarse loss weight", axis=1).round(3)  # test accuracy
 
 # %%
-keras.utils.plot_model(balanced, to_file=WORK_DIR / "two_heads.png", show_shapes=True, show_layer_names=True, dpi=60)
+keras.utils.plot_model(
+    balanced, to_file=WORK_DIR / "two_heads.png", show_shapes=True, show_layer_names=True, dpi=60
+)
 
 # %% [markdown]
 # With equal weights (0.5), how often do the heads agree, that is, is the fine answer
@@ -287,15 +291,36 @@ coarse_answer = predicted["coarse"].argmax(axis=1)
 fine_answer = predicted["fine"].argmax(axis=1)
 agree = np.mean(fine_to_coarse[fine_answer] == coarse_answer)
 print(f"the heads agree on {agree:.1%} of the test questions")
-final = {w: {head: acc[-1] for head, acc in run.items()} for w, run in runs.items()}
-checks.expect_at_most("coarse head at weight 0 (untrained)", final[0.0]["coarse"], 0.35)
-checks.expect_at_most("fine head at weight 1 (untrained)", final[1.0]["fine"], 0.2)
-checks.expect_at_least("fine head at weight 0: test accuracy", final[0.0]["fine"], 0.5)
-checks.expect_at_least("coarse head at weight 0.5", final[0.5]["coarse"], 0.75)
+untrained_gap = {  # the trained head's accuracy minus the untrained one's
+    "coarse": final[1.0]["coarse"] - final[0.0]["coarse"],
+    "fine": final[0.0]["fine"] - final[1.0]["fine"],
+}
+for head, gap in untrained_gap.items():
+    checks.expect_at_least(f"{head} head: trained - untrained (weight 0)", gap, 0.3)
+checks.expect_at_least("coarse head at weight 0.1", final[0.1]["coarse"], 0.78)
+checks.expect_at_least("coarse head at weight 0.5", final[0.5]["coarse"], 0.8)
+checks.expect_at_least("fine head at weight 0.5", final[0.5]["fine"], 0.6)
+fine_loss = final[0.0]["fine"] - final[0.9]["fine"]
+checks.expect_at_least("fine head: weight 1 - weight 0.1 (coarse 0.9)", fine_loss, 0.05)
 checks.expect_at_least("the heads agree at weight 0.5", agree, 0.85)
 
 # %% [markdown]
-# TODO numbers
+# What the numbers say (seeds 0 to 4; the checks above assert what held in all of them):
+#
+# - **A head with loss weight 0 never learns**: its weights stay random and it answers at
+#   the level of guessing.
+# - **One model does both jobs nearly as well as two**: at equal weights the coarse head
+#   gets 0.84-0.85 (0.84-0.85 alone, at weight 1) and the fine head 0.65-0.66 (0.68-0.71
+#   alone, at weight 0), from one reader trained once.
+# - **The weights do not act symmetrically**: a coarse weight of 0.1 still gives a coarse
+#   head of 0.80-0.83, but a fine weight of 0.1 drops the fine head to 0.56-0.58. With Adam, each
+#   parameter's step is divided by the size of its own recent gradients, so scaling a
+#   head's loss by 0.1 hardly slows that head's own `Dense` layer; what the weights decide
+#   is what the *shared* reader learns. Features learned for the 50 fine kinds serve the 6
+#   coarse ones well (each fine kind lies inside one coarse kind), but the coarse task does
+#   not need the finer distinctions, so it does not teach them.
+# - The heads are not forced to agree (each learns from its own labels), yet the fine
+#   answer lies inside the coarse answer for about 92% of the test questions.
 
 # %% [markdown]
 # ## 5. Explore: loss weights
@@ -334,13 +359,16 @@ compared = keras.layers.Concatenate()(
 same = keras.layers.Dense(1, activation="sigmoid", name="same_kind")(compared)
 siamese = keras.Model([first, second], same, name="siamese")
 print(f"encoder {encoder.count_params():,} parameters, siamese {siamese.count_params():,}")
-keras.utils.plot_model(siamese, to_file=WORK_DIR / "siamese.png", show_shapes=True, show_layer_names=True, dpi=60)
+keras.utils.plot_model(
+    siamese, to_file=WORK_DIR / "siamese.png", show_shapes=True, show_layer_names=True, dpi=60
+)
 
 # %% [markdown]
-# The siamese model has the encoder's parameters once, plus the 65 of its last unit. Pairs
-# for training: each question with `PAIRS_PER_QUESTION` = 2 partners, half of the same
-# coarse kind and half of another (`lesson.make_pairs`); so guessing gets 50%. Test pairs
-# are made from the test questions only.
+# In the picture the encoder is one box with both inputs going into it, and the siamese
+# model has its parameters once, plus the 65 of the last unit (64 weights and a bias).
+# Pairs for training: each training question with `PAIRS_PER_QUESTION` = 4 partners, half
+# of the same coarse kind and half of another (`lesson.make_pairs`), so guessing gets 50%;
+# for testing, each test question with one partner from the test questions.
 
 # %%
 train_pairs = lesson.make_pairs(coarse_train, PAIRS_PER_QUESTION, seed=SEED)
@@ -362,10 +390,21 @@ checks.expect_equal(
     encoder.count_params() + 65,
 )
 checks.expect_close("same answer for (a, b) and (b, a)", forwards, backwards, atol=1e-6)
-checks.expect_at_least("same kind or not: test pair accuracy", pair_accuracy, 0.75)
+checks.expect_at_least("same kind or not: test pair accuracy", pair_accuracy, 0.7)
+# the same question asked of the two-head model of section 4: are its coarse answers equal?
+implied = coarse_answer[test_pairs["first"]] == coarse_answer[test_pairs["second"]]
+print(
+    f"pairs right: siamese {pair_accuracy:.3f}, two-head model {np.mean(implied == test_pairs['same']):.3f}"
+)
 
 # %% [markdown]
-# TODO numbers siamese
+# About three pairs in four right (0.75-0.79 over the seeds we tried) from labels that say
+# only "same" or "different"; the learning curves show it overfitting after two epochs
+# (the pairs recombine the same 4,301 questions, and it learns them by heart). Asked the
+# same pairs, the two-head model of section 4, trained on the kinds themselves, gets more
+# right (0.81-0.82 in the seeds we tried), by comparing its two coarse answers. A siamese
+# network pays off where the classes cannot be listed in advance: it learns a *similarity*,
+# so it can compare two faces, signatures or questions of kinds it never saw in training.
 
 # %% [markdown]
 # ## 7. A model used as a layer: from raw text to an answer
@@ -450,7 +489,21 @@ print("the function, as stored:", config[config.index('"function"') :][:150], ".
 # %% [markdown]
 # ## Summary
 #
-# - TODO
+# - In the functional API a layer is a function on symbolic tensors, and
+#   `keras.Model(inputs, outputs)` is the graph between them; `Sequential` is the special
+#   case of a chain. `keras.utils.plot_model` draws the graph.
+# - Several inputs: one `keras.Input` each, merged with a layer such as `Concatenate`. The
+#   question's length, as a second input, changed some answers but not the accuracy
+#   (0.84-0.86 either way): measure what an input adds.
+# - Several outputs: one head each, a loss per output and `loss_weights` to mix them, all
+#   by the outputs' names. One reader with two heads did both jobs nearly as well as two
+#   models; the weights decide what the shared layers learn.
+# - A layer or a model called twice is one set of weights: the siamese encoder read both
+#   questions and judged three pairs in four right. A trained model is a layer of a new
+#   model, e.g. one that takes raw text.
+# - `model.save("x.keras")` stores architecture, weights and vocabularies in one file;
+#   `keras.models.load_model` refuses a `Lambda` layer's stored bytecode unless
+#   `safe_mode=False`, because loading it would run code from the file.
 
 # %% [markdown]
 # ## Exercises
