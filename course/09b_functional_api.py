@@ -136,8 +136,8 @@ checks.expect_equal(
 # %% [markdown]
 # ## 3. Two inputs: the words and the length
 #
-# Does a question's length tell anything its words do not? Descriptions are short ("What is
-# a golden parachute?", 8.9 words on average), questions about people long (11.2). The
+# Does a question's length tell anything its words do not? In the training questions,
+# those asking for a description have 8.9 words on average, those about people 11.2. The
 # convnet of lesson 08a keeps each filter's best match (global max pooling), and a
 # maximum does not grow with the length of the text, so the length is not easily in its
 # features. We build the same reader twice: once alone, once with the length as a second
@@ -193,7 +193,8 @@ print({name: f"{value:.3f}" for name, value in accuracy.items()})
 # %% [markdown]
 # A list of inputs goes in the order of `keras.Model([tokens, length], ...)`; a dict
 # `{"tokens": ..., "length": ...}` by the inputs' names works too. As in lesson 08a, the test
-# questions are only watched during training; the epochs were chosen beforehand.
+# questions serve as `fit`'s validation data only to be watched; `EPOCHS` was set by the
+# time budget, not tuned on them.
 #
 # Here is the graph, drawn by `keras.utils.plot_model` (with `show_shapes=True`, each box
 # shows its input and output shapes): two inputs, two branches, one merge.
@@ -217,7 +218,7 @@ checks.expect_at_least("share of answers changed by 5 more words", changed, 0.00
 
 # %% [markdown]
 # The model does use its second input: tell it that every test question is 5 words longer
-# and about 1% of its answers change. But it gains nothing from it: both models get
+# and 1-2% of its answers change. But it gains nothing from it: both models get
 # 0.84-0.86 over the seeds we tried (0 to 4), and the length moved the accuracy by less
 # than one point, up or down. The words already say what the length says. A second input
 # that does not help is a common outcome, and the reason to measure against the model
@@ -297,7 +298,7 @@ untrained_gap = {  # the trained head's accuracy minus the untrained one's
 }
 for head, gap in untrained_gap.items():
     checks.expect_at_least(f"{head} head: trained - untrained (weight 0)", gap, 0.3)
-checks.expect_at_least("coarse head at weight 0.1", final[0.1]["coarse"], 0.78)
+checks.expect_at_least("coarse head at weight 0.1", final[0.1]["coarse"], 0.75)
 checks.expect_at_least("coarse head at weight 0.5", final[0.5]["coarse"], 0.8)
 checks.expect_at_least("fine head at weight 0.5", final[0.5]["fine"], 0.6)
 fine_loss = final[0.0]["fine"] - final[0.9]["fine"]
@@ -310,17 +311,17 @@ checks.expect_at_least("the heads agree at weight 0.5", agree, 0.85)
 # - **A head with loss weight 0 never learns**: its weights stay random and it answers at
 #   the level of guessing.
 # - **One model does both jobs nearly as well as two**: at equal weights the coarse head
-#   gets 0.84-0.85 (0.84-0.85 alone, at weight 1) and the fine head 0.65-0.66 (0.68-0.71
+#   gets 0.84-0.85 (0.84-0.85 alone, at weight 1) and the fine head 0.65-0.67 (0.68-0.70
 #   alone, at weight 0), from one reader trained once.
 # - **The weights do not act symmetrically**: a coarse weight of 0.1 still gives a coarse
-#   head of 0.80-0.83, but a fine weight of 0.1 drops the fine head to 0.56-0.58. With Adam, each
-#   parameter's step is divided by the size of its own recent gradients, so scaling a
-#   head's loss by 0.1 hardly slows that head's own `Dense` layer; what the weights decide
-#   is what the *shared* reader learns. Features learned for the 50 fine kinds serve the 6
-#   coarse ones well (each fine kind lies inside one coarse kind), but the coarse task does
-#   not need the finer distinctions, so it does not teach them.
+#   head of 0.79-0.83, but a fine weight of 0.1 drops the fine head to 0.56-0.58. With
+#   Adam, each parameter's step is divided by the size of its own recent gradients, so
+#   scaling a head's loss by 0.1 hardly slows that head's own `Dense` layer; what the
+#   weights decide is what the *shared* reader learns. Features learned for the 50 fine
+#   kinds serve the 6 coarse ones well (each fine kind lies inside one coarse kind), but
+#   the coarse task does not need the finer distinctions, so it does not teach them.
 # - The heads are not forced to agree (each learns from its own labels), yet the fine
-#   answer lies inside the coarse answer for about 92% of the test questions.
+#   answer lies inside the coarse answer for 91-93% of the test questions.
 
 # %% [markdown]
 # ## 5. Explore: loss weights
@@ -352,9 +353,9 @@ encoding = keras.layers.Dense(32, activation="relu")(read_question(tokens))
 encoder = keras.Model(tokens, encoding, name="question_encoder")
 first = keras.Input(shape=(SEQUENCE_LENGTH,), dtype="int64", name="first_question")
 second = keras.Input(shape=(SEQUENCE_LENGTH,), dtype="int64", name="second_question")
-a, b = encoder(first), encoder(second)  # one encoder, called twice
+encoded = [encoder(first), encoder(second)]  # one encoder, called twice
 compared = keras.layers.Concatenate()(
-    [keras.ops.abs(keras.layers.Subtract()([a, b])), keras.layers.Multiply()([a, b])]
+    [keras.ops.abs(keras.layers.Subtract()(encoded)), keras.layers.Multiply()(encoded)]
 )
 same = keras.layers.Dense(1, activation="sigmoid", name="same_kind")(compared)
 siamese = keras.Model([first, second], same, name="siamese")
@@ -393,16 +394,15 @@ checks.expect_close("same answer for (a, b) and (b, a)", forwards, backwards, at
 checks.expect_at_least("same kind or not: test pair accuracy", pair_accuracy, 0.7)
 # the same question asked of the two-head model of section 4: are its coarse answers equal?
 implied = coarse_answer[test_pairs["first"]] == coarse_answer[test_pairs["second"]]
-print(
-    f"pairs right: siamese {pair_accuracy:.3f}, two-head model {np.mean(implied == test_pairs['same']):.3f}"
-)
+implied_accuracy = np.mean(implied == test_pairs["same"])
+print(f"pairs right: siamese {pair_accuracy:.3f}, two-head model {implied_accuracy:.3f}")
 
 # %% [markdown]
 # About three pairs in four right (0.75-0.79 over the seeds we tried) from labels that say
 # only "same" or "different"; the learning curves show it overfitting after two epochs
 # (the pairs recombine the same 4,301 questions, and it learns them by heart). Asked the
 # same pairs, the two-head model of section 4, trained on the kinds themselves, gets more
-# right (0.81-0.82 in the seeds we tried), by comparing its two coarse answers. A siamese
+# right (0.81-0.84 in the seeds we tried), by comparing its two coarse answers. A siamese
 # network pays off where the classes cannot be listed in advance: it learns a *similarity*,
 # so it can compare two faces, signatures or questions of kinds it never saw in training.
 
@@ -432,6 +432,12 @@ checks.expect_close(
     predicted["fine"][:100],
     atol=1e-6,
 )
+
+# %% [markdown]
+# Are the answers right? Judge for yourself, and try your own questions (in the tokenized
+# style of the data set, with a space before the question mark). The fine head is right
+# about two times in three; the 50 kinds are fine indeed, e.g. `NUM:dist` for distances
+# and `NUM:period` for durations.
 
 # %% [markdown]
 # ## 8. Saving and loading a whole model
