@@ -227,7 +227,7 @@ for coarse_weight in (0.0, 0.5, 1.0):  # three short runs on 1,000 real question
         metrics={"coarse": ["accuracy"], "fine": ["accuracy"]},
     )
     fitted = heads.fit(
-        question_ids, {"coarse": coarse[:1000], "fine": fine[:1000]}, epochs=2, verbose=0,
+        question_ids, {"coarse": coarse[:1000], "fine": fine[:1000]}, epochs=1, verbose=0,
         validation_data=(question_ids, {"coarse": coarse[:1000], "fine": fine[:1000]}),
     )  # fmt: skip
     weight_runs[coarse_weight] = {
