@@ -22,6 +22,7 @@ from helpers.lessons import (
     convnets_in_practice,
     convolution,
     four_pixel_camera,
+    functional_api,
     inside_convnets,
     introduction,
     keras_workflow,
@@ -200,3 +201,42 @@ weather_forecasting.forecast_explorer(
 print("GALLERY: 09a K-fold explorer")
 (boston_x, boston_y), _ = sequence_data.load_boston_housing()
 keras_workflow.kfold_explorer(boston_x, boston_y, {"network": [2.0, 2.4, 2.5, 2.3]})
+
+# %%
+print("GALLERY: 09b loss-weight explorer")
+(questions, coarse, fine), _ = sequence_data.load_trec_questions(fine_labels=True)
+question_vectorizer = keras.layers.TextVectorization(output_sequence_length=24)
+question_vectorizer.adapt(questions[:1000])
+question_ids = question_vectorizer(questions[:1000]).numpy()
+weight_runs = {}
+for coarse_weight in (0.0, 0.5, 1.0):  # three short runs on 1,000 real questions: the widget
+    # only has to render and react, so they are scored on their own training questions
+    keras.utils.set_random_seed(0)
+    tokens = keras.Input(shape=(24,), dtype="int64")
+    pooled = keras.layers.GlobalAveragePooling1D()(
+        keras.layers.Embedding(question_vectorizer.vocabulary_size(), 8)(tokens)
+    )
+    heads = keras.Model(
+        tokens,
+        {
+            "coarse": keras.layers.Dense(6, activation="softmax", name="coarse")(pooled),
+            "fine": keras.layers.Dense(50, activation="softmax", name="fine")(pooled),
+        },
+    )
+    heads.compile(
+        optimizer="adam",
+        loss={
+            "coarse": "sparse_categorical_crossentropy",
+            "fine": "sparse_categorical_crossentropy",
+        },
+        loss_weights={"coarse": coarse_weight, "fine": 1 - coarse_weight},
+        metrics={"coarse": ["accuracy"], "fine": ["accuracy"]},
+    )
+    fitted = heads.fit(
+        question_ids, {"coarse": coarse[:1000], "fine": fine[:1000]}, epochs=1, verbose=0,
+        validation_data=(question_ids, {"coarse": coarse[:1000], "fine": fine[:1000]}),
+    )  # fmt: skip
+    weight_runs[coarse_weight] = {
+        head: fitted.history[f"val_{head}_accuracy"] for head in ("coarse", "fine")
+    }
+functional_api.loss_weight_explorer(weight_runs)
