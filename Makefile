@@ -57,6 +57,7 @@ nbval: $(STAMP)
 
 notebooks: $(STAMP)
 	$(BIN)/python -m helpers.build_notebooks
+	$(BIN)/python -m helpers.build_guide
 
 # make bench BENCH_ARGS="--twice" also reruns each lesson and checks the figures are identical.
 BENCH_ARGS ?=
