@@ -122,7 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
     paths = sorted((ROOT / "notebooks").glob("*.ipynb"))
     if args.lessons:
-        paths = [p for p in paths if p.stem in args.lessons or p.stem[:2] in args.lessons]
+        wanted = set(args.lessons)  # full names, "04", or "09a" for a lesson in parts
+        paths = [p for p in paths if {p.stem, p.stem[:2], p.stem.split("_", 1)[0]} & wanted]
     if not paths:
         print("no matching notebooks in notebooks/ (run `make notebooks`)")
         return 1
