@@ -196,15 +196,15 @@ checks.expect_close("starting learning rate", learning_rates.iloc[0], 1e-3)
 halvings = round(np.log2(learning_rates.iloc[0] / learning_rates.iloc[-1]))
 checks.expect_at_least("times ReduceLROnPlateau halved the learning rate", halvings, 1)
 checks.expect_close("CSV log vs history: val loss", epoch_log["val_loss"], val_loss, rtol=1e-6)
-most_often_worst = max(set(worst_class.worst_classes), key=worst_class.worst_classes.count)
-checks.expect_equal("the class most often worst", most_often_worst, "Shirt")
+shirt_worst = np.mean(np.array(worst_class.worst_classes) == "Shirt")
+checks.expect_at_least("share of epochs in which Shirt was the worst class", shirt_worst, 0.5)
 
 # %% [markdown]
 # What each callback did, read from the log above:
 #
-# - **ReduceLROnPlateau** halved the learning rate (the `learning_rate` column) each time the
-#   validation loss had not improved for 2 epochs, and each time the loss dropped again:
-#   smaller steps let it settle lower.
+# - **ReduceLROnPlateau** halved the learning rate (the `learning_rate` column) when the
+#   validation loss had not improved for 2 epochs; on a longer run it halves it again and
+#   again, and the smaller steps often let the loss settle a little lower.
 # - **EarlyStopping** stopped exactly `PATIENCE` epochs after its best epoch and put back
 #   that epoch's weights: evaluating the model gives that epoch's validation loss. Without
 #   `MIN_DELTA` it would hardly ever stop here, because every halving of the learning rate
@@ -213,9 +213,9 @@ checks.expect_equal("the class most often worst", most_often_worst, "Shirt")
 # - **ModelCheckpoint** (no `min_delta`) saved every new lowest validation loss: its file holds
 #   the weights of the run's lowest. `load_model` opens it in safe mode (part 2 of this lesson),
 #   so a `.keras` file from someone else cannot run code on your machine.
-# - Our callback's column says that shirts are the hardest class, and that their accuracy
-#   jumps by several points from epoch to epoch while the overall accuracy moves by tenths:
-#   one class's accuracy on 500 images is a noisy number.
+# - Our callback's column says that shirts are the hardest class in most epochs, and that
+#   their accuracy jumps by several points from epoch to epoch while the overall accuracy
+#   moves by tenths of a point: one class's accuracy on 500 images is a noisy number.
 #
 # The order of the list matters: put `WorstClassAccuracy` after `CSVLogger` and its column
 # would be missing (the logger writes before the number exists).
@@ -228,7 +228,9 @@ checks.expect_equal("the class most often worst", most_often_worst, "Shirt")
 # records, each record a small protocol buffer with a step (here the epoch), a tag (such as
 # `epoch_loss`) and a value. TensorBoard draws them; we can also read them back ourselves
 # (`lesson.read_scalars` does it with `tf.data.TFRecordDataset` and TensorFlow's `Event`
-# record) and plot them. The validation run's tags drop the `val_` prefix.
+# record) and plot them. The validation run's tags drop the `val_` prefix. One difference from
+# the CSV log: TensorBoard reads the learning rate after the epoch's callbacks ran, so its
+# halvings show one epoch earlier.
 
 # %%
 scalars = lesson.read_scalars(log_dir)
@@ -277,11 +279,14 @@ for channels_in, channels_out in [(1, 32), (32, 64), (64, 128), (128, 256), (256
 counts = pd.DataFrame(rows)
 counts["regular / separable"] = (counts["Conv2D"] / counts["SeparableConv2D"]).round(2)
 print(counts.to_string(index=False))
-checks.expect_equal("Conv2D weights: 9·in·out", counts["Conv2D"], 9 * counts["in"] * counts["out"])
+channels_in, channels_out = counts["in"].to_numpy(), counts["out"].to_numpy()
+checks.expect_equal(
+    "Conv2D weights: 9·in·out", counts["Conv2D"].tolist(), (9 * channels_in * channels_out).tolist()
+)
 checks.expect_equal(
     "SeparableConv2D weights: 9·in + in·out",
-    counts["SeparableConv2D"],
-    9 * counts["in"] + counts["in"] * counts["out"],
+    counts["SeparableConv2D"].tolist(),
+    (9 * channels_in + channels_in * channels_out).tolist(),
 )
 checks.expect_between(
     "weights saved, 256 -> 512 channels", counts["regular / separable"].iloc[-1], 8.5, 9
@@ -421,10 +426,22 @@ difference = (
     comparison.loc["search's best", "test accuracy"]
     - comparison.loc["hand-picked", "test accuracy"]
 )
-checks.expect_between("test accuracy: search's best - hand-picked", difference, -0.02, 0.02)
+checks.expect_between("test accuracy: search's best - hand-picked", difference, -0.025, 0.025)
 
 # %% [markdown]
-# MEASURED TEXT ON THE SEARCH
+# Over three seeds we tried (0, 1 and 2), the search did not reliably beat a sensible hand
+# pick. With seeds 0 and 1 its best was a wider network with dropout (512 units, dropout 0.2
+# or 0.4, a learning rate near 0.002) and, trained like ours, beat the hand-picked network on
+# the test set by 0.8 and 1.5 points; with seed 2 its best was nearly our own configuration
+# (256 units, no dropout) and scored 0.7 points *below* it. The check above claims no more
+# than what held: within 2.5 points either way. Three cautions before trusting a search:
+#
+# - 8 trials of 4 epochs is a small search. Short trials favour settings that learn fast
+#   (a high learning rate), not those that end best after 20 epochs.
+# - Picking the best of 8 by validation accuracy flatters the winner a little on that same
+#   validation set: one more reason to compare on the test set, once.
+# - The gain of a search depends on how good the hand-picked start was. Start from a network
+#   with dropout and the same search may not win at all.
 
 # %% [markdown]
 # ## 6. Ensembles
@@ -487,9 +504,26 @@ checks.expect_at_least(
     seeds["loss: best single"] - seeds["loss: average of 5"],
     0.01,
 )
+trials_row = ensembles.loc[("validation", "5 best trials")]
+checks.expect_at_most(
+    "5 best trials, validation: ensemble - best single accuracy",
+    trials_row["average of 5"] - trials_row["best single"],
+    0.003,
+)
 
 # %% [markdown]
-# MEASURED TEXT ON THE ENSEMBLES
+# Over seeds 0, 1 and 2, the average of the 5 seeded networks beat the best of them on the
+# test set by 0.4 to 0.7 points, their mean by 0.9 to 1.7 points, and lowered the test loss by
+# 0.02 to 0.05: averaged probabilities are less often confidently wrong. The five networks
+# are equally good and wrong in partly different places, which is what averaging needs.
+#
+# The search's 5 best trials gained little or nothing. On the validation set their average
+# scored 0.0 to 0.4 points *below* their best member in all three seeds (on the test set,
+# from 0.5 below to 0.5 above). They are different networks, but also unequal ones, trained
+# 4 epochs each and scoring from 0.81 to 0.84, and the weaker ones pull the average down. The
+# rule from Chollet's book holds both ways: an ensemble wants members that are as different
+# as possible *and* each as good as possible. (Weighting the members by their validation
+# score is a middle way.)
 
 # %% [markdown]
 # ### Try it: the ensemble explorer
@@ -517,11 +551,13 @@ work_folder.cleanup()  # delete the checkpoint, the logs and the tuner's trials
 #   them, and they can be read back and plotted like any table.
 # - Separable convolutions need about 9 times fewer weights than regular 3x3 ones when the
 #   channels are many; batch normalization makes a convolution's bias useless in training
-#   and can be folded into the convolution after it.
-# - A random search found settings about as good as hand-picked ones, not better: a search
-#   pays when the space is large and the trials long enough to tell configurations apart.
-# - An ensemble of five networks beat the best of them; averaging different networks is the
-#   oldest reliable way to gain the last points.
+#   and can be folded into the convolution before it once training is over.
+# - A small random search (8 trials of 4 epochs) landed within about 1.5 points of our
+#   hand-picked network, above it in two seeds of three, below in one; its winner has to be
+#   retrained like the others and checked on the test set before it is trusted.
+# - The average of 5 equally good networks from different seeds beat the best of them; the
+#   average of 5 unequal trial networks hardly did. Ensembles want members that are
+#   different and each good.
 
 # %% [markdown]
 # ## Exercises
