@@ -128,7 +128,7 @@ def test_ensemble_explorer_headless_and_fast():
     widget.controls["members"].value = "others"  # 2 models: the slider's 1 stays 1
     widget.controls["size"].value = 4  # more than the set has: its largest ensemble
     assert widget.result["size"] == 2 and widget.result is not single
-    assert max(seconds) < 0.3 or np.median(seconds) < 0.3, seconds
+    assert np.median(seconds) < 0.3, seconds
 
 
 # ------------------------------------------------------------ exercise 1: stop at a target
