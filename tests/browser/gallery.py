@@ -242,6 +242,7 @@ for coarse_weight in (0.0, 0.5, 1.0):  # three short runs on 1,000 real question
     }
 functional_api.loss_weight_explorer(weight_runs)
 
+# %%
 print("GALLERY: 09c ensemble explorer")
 (fashion_train, fashion_labels), (fashion_test, fashion_test_labels) = datasets.load_fashion_mnist()
 fashion_features = np.c_[fashion_train[:4000].reshape(-1, 784) / 255, np.ones(4000)]
