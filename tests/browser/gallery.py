@@ -31,6 +31,7 @@ from helpers.lessons import (
     optimizers,
     regularization,
     text_and_recurrent_networks,
+    training_tools,
     weather_forecasting,
 )
 
@@ -240,3 +241,23 @@ for coarse_weight in (0.0, 0.5, 1.0):  # three short runs on 1,000 real question
         head: fitted.history[f"val_{head}_accuracy"] for head in ("coarse", "fine")
     }
 functional_api.loss_weight_explorer(weight_runs)
+
+# %%
+print("GALLERY: 09c ensemble explorer")
+(fashion_train, fashion_labels), (fashion_test, fashion_test_labels) = datasets.load_fashion_mnist()
+fashion_features = np.c_[fashion_train[:4000].reshape(-1, 784) / 255, np.ones(4000)]
+fashion_val = np.c_[fashion_test[:1000].reshape(-1, 784) / 255, np.ones(1000)]
+member_sets = {"bagged": [], "other": []}  # least-squares linear classifiers on 1,000 images each
+for number in range(5):
+    rows = slice(1000 * (number % 4), 1000 * (number % 4 + 1))
+    fitted = np.linalg.lstsq(
+        fashion_features[rows], np.eye(10)[fashion_labels[:4000][rows]], rcond=1e-3
+    )[0]
+    scores = 10 * (fashion_val @ fitted)
+    probabilities = np.exp(scores - scores.max(1, keepdims=True))
+    member_sets["bagged" if number < 3 else "other"].append(
+        probabilities / probabilities.sum(1, keepdims=True)
+    )
+training_tools.ensemble_explorer(
+    member_sets, fashion_test_labels[:1000].astype("int64"), datasets.FASHION_MNIST_CLASSES
+)
