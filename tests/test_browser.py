@@ -111,6 +111,36 @@ def test_a_students_run_all_shows_no_error_and_no_answer(lab, page):
     shown = [str(o.get("data", {}).get("text/plain")) for o in outputs]
     assert "True" not in shown and "False" not in shown, "no bare True/False under a check"
 
+    # An instructor presents the same notebook live: View > Presentation Mode. The widget
+    # still reacts there (the static slides cannot run widgets; see course/INSTRUCTORS.md).
+    page.locator(browser_lab.NOTEBOOK).click(position={"x": 5, "y": 5})
+    page.keyboard.press("Control+Shift+c")  # the command palette
+    page.keyboard.type("Presentation Mode")
+    page.locator(".lm-CommandPalette-item", has_text="Presentation Mode").first.click()
+    page.wait_for_selector(".jp-mod-presentationMode", state="attached", timeout=10_000)
+    moved: list[tuple[str, float | None]] = []
+
+    def move_the_widget():
+        widgets = page.locator(
+            f"{browser_lab.NOTEBOOK} .jp-OutputArea-output > .jupyter-widgets",
+            has=page.locator(".widget-slider"),
+        )
+        if moved or widgets.count() == 0:
+            return
+        widget = widgets.first
+        widget.scroll_into_view_if_needed()
+        assert browser_lab.wait_for_new_image(lab, widget, "", timeout=60) is not None
+        before = browser_lab.image_digest(widget)
+        kind, control = browser_lab.controls_of(widget)[0]
+        action = browser_lab.move(page, kind, control)
+        moved.append((action, browser_lab.wait_for_new_image(lab, widget, before)))
+
+    browser_lab.scroll_through(page, move_the_widget)
+    assert moved, "a widget with a slider rendered in presentation mode"
+    ((action, seconds),) = moved
+    assert seconds is not None, f"presentation mode: {action} did not change the figure"
+    print(f"{LESSON} in presentation mode: {action}: new figure after {seconds:.2f} s")
+
 
 def test_every_lesson_widget_renders_and_reacts_to_each_control(lab, page):
     browser_lab.open_notebook(lab, page, "widget_gallery.ipynb")
