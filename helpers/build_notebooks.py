@@ -7,6 +7,8 @@ On the way, the builder adds what would be noise in the sources:
 
 - reveal.js slide metadata: a markdown cell starting with ``#`` or ``##`` starts a slide,
   ``###`` a sub-slide (a cell that sets ``slideshow`` itself keeps it);
+- a markdown cell tagged ``notes`` holds the lecturer's speaker notes for the slide above it:
+  left out of the students' notebook, shown in the slides' speaker view (``S``);
 - a code cell tagged ``solution`` becomes a markdown cell holding the code in a collapsed
   ``<details>`` block: a student's Run All never runs it, and nothing of it shows until the
   student clicks "Show the solution". Tests run it anyway, right after its exercise cell
@@ -29,9 +31,18 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build_notebook(source: Path) -> nbformat.NotebookNode:
-    """The notebook for one lesson source, with stable ids and slide/solution metadata."""
+def build_notebook(source: Path, speaker_notes: bool = False) -> nbformat.NotebookNode:
+    """The notebook for one lesson source, with stable ids and slide/solution metadata.
+
+    Markdown cells tagged ``notes`` are the lecturer's speaker notes: left out of the students'
+    notebook, and kept as reveal.js notes (``slide_type: notes``) when ``speaker_notes`` is
+    true, for the slides (helpers/build_slides.py)."""
     notebook = jupytext.read(source, fmt="py:percent")
+    notebook.cells = [
+        _as_notes(cell) if "notes" in cell.metadata.get("tags", []) else cell
+        for cell in notebook.cells
+        if speaker_notes or "notes" not in cell.metadata.get("tags", [])
+    ]
     notebook.metadata = {
         "kernelspec": notebook.metadata.get(
             "kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -78,6 +89,13 @@ def _as_solution(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
         raise ValueError(f"only code cells can be tagged solution, got a {cell.cell_type} cell")
     metadata = {"tags": cell.metadata["tags"], "slideshow": {"slide_type": "skip"}}
     return nbformat.v4.new_markdown_cell(solution_markdown(cell.source), metadata=metadata)
+
+
+def _as_notes(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    if cell.cell_type != "markdown":
+        raise ValueError(f"only markdown cells can be tagged notes, got a {cell.cell_type} cell")
+    cell.metadata["slideshow"] = {"slide_type": "notes"}
+    return cell
 
 
 def _add_presentation_metadata(cell: nbformat.NotebookNode) -> None:

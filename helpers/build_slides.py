@@ -9,8 +9,8 @@ lecture laptop and opened from disk. Nothing is fetched from the internet.
 
 Static slides cannot run widgets (they need a kernel): to present a lesson live with its
 widgets, open it in JupyterLab and start the RISE slideshow (see the instructors' guide).
-Speaker notes: a markdown cell whose ``slideshow`` metadata says ``notes`` (press ``S`` in the
-slides).
+Speaker notes: the markdown cells of a lesson source tagged ``notes`` (left out of the students'
+notebooks) show in the speaker view (press ``S`` in the slides).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import nbformat
 
-from helpers.build_notebooks import ROOT, lesson_sources, notebook_path
+from helpers.build_notebooks import ROOT, build_notebook, lesson_sources
 from helpers.execution import run_notebook
 
 TEMPLATE_DIR = Path(__file__).parent / "slides_template"
@@ -233,18 +233,22 @@ def slides_html(notebook: nbformat.NotebookNode, name: str) -> str:
 
 
 def build_slides(notebooks: list[Path], out_dir: Path, execute: bool = True) -> list[Path]:
-    """Write ``out_dir/<name>.slides.html`` for each notebook (executed first if ``execute``),
-    with the offline assets; return the pages written."""
+    """Write ``out_dir/<name>.slides.html`` for each lesson (executed first if ``execute``),
+    with the offline assets; return the pages written. A lesson is its source
+    ``course/NN_topic.py`` (the slides then carry its speaker notes) or a notebook."""
     if not notebooks:
         raise ValueError("build_slides expects at least one notebook path, got none")
     missing = [str(path) for path in notebooks if not Path(path).is_file()]
     if missing:
-        raise ValueError(f"build_slides: no such notebook {missing}: run make notebooks first")
+        raise ValueError(f"build_slides: no such lesson file {missing}: run make notebooks first")
     out_dir.mkdir(parents=True, exist_ok=True)
     copy_assets(out_dir)
     pages = []
     for path in notebooks:
-        notebook = nbformat.read(path, as_version=4)
+        if Path(path).suffix == ".py":
+            notebook = build_notebook(Path(path), speaker_notes=True)
+        else:
+            notebook = nbformat.read(path, as_version=4)
         if execute:
             print(f"executing {path.name} ...", flush=True)
             seconds = run_notebook(notebook)
@@ -262,7 +266,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-execute", action="store_true", help="slides without outputs")
     parser.add_argument("--out", type=Path, default=ROOT / "slides")
     args = parser.parse_args(argv)
-    notebooks = [notebook_path(source) for source in lesson_sources()]
+    notebooks = lesson_sources()
     if args.lessons:
         chosen = [p for p in notebooks if any(p.stem.startswith(k) for k in args.lessons)]
         if not chosen:

@@ -11,11 +11,12 @@
 
 from __future__ import annotations
 
+import jupytext
 import nbformat
 import pytest
 
 from helpers import build_slides
-from helpers.build_notebooks import lesson_sources, notebook_path
+from helpers.build_notebooks import build_notebook, lesson_sources, notebook_path
 from tests.browser import lab as browser_lab
 
 EXECUTED_LESSON = "01_activations"  # slides with its real plots, numbers and math
@@ -98,6 +99,21 @@ def test_a_tall_code_cell_shows_its_outputs_on_the_next_sub_slide():
     assert html.count("line_19") == 1, "the code is shown once, above the outputs"
 
 
+def test_speaker_notes_are_in_the_slides_but_not_in_the_students_notebook(tmp_path):
+    source = tmp_path / "99_notes.py"
+    source.write_text(
+        "# %% [markdown]\n# # A lesson\n\n"
+        '# %% [markdown] tags=["notes"]\n# Ask the room what a tensor is.\n\n'
+        "# %%\nx = 1\n",
+        encoding="utf-8",
+    )
+    student = build_notebook(source)
+    assert all("Ask the room" not in c.source for c in student.cells)
+    (page,) = build_slides.build_slides([source], tmp_path / "slides", execute=False)
+    html = page.read_text(encoding="utf-8")
+    assert '<aside class="notes">' in html and "Ask the room" in html
+
+
 def test_bad_input_names_what_was_expected(tmp_path):
     with pytest.raises(ValueError, match="at least one notebook"):
         build_slides.build_slides([], tmp_path)
@@ -177,12 +193,15 @@ def test_every_lesson_renders_as_slides_offline_with_math_and_none_taller_than_t
             assert sum(s["math"] for s in slides) >= 2, f"{name}: no math found by MathJax"
             assert sum(s["typeset"] for s in slides) >= 2, f"{name}: no typeset math shown"
         assert not any(s["raw_math"] for s in slides), f"{name}: math left as TeX source"
+        notes = [c for c in jupytext.read(source).cells if "notes" in c.metadata.get("tags", [])]
+        html = page_path.read_text(encoding="utf-8")
+        assert html.count('<aside class="notes">') == len(notes), f"{name}: speaker notes"
         print(f"{name}: {len(slides)} slides, tallest {max(s['height'] for s in slides)} px")
 
 
 def test_an_executed_lesson_fits_with_its_plots_and_numbers(chromium, tmp_path):
     (page_path,) = build_slides.build_slides(
-        [notebook_path(next(s for s in lesson_sources() if s.stem == EXECUTED_LESSON))],
+        [next(s for s in lesson_sources() if s.stem == EXECUTED_LESSON)],
         tmp_path,
     )
     html = page_path.read_text()
