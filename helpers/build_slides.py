@@ -140,7 +140,8 @@ def _split_table(paragraph: str) -> list[str]:
 
 def _split_long_markdown(cell: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     """A markdown cell too tall for one slide, as several cells of whole paragraphs."""
-    if cell.cell_type != "markdown" or estimated_height(cell) <= CONTENT_HEIGHT:
+    hidden = cell.metadata.get("slideshow", {}).get("slide_type") in ("notes", "skip")
+    if cell.cell_type != "markdown" or hidden or estimated_height(cell) <= CONTENT_HEIGHT:
         return [cell]
     parts, chunk = [], []
     for paragraph in [piece for p in _paragraphs(cell.source) for piece in _split_table(p)]:
