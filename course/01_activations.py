@@ -48,6 +48,13 @@ keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on
 TRAIN_SAMPLES = 20_000  # MNIST training images used for the short training runs
 DEEP_EPOCHS = 3  # epochs for each 10-layer network in the vanishing-gradient race
 
+# %% [markdown] tags=["notes"]
+# Say: this lesson answers one question, what the activation function does and why a deep network
+# cannot do without it; it then tours the common activations and measures two of their failure
+# modes, dying ReLU and the vanishing gradient, on MNIST. It runs in about half a minute of CPU. Ask
+# the room: "If we stack ten Dense layers with no activation, how many layers do we really have?"
+# (expected answer: one; section 2 proves it).
+
 # %% [markdown]
 # ## 1. A neuron: a weighted vote, a bias, and a squashing function
 #
@@ -107,6 +114,14 @@ predicted_change = sigmoid(z_before) * (1 - sigmoid(z_before)) * x[0] * delta_w1
 print(f"actual change {actual_change:.6f}, predicted by the derivative {predicted_change:.6f}")
 relative_error = abs(actual_change - predicted_change) / abs(actual_change)
 checks.expect_at_most("relative error of the linear prediction", relative_error, 0.01)
+
+# %% [markdown] tags=["notes"]
+# Say: a neuron is a weighted vote plus a bias, and the step neuron's answer jumps all at once,
+# while the sigmoid answers smoothly. Smoothness is the point: a small change of a weight gives a
+# small change of the output that the derivatives predict, and that is what gradient descent needs.
+# Ask the room: "In the go-out-to-play example, which input matters most, and how do you read that
+# from the weights?" (expected answer: the friends, weight 20, the largest in size; the exam's
+# weight is negative, so it speaks against going).
 
 # %% [markdown]
 # ## 2. Why layers need a nonlinearity
@@ -186,6 +201,12 @@ distance_linear = distance_from_a_line(x_line[:, 0], y_linear)
 distance_relu = distance_from_a_line(x_line[:, 0], y_relu)
 checks.expect_at_most("no activation: distance from a line", distance_linear, 1e-6)
 checks.expect_at_least("ReLU: distance from a line", distance_relu, 0.02)
+
+# %% [markdown] tags=["notes"]
+# Say: without an activation, three Dense layers multiply out to a single affine map, and the check
+# matches their outputs; one ReLU between them bends the straight line into a piecewise-linear
+# curve. Ask the room: "What does depth buy us if we leave the activations out?" (expected answer:
+# nothing new, only more parameters for the same affine map).
 
 # %% [markdown]
 # ## 3. The activation functions
@@ -560,6 +581,14 @@ checks.expect_at_most("sigmoid: spread ratio layer 10 / 1", spread_ratio["sigmoi
 checks.expect_between("relu: gradient ratio layer 1 / 10", gradient_ratio["relu"], 0.1, 10)
 checks.expect_between("tanh: gradient ratio layer 1 / 10", gradient_ratio["tanh"], 0.1, 10)
 
+# %% [markdown] tags=["notes"]
+# Say: backpropagation multiplies the gradient by the activation's derivative at every layer, and
+# the sigmoid's derivative is never above 0.25, so ten layers shrink it by roughly a factor of four
+# per layer. Before showing the table, ask the room: "In the 10-layer sigmoid network, will the
+# first layer get more or less gradient than the last hidden layer, and by how much?" (expected
+# answer: far less, a few millionths of it; tanh and ReLU keep the gradient alive). The next slide
+# shows the consequence: the sigmoid network stays at the 10% of guessing.
+
 # %% [markdown]
 # ### Which one learns?
 #
@@ -630,6 +659,13 @@ explorer = lesson.activation_explorer(
     {name: (function, derivative) for name, (function, derivative, _) in ACTIVATIONS.items()}
 )
 explorer
+
+# %% [markdown] tags=["notes"]
+# Show: sigmoid with w = 1, then w = 5; ask the room first what a large weight will do to the grey
+# region (expected answer: it grows; the unit saturates almost everywhere and passes back less than
+# 1% of the gradient). Then ReLU with a negative bias to move the dead zone, and tanh against swish.
+# Link each picture back to the measurements: saturation is the vanishing gradient, and the dead
+# zone is the dying ReLU.
 
 # %% [markdown]
 # ## Summary

@@ -52,6 +52,13 @@ EPOCHS = 10  # passes over the 60,000 training digits, for each MNIST network
 BATCH_SIZE = 32  # examples per mini-batch, i.e. per gradient step
 HIDDEN_UNITS = 100  # the MNIST networks are 784 -> 100 -> 10
 
+# %% [markdown] tags=["notes"]
+# Say: today we open the box that Keras's fit hides: a cost, gradient descent, and backpropagation
+# written in NumPy, checked twice, trained on MNIST, and finally matched by the same network in
+# Keras. It runs in about half a minute of CPU. Ask the room: "What does the network need to know,
+# for every single weight, in order to improve?" (expected answer: how the cost changes when that
+# weight changes, its partial derivative; backpropagation computes all of them in one sweep).
+
 # %% [markdown]
 # ## 1. How wrong is the network? The cost
 #
@@ -161,6 +168,13 @@ checks.expect_at_most("eta = 150: slope at the end", abs(neuron_gradient(end["to
 # all $n$ examples, so its exact gradient needs all 60,000 MNIST digits per step. The gradient
 # of a random mini-batch's cost is a noisy *estimate* of it, right on average and thousands
 # of times cheaper.
+
+# %% [markdown] tags=["notes"]
+# Say: gradient descent is a ball rolling downhill on the cost, and the learning rate sets the size
+# of its steps. Before revealing the three panels, ask the room: "What happens with a rate that is
+# much too large?" Most will answer that it explodes; the lesson shows something subtler: the ball
+# is thrown out onto the flat, saturated part of the sigmoid and stays there, stuck, because the
+# slope there is almost zero.
 
 # %% [markdown]
 # ## 3. A multilayer network in NumPy
@@ -282,6 +296,14 @@ def update(params, gradients, learning_rate):
     pairs = zip(params, gradients, strict=True)
     return [(W - learning_rate * dW, b - learning_rate * db) for (W, b), (dW, db) in pairs]
 
+
+# %% [markdown] tags=["notes"]
+# Say: backpropagation is the chain rule organized by layer: BP1 gives the output error, BP2 sends
+# errors back through the transposed weights, BP3 and BP4 turn errors into the gradients of the
+# biases and weights. For a mini-batch the sums over examples become matrix products. Ask the room:
+# "Why do we test the backward pass at all, if training seems to work?" (expected answer: a buggy
+# backward pass still produces numbers and may even train a little; only an independent check,
+# finite differences or GradientTape, shows it is right).
 
 # %% [markdown]
 # ## 5. Correct? Shown, not claimed
@@ -469,6 +491,13 @@ checks.expect_close("widget's gradients vs backward()", shown_gradients, gradien
 # `init_network([2, 2, 1], SEED, ...)` and look at the errors $\delta$ in the widget. Bigger
 # networks have this problem far less.
 
+# %% [markdown] tags=["notes"]
+# Show: the XOR network step by step with next; first let the room predict, with x = (0, 1), which
+# weight gradients will be exactly zero (expected answer: both weights leaving x1, because BP4
+# multiplies by the input activation, which is 0). Then compare the outputs of the four examples
+# untrained, after 300 steps and after 3000 steps. Mention that some seeds (the lesson names 6, 13
+# and 18) end in a local minimum that answers 0.5 for two examples.
+
 # %% [markdown]
 # ## 7. Training on MNIST with mini-batch SGD
 #
@@ -638,6 +667,13 @@ checks.expect_at_least("rate 10, quadratic cost: outputs with sigma' < 0.01", sa
 # first steps threw the outputs). This is why classifiers end in softmax
 # and cross-entropy (in Keras: `activation="softmax"` with `loss="categorical_crossentropy"`,
 # or `"sparse_categorical_crossentropy"` for integer labels).
+
+# %% [markdown] tags=["notes"]
+# Say: with sigmoid outputs and the quadratic cost, a confidently wrong output neuron sits on the
+# flat part of the sigmoid and learns slowest; cross-entropy cancels that factor, so the error is
+# simply a - y. Ask the room: "At a learning rate of 10, which network will still learn after one
+# epoch?" (expected answer: the cross-entropy one; the quadratic one is stuck at chance, with nearly
+# all outputs saturated). That is why classifiers end in softmax with cross-entropy.
 
 # %% [markdown]
 # ## 9. The same network in Keras

@@ -46,6 +46,13 @@ MAX_EPOCHS = 40  # training stops at the first perfect epoch, or after this many
 SURVEY_SEEDS = range(8)  # random starts compared in section 5
 ORIGINAL_EPOCHS = 8  # how long the original lecture notebook trained
 
+# %% [markdown] tags=["notes"]
+# Say: a network small enough to read every number: a 2x2-pixel camera, four classes of picture, and
+# a 4-4-8-4 network whose weights are set by hand, then the same network learned by RMSprop. It runs
+# in about half a minute of CPU. Ask the room: "The camera can take only 8 different images; what
+# does a test accuracy of 1.0 mean here?" (expected answer: that every possible picture is
+# classified correctly; it says nothing about generalization to new images).
+
 # %% [markdown]
 # ## 1. A camera with four pixels
 #
@@ -282,6 +289,14 @@ checks.expect_equal("layer 3: different units, one per image", len(set(unit_of_i
 # value, which no single monotone unit can. Softmax turns the four scores into probabilities.
 # Every weight in the network has a job that we can name.
 
+# %% [markdown] tags=["notes"]
+# Say: every unit has a job we can name: layer 1 measures the columns, layer 2 holds one signed
+# detector per class, layer 3 gives each image its own ReLU unit, and the last layer adds the two
+# variants of each class. Ask the room: "Why can one unit not score both a pattern and its negative,
+# so that layer 3 needs two ReLU units per detector?" (expected answer: with zero biases and odd
+# tanh, the negative image flips the detector's sign, and a monotone unit high for one variant is
+# low for the other; relu(g) + relu(-g) = |g| fixes that).
+
 # %% [markdown]
 # ## 4. Always right, never sure
 #
@@ -382,6 +397,12 @@ checks.expect_at_least("k = 8: probability of the right class", scaled_probabili
 # were chosen to be easy to read, not to be confident. Training does not have that limit:
 # cross-entropy keeps rewarding larger gaps, so the longer a network trains, the larger its
 # weights grow and the surer its answers become.
+
+# %% [markdown] tags=["notes"]
+# Say: the hand-set network is right on every image but gives the right class only 0.4650, because
+# its logits are at most 0.9586 apart from zero. Ask the room: "How do we make it surer without
+# changing a single answer?" (expected answer: scale the last kernel by k; the largest logit stays
+# the largest, the gaps grow; with k = 5 every image gets 0.9757 and with k = 8, 0.9986).
 
 # %% [markdown]
 # ## 5. Learning the weights instead
@@ -574,6 +595,15 @@ active = learned_third > 0
 checks.expect_at_least("learned layer 3: mean units active per image", active.sum(1).mean(), 2.5)
 checks.expect_at_least("learned layer 3: largest output", learned_third.max(), 1.5)
 
+# %% [markdown] tags=["notes"]
+# Say: trained from random weights, the same architecture also gets every image right, with a lower
+# test loss than the hand-set network, but it finds a different solution: weights of all sizes,
+# non-zero biases and a distributed code in layer 3, more than two units active per image. How many
+# epochs it takes depends on the random start; slow starts sit on a plateau near 7/8 training
+# accuracy. Ask the room: "Should we expect the learned unit 1.0 to look like the hand-set unit
+# 1.0?" (expected answer: no, hidden units come in no particular order, and swapping two gives the
+# same network).
+
 # %% [markdown]
 # ## 6. Explore: set the pixels yourself
 #
@@ -608,6 +638,14 @@ explorer = lesson.four_pixel_explorer(
     {"hand-set": hand_set_weights, "learned": learned_weights}, class_names
 )
 explorer
+
+# %% [markdown] tags=["notes"]
+# Show: start from the horizontal image and slide the bottom-left pixel slowly from -1 to +1,
+# watching the hand-set detectors weaken and grow; before reaching +1, ask the room what each
+# network will answer for three white pixels and one black, a picture that fits no class. Then set
+# all four pixels to 0: the hand-set network says 0.25 for every class; ask them to predict the
+# learned network's answer before showing it. Finish by hunting for a picture on which the two
+# networks disagree.
 
 # %% [markdown]
 # ## Summary

@@ -49,6 +49,14 @@ RACE_SAMPLES = 20_000  # training digits for the Keras optimizer race and the le
 RACE_EPOCHS = 5  # epochs for each optimizer in the race
 BATCH_SIZE = 128  # mini-batch size of every Keras run
 
+# %% [markdown] tags=["notes"]
+# Say: this lesson is about the step itself: how many examples each step looks at, why plain
+# gradient descent is slow in ravines and near saddles, how momentum and adaptive learning rates fix
+# it (eight optimizers written in NumPy and matched step for step with Keras), then learning rates,
+# schedules and initialization. It runs in about a minute of CPU. Ask the room: "Which optimizer
+# have we used so far in lessons 03 and 04?" (expected answer: RMSprop at its default learning rate
+# 0.001; today we see what it does).
+
 # %% [markdown]
 # ## 1. Gradient descent, three ways
 #
@@ -176,6 +184,13 @@ checks.record("seconds per epoch: batch 1 / 10", seconds_per_epoch[1] / seconds_
 checks.expect_between("gradient error: batch 1 / batch 100", noise[1] / noise[100], 8, 12.5)
 checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 
+# %% [markdown] tags=["notes"]
+# Say: per epoch, batch gradient descent takes only a few careful steps and barely moves; single
+# examples take many steps but each is so noisy that the loss jitters, and they waste vectorized
+# arithmetic. Mini-batches sit in between, and a batch gradient's error shrinks like one over the
+# square root of the batch size. Ask the room: "A 100 times larger batch gives a gradient how much
+# more accurate?" (expected answer: about 10 times, for 100 times the arithmetic).
+
 # %% [markdown]
 # ## 2. Why plain gradient descent struggles
 #
@@ -270,6 +285,13 @@ lesson.plot_optimizer_paths(rosenbrock, {"GD, rate 0.05": banana_path}, title="T
 gap = [rosenbrock(point) - rosenbrock.minimum_value for point in banana_path]  # above the minimum
 checks.expect_at_most("banana: gap after 5 steps / at the start", gap[5] / gap[0], 0.25)
 checks.expect_at_least("banana: gap after 300 steps / after 5", gap[-1] / gap[5], 0.5)
+
+# %% [markdown] tags=["notes"]
+# Say: with one learning rate for all parameters, the steepest direction caps the rate (below 2 over
+# the largest curvature, 0.2 on the valley), and the gentle direction then crawls. Saddles give a
+# long plateau and Rosenbrock's curved floor gives a slow crawl. Ask the room: "On the valley, what
+# happens at rate 0.21 compared with 0.19?" (expected answer: at 0.21 the steep direction overshoots
+# more each step and the run diverges; at 0.19 it zig-zags but converges).
 
 # %% [markdown]
 # ## 3. Eight descendants of gradient descent
@@ -579,6 +601,13 @@ for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 
     gap = lesson.race_optimizers(racers, valley, rate, 0.9, 200)["final_gap"]
     checks.expect_equal(f"rate {rate}: diverged", [n for n in racers if gap[n] == np.inf], expected)
 
+# %% [markdown] tags=["notes"]
+# Show: the valley with GD, Momentum and Adam first; ask the room to predict who arrives first
+# (expected answer: Momentum, after overshooting and swinging, while GD crawls and Adam sets off
+# diagonally). Then add Nesterov and raise the rate to 0.22; ask who will blow up (expected answer:
+# GD and Nesterov, whose limit here is about 0.136; Momentum and Adam do not). If time allows, the
+# saddle with all nine optimizers, and Adagrad for 500 steps to show its steps shrinking for ever.
+
 # %% [markdown]
 # ## 5. The Keras optimizers on MNIST
 #
@@ -706,6 +735,14 @@ print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).rou
 # accuracies in the table too). $10^{-3}$ is a safe start, not the optimum: a few short runs at
 # rates around it are worth their cost. On a GPU, try `RACE_EPOCHS = 20`: the gaps change, the
 # pattern stays.
+
+# %% [markdown] tags=["notes"]
+# Say: on the MNIST network, at Keras's default settings, the adaptive methods that forget (RMSprop,
+# Adam, Nadam, AMSGrad) lead, and Adam after one epoch is ahead of plain SGD after all of them. Then
+# the learning rate, the setting that matters most: 1e-5 crawls, 1e-1 stalls after the second epoch,
+# and a cosine schedule from 1e-2 ends with roughly half the training loss of the constant rate. Ask
+# the room: "Why does a decaying rate end lower?" (expected answer: its last, small steps settle
+# into the minimum instead of bouncing around it).
 
 # %% [markdown]
 # ## 7. Where to start: weight initialization

@@ -51,6 +51,14 @@ BATCH_SIZE = 64
 K = 4  # folds in K-fold cross-validation
 K_FOLD_EPOCHS = 8  # epochs for each of the K models
 
+# %% [markdown] tags=["notes"]
+# Say: this lesson makes overfitting visible on purpose, with lesson 03's large network on only
+# 1,000 digits, and then measures each remedy against that one baseline: more data, a smaller
+# network, weight penalties, dropout, batch normalization, early stopping and augmentation. It runs
+# in about a minute and a half of CPU. Ask the room: "Why do we need a validation set and a test
+# set, not just one?" (expected answer: we choose models by the validation score, so it is no longer
+# an honest measure; the test set is looked at once, at the end).
+
 # %% [markdown]
 # ## 1. Three data sets
 #
@@ -187,6 +195,13 @@ def change(name, column):  # how much a remedy changed one of the numbers, again
 
 
 summarize("baseline", baseline)
+
+# %% [markdown] tags=["notes"]
+# Say: the training loss falls towards zero while the validation loss reaches its minimum after a
+# few epochs and turns up: the network grows confidently wrong on new digits. Validation accuracy
+# hardly moves, which is why the remedies are judged by the validation loss. Ask the room: "If
+# accuracy barely changes, why care that the validation loss rises?" (expected answer: the loss also
+# measures confidence; the model is becoming confidently wrong on the digits it misses).
 
 # %% [markdown]
 # ## 3. K-fold cross-validation
@@ -418,6 +433,13 @@ late_train = {s: np.median(h["crossentropy"][-5:]) for s, h in sorted(l2_histori
 print(pd.DataFrame({"best val loss": best_val, "late train loss": late_train}).round(4))
 checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late_train[0.001], 2)
 
+# %% [markdown] tags=["notes"]
+# Show: move the L2 strength slider from 0 upwards; before each step, ask the room whether this
+# strength will still overfit or start to underfit. Expected answers: too weak still turns up like
+# the baseline; too strong cannot get the training loss low either (at 0.01 the late training loss
+# ends 5 to 12 times as high as at 0.001 in the lesson's runs). The right panel shows that the best
+# strength lies in between, chosen by the validation score.
+
 # %% [markdown]
 # ## 7. Remedy: dropout
 #
@@ -500,6 +522,13 @@ compare(["baseline", "dropout"])
 # %%
 checks.expect_at_most("dropout: change in gap", change("dropout", "gap val - train"), -0.04)
 checks.expect_at_most("dropout: change in late val loss", change("dropout", "late val loss"), -0.03)
+
+# %% [markdown] tags=["notes"]
+# Show: the first hidden layer of the trained baseline, 512 units, with a dropout mask; press
+# resample a few times at rate 0.5. Ask the room first: "Will the sum of the outputs stay the same
+# from mask to mask?" (expected answer: no, it changes with every mask, but on average it stays at
+# the sum without dropout, because Keras scales the survivors by 1/(1 - rate)). Then point at the
+# remedy's result: the gap between validation and training loss shrinks.
 
 # %% [markdown]
 # ## 8. Batch normalization
@@ -746,6 +775,13 @@ checks.expect_at_least("augmentation: change in test accuracy", gains["augmentat
 #
 # Remedies combine: a real model often uses several at once (augmentation, dropout, a little
 # L2, and early stopping on top).
+
+# %% [markdown] tags=["notes"]
+# Say: only at the end is the test set used, once, for every model. The lesson's surprise is that
+# L2, dropout, batch normalization and early stopping lowered the validation loss but none moved
+# test accuracy by more than 2 points; four times the data was the one change that clearly gained
+# accuracy, and augmentation gained a little. Ask the room: "So what do these regularizers mainly
+# cure?" (expected answer: over-confidence, more than wrong answers).
 
 # %% [markdown]
 # ## Summary

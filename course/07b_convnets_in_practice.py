@@ -45,6 +45,13 @@ FEW_EPOCHS = 40  # passes over those few images
 FEW_VALIDATION = 2_000  # validation images that score the few-label models
 IMAGE_SIZE = 64  # Fashion-MNIST upscaled for the ImageNet network (it was trained on 224)
 
+# %% [markdown] tags=["notes"]
+# Say: lesson 07a's convnet now meets harder data, Fashion-MNIST, and then the two tools that matter
+# most when labels are few: data augmentation, and a network pretrained on ImageNet
+# (EfficientNet-Lite0, shipped offline). It runs in about 3 minutes of CPU, so run it before class.
+# Ask the room: "The same convnet scored above 0.99 on MNIST; what do you expect on clothes in the
+# same 28x28 format?" (expected answer: lower, about 0.90 after three epochs).
+
 # %% [markdown]
 # ## 1. Fashion-MNIST
 #
@@ -149,6 +156,12 @@ plotting.show_images(
     x_test[wrong_shirts, :, :, 0], [class_names[p] for p in predicted[wrong_shirts]], size=1.3
 )
 
+# %% [markdown] tags=["notes"]
+# Say: the confusion matrix tells which classes are hard: shirts, because at 28x28 pixels a shirt, a
+# T-shirt, a pullover and a coat are all a torso with sleeves. Ask the room before showing the
+# check: "Which class will the network recognize worst?" (expected answer: shirt; trousers, bags,
+# sandals and sneakers are easy).
+
 # %% [markdown]
 # ## 3. Data augmentation
 #
@@ -167,6 +180,13 @@ plotting.show_images(
 
 # %%
 lesson.augmentation_explorer(x_test[:12, :, :, 0], [class_names[y] for y in y_test[:12]])
+
+# %% [markdown] tags=["notes"]
+# Show: the augmentation explorer, eight random versions of one image as training sees them. Ask the
+# room before each setting whether the result could still be a test image with the same label: a
+# vertical flip on a sneaker (expected answer: no, shoes are never upside down in this data) and
+# rotation 0.5, half a turn (expected answer: no). Horizontal flips, small shifts and small
+# rotations keep the label.
 
 # %% [markdown]
 # Now the experiment: 100 labelled images per class (1,000 in all), the same convnet, trained
@@ -231,6 +251,13 @@ checks.expect_at_least("augmentation: gain on moved images", gain, 0.08)
 # little fitting. That is the rule: **augment with the variations you expect at test time**.
 # Measured with two seeds here: a gain of 13 to 18 points on the moved images, a change of -4 to
 # -1 points on the plain ones.
+
+# %% [markdown] tags=["notes"]
+# Say: with only 100 labels per class the plain network learns its 1,000 images by heart and loses a
+# large part of its accuracy on clothes that are moved or turned a little; augmented, it keeps most
+# of it. On the centred, upright validation images it does about as well or a little worse. Ask the
+# room: "So when does augmentation pay?" (expected answer: when the test images have the variations
+# you augment with; augment with what you expect at test time).
 
 # %% [markdown]
 # ## 4. A network trained on ImageNet
@@ -378,6 +405,13 @@ checks.expect_between(
 #   try `FEW_PER_CLASS = 500`) and on images closer to ImageNet's.
 # - Augmentation and pretrained features address different problems (variations the training
 #   images lack; too few images to learn good features); in practice both are combined.
+
+# %% [markdown] tags=["notes"]
+# Say: ImageNet's frozen features, on the same 1,000 labels, were about as good as a small convnet
+# trained from scratch, no better, and fine-tuning the top block did not clearly beat them (the
+# differences measured were within the noise of 2,000 validation images). Ask the room: "Why does
+# transfer learning help so little here?" (expected answer: tiny grey silhouettes of clothes look
+# nothing like ImageNet's colour photos; it pays most when the new images resemble the old ones).
 
 # %% [markdown]
 # ## Summary

@@ -45,6 +45,13 @@ ASCENT_SIZES = (64, 90, 128)  # the pattern grows through these sizes ("octaves"
 ASCENT_STEPS = 12  # gradient-ascent steps at each size
 ASCENT_STEP_SIZE = 0.05
 
+# %% [markdown] tags=["notes"]
+# Say: the last convnet lesson opens up the ImageNet network of lesson 07b: its feature maps layer
+# by layer, how much of the photo one unit sees, what a channel looks for, and where the network
+# looks for a class (Grad-CAM), each checked by a number. It runs in about a minute of CPU. Ask the
+# room: "What do you expect the first layers to respond to, and what the last ones?" (expected
+# answer: edges and colours at the bottom, parts of objects at the top).
+
 # %% [markdown]
 # ## 1. The network and its photos
 #
@@ -184,6 +191,14 @@ for name in ["b1_out", "b3_out", "b5_out"]:
     )
 checks.expect_equal("b12_out: width seen (the whole photo)", widths["b12_out"], 224)
 
+# %% [markdown] tags=["notes"]
+# Say: the network trades where for what: resolution halves at each stride-2 stage while the
+# channels grow, from 24 in block 1 to 1280 at the head. At the stem every pair of photos looks
+# alike (cosines of 0.94 and more), at the head they differ (0.26 at most) and 91% of the head
+# features are exactly zero. Ask the room: "Why do all photos look alike to the stem?" (expected
+# answer: every photo is made of the same edges and colours; only high layers respond to what a
+# photo shows).
+
 # %% [markdown]
 # A unit of block 1 sees 11 x 11 pixels, enough for an edge or a corner; one of block 5 sees
 # 83 x 83, enough for an eye; from block 12 on (a field of 531 pixels) each unit can see the
@@ -271,6 +286,14 @@ checks.expect_at_least("weakest pattern / best photo, same channel", min(ratios)
 # Every pattern beats the best photo, most of them 4 to 9 times over. The weakest ones are in
 # block 1, whose small patterns photos offer too (with seeds 0 to 5 the weakest ratio was
 # between 1.3 and 1.5, every time in block 1).
+
+# %% [markdown] tags=["notes"]
+# Say: a unit of block 1 sees 11 x 11 pixels, one of block 5 sees 83 x 83, and from block 12 on a
+# unit can see the whole photo; gradient ascent then shows what a channel wants: oriented stripes in
+# block 1, textures in block 5, whole shapes such as eyes and fur in block 12. Ask the room: "How do
+# we know the generated patterns are what the channel really wants?" (expected answer: the check
+# shows each pattern drives its channel harder than any of the photos, most of them 4 to 9 times
+# over).
 
 # %% [markdown]
 # ## 4. Where does the network look? Grad-CAM
@@ -418,6 +441,14 @@ checks.expect_close(
     "cat: Grad-CAM = ReLU(votes)", heatmaps[0, 0], np.maximum(votes, 0), rtol=1e-3, atol=1e-3
 )
 
+# %% [markdown] tags=["notes"]
+# Say: Grad-CAM weighs the last feature maps by how much each channel raises a class's score; the
+# lesson checks the heat against boxes drawn by hand: about three quarters of the cat's heat on its
+# face, two thirds of the espresso's on the cup. Ask the room: "The network calls the astronaut a
+# bobsled; is it looking at nothing sensible?" (expected answer: no, the heat sits on the helmet and
+# the suit: a wrong name for reasons we can see; asked for football helmet, it points at the
+# helmet).
+
 # %% [markdown]
 # ## 5. Explore: feature maps and Grad-CAM, photo by photo
 #
@@ -437,6 +468,13 @@ checks.expect_close(
 
 # %%
 lesson.feature_map_browser(photos, photo_names, feature_maps, heatmaps, top_classes)
+
+# %% [markdown] tags=["notes"]
+# Show: the browser; pick the astronaut, then switch the Grad-CAM class among its top 5 and ask the
+# room to predict where the heat will move before each switch. Then choose a low layer and a high
+# one for the same photo and ask which map will still look like the photo (expected answer: the low
+# one; at the head the map is 7 x 7 and lights up where the object is). Everything is precomputed,
+# so each change only redraws.
 
 # %% [markdown]
 # ## Summary

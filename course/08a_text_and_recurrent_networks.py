@@ -58,6 +58,13 @@ CONVNET_EPOCHS = 6  # a convnet epoch costs a fraction of a recurrent one
 QUESTION_EPOCHS = 8
 QUESTION_BATCH_SIZE = 32  # 4,301 questions: smaller batches, more steps per epoch
 
+# %% [markdown] tags=["notes"]
+# Say: the first sequence lesson: how text becomes tensors, what an embedding is, how SimpleRNN,
+# LSTM and GRU compute one step (in NumPy, equal to Keras), and then a fair contest on movie-review
+# sentences where a plain bag of bigrams is the baseline to beat. It runs in about 2 minutes of CPU.
+# Ask the room: "Half the sentences are positive; what accuracy does guessing give, and what is the
+# first thing a model must do with a sentence?" (expected answer: 50%; turn the words into numbers).
+
 # %% [markdown]
 # ## 1. Movie-review sentences
 #
@@ -184,6 +191,13 @@ checks.expect_at_least(
 
 # %% [markdown]
 # About three sentences in four right, from which words and pairs occur, in a few seconds.
+
+# %% [markdown] tags=["notes"]
+# Say: TextVectorization standardizes, splits, looks each word up in a vocabulary (0 is padding, 1
+# unknown) and pads to a fixed length. A multi-hot bag of words and bigrams forgets the order, keeps
+# only which words and pairs occur, and already gets about three sentences in four right in a few
+# seconds. Ask the room: "What does the bigram entry buy that single words cannot?" (expected
+# answer: a little order, for example "not good" becomes an entry of its own).
 
 # %% [markdown]
 # ## 3. Embeddings
@@ -390,6 +404,15 @@ checks.expect_close("LSTM step: NumPy c = LSTMCell c", c_new, keras_c.numpy(), a
 #
 # Exercise 2 asks you to write this step and match Keras's `GRUCell`.
 
+# %% [markdown] tags=["notes"]
+# Say: a recurrent layer carries a hidden state from word to word, so backpropagation through time
+# multiplies one factor per step; with small factors the first word's gradient vanishes (about 1e-9
+# of the last's when W_h is halved). LSTM and GRU add gates, learned multipliers that can open and
+# carry the gradient unchanged over many steps. Ask the room: "Untrained, which loses more gradient
+# over the sentence, a SimpleRNN with Keras's orthogonal start or a fresh LSTM?" (expected answer:
+# the fresh LSTM, whose gates start half-closed; the difference is that its gates can learn to
+# open).
+
 # %% [markdown]
 # ## 5. The sentiment task, five ways
 #
@@ -505,6 +528,14 @@ checks.expect_at_least("trained SimpleRNN: first / last", trained_gradients["Sim
 # `clipnorm` in the optimizer guards against. Over 30 words neither is a problem yet; over
 # hundreds of steps a SimpleRNN cannot keep its factors at exactly 1, and gates can.
 
+# %% [markdown] tags=["notes"]
+# Say: over five seeds the bag of bigrams, 0.76 to 0.77, was not beaten by any sequence model; the
+# bidirectional LSTM and the 1D convnet did best among them. These sentences are short and their
+# sentiment sits in a few words and pairs, which the bag sees all at once. Ask the room: "Then why
+# learn recurrent networks at all?" (expected answer: for longer texts and tasks where order
+# matters, and, as the next plot shows, trained LSTM and GRU pass the gradient to the first word
+# about as strongly as to the last).
+
 # %% [markdown]
 # ## 6. Six kinds of question
 #
@@ -589,6 +620,13 @@ for i in range(5):
 
 # %%
 lesson.sentence_stepper(trained["GRU"], vectorizer, [test_texts[i] for i in range(12)])
+
+# %% [markdown] tags=["notes"]
+# Show: the trained GRU reading a sentence word by word; type "a great cast" and ask the room what
+# it will answer, then extend it to "a great cast wasted on a dull script" and ask where the answer
+# will turn. Then negation: "good" against "not good" and "not bad"; let the room predict whether
+# the GRU reads "not" before stepping through. Point out which of the 32 units change most on strong
+# words such as "worst" or "beautiful".
 
 # %% [markdown]
 # ## Summary

@@ -49,6 +49,14 @@ HORIZON_HOURS = 24  # and forecasts the temperature 24 hours after the last read
 EPOCHS = 4
 BATCH_SIZE = 64
 
+# %% [markdown] tags=["notes"]
+# Say: a forecasting lesson on one year of hourly weather at New York's JFK airport: turn a time
+# series into windows, split it in time, set a common-sense baseline, and see which of five networks
+# beats it. It runs in about a minute of CPU. Ask the room: "Why can we not shuffle the hours and
+# split them at random, as we did with digits?" (expected answer: a forecast is made from the past
+# about the future; a random split would let the model train on hours after the ones it is tested
+# on).
+
 # %% [markdown]
 # ## 1. A year of hourly weather
 #
@@ -143,6 +151,13 @@ checks.expect_between("baseline: test MAE (°C)", baseline["test MAE"], 2.5, 4.0
 # %% [markdown]
 # About 2 °C in summer and over 3 °C in autumn. A network is only useful if it does better
 # than that.
+
+# %% [markdown] tags=["notes"]
+# Say: every forecast needs a baseline, here "in 24 hours it will be as warm as now", which is off
+# by about 2 °C in the calm summer validation quarter and over 3 °C in the autumn test quarter. A
+# network is useful only if it does better than that. Ask the room: "Why is the autumn error larger
+# than the summer one?" (expected answer: cold fronts pass in autumn and swing the temperature by 10
+# °C in a day; in summer the weather changes slowly).
 
 # %% [markdown]
 # ## 4. Five networks against the baseline
@@ -263,6 +278,14 @@ checks.expect_at_most("stacked GRU: test MAE gained over one GRU layer (°C)", s
 # changes slowly and "no change" is already good; in autumn fronts pass and there is more
 # to gain from reading the trend of pressure, wind and temperature.
 
+# %% [markdown] tags=["notes"]
+# Say: every network beat the baseline on the test period, by 9 to 18% over five seeds, about 2.8 °C
+# against 3.32 °C; in summer the margins are smaller, and there the GRUs, which read the window in
+# order, gained most. Stacking two GRU layers cost about twice the time and was no better. Ask the
+# room: "Why is the training MAE above the validation MAE here, the reverse of overfitting?"
+# (expected answer: the periods differ: January to June is harder than the calm summer, and dropout
+# is on while training).
+
 # %% [markdown]
 # ## 5. Explore: one forecast at a time
 #
@@ -277,6 +300,12 @@ checks.expect_at_most("stacked GRU: test MAE gained over one GRU layer (°C)", s
 
 # %%
 lesson.forecast_explorer(times, temperature, now_test, forecasts, WINDOW_HOURS, HORIZON_HOURS)
+
+# %% [markdown] tags=["notes"]
+# Show: pick a test day and an hour and let the room guess the temperature 24 hours later from the
+# grey window before revealing the star. Then look for a day when a cold front arrives, a drop of 10
+# °C within a day, and ask: "Who will see it coming, the baseline or the networks?" Finish by asking
+# whether any model forecasts a change the window gives no hint of.
 
 # %% [markdown]
 # ## Summary

@@ -53,6 +53,13 @@ K = 4  # folds of the K-fold validation on Boston housing
 KFOLD_EPOCHS = 100  # epochs of each of the K models
 BATCH_SIZE = 16  # Boston housing has only 404 training samples: small batches
 
+# %% [markdown] tags=["notes"]
+# Say: the first of three "Keras in practice" lessons: what the end of a network must be for binary,
+# multiclass and regression problems, then the universal workflow, followed end to end on Boston
+# house prices with baselines, K-fold validation and one final test. It runs in about 2 minutes of
+# CPU. Ask the room: "For a price, what should the last layer's activation be?" (expected answer:
+# none; any activation would limit the range of the output).
+
 # %% [markdown]
 # ## 1. Three kinds of problems, one table
 #
@@ -199,6 +206,14 @@ checks.expect_at_least(
 # Regression, the table's fifth row, gets the rest of this part: it is where the whole
 # workflow can be shown on a small data set.
 
+# %% [markdown] tags=["notes"]
+# Say: the kind of problem fixes the last layer, the loss and the metric: sigmoid with binary
+# cross-entropy for yes or no, softmax with categorical cross-entropy for one class of N, no
+# activation with MSE for a quantity. Integer and one-hot labels give the same loss, so the two
+# trainings end at the same accuracy. Ask the room: "When do you actually need one-hot labels?"
+# (expected answer: only when a label is a distribution over classes rather than one class;
+# otherwise integers save memory).
+
 # %% [markdown]
 # ## 2. The universal workflow
 #
@@ -309,6 +324,14 @@ checks.expect_between("linear baseline: K-fold MAE", baselines.loc["linear", "me
 checks.expect_at_most(
     "linear: MAE gained with 'black'", baselines.loc["linear", "mean"] - with_race, 0.15
 )
+
+# %% [markdown] tags=["notes"]
+# Say: the workflow in one line: task and metric, evaluation protocol, a common-sense baseline, a
+# model that beats it, then overfit, regularize, tune, and touch the test set once. On Boston, the
+# race column is left out on purpose, and the features are normalized with the training folds'
+# statistics only. Ask the room before the numbers: "How far off is guessing the mean price, and a
+# straight-line fit?" (expected answer: almost $7,000 and about $3,700 on average; the network has
+# to beat those).
 
 # %% [markdown]
 # Guessing the mean is off by almost $7,000; a straight-line fit by about $3,700. With the
@@ -454,6 +477,13 @@ checks.expect_at_least(
 # the one to report. If we now changed the network because of it, the next test score would
 # no longer be an honest estimate.
 
+# %% [markdown] tags=["notes"]
+# Say: the small network is off by about $2,300 on average in 4-fold validation, 1.3 to 1.4 thousand
+# dollars better than the linear fit, and the folds disagree by $500 to $700, which a single
+# validation split would have hidden. Only then is the test set used, once, giving about $2,600 to
+# $2,800. Ask the room: "If we now change the network because of the test score, what happens to
+# that score?" (expected answer: it is no longer an honest estimate of the error on new data).
+
 # %% [markdown]
 # ## 4. Explore: K-fold in the widget
 #
@@ -470,6 +500,13 @@ checks.expect_at_least(
 
 # %%
 lesson.kfold_explorer(x_train, y_train, reference={"network (section 3)": fold_mae})
+
+# %% [markdown] tags=["notes"]
+# Show: the K-fold explorer with K = 4 and no shuffle, the lesson's own folds. Ask the room to
+# predict before raising K: "Each model trains on more tracts but is scored on fewer; will the
+# spread between folds grow or shrink?" Then shuffle the tracts and watch the estimate move with a
+# different split. End with the lesson's question: would one validation split of 100 tracts have
+# told you the error to the nearest $500?
 
 # %% [markdown]
 # ## Summary

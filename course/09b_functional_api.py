@@ -58,6 +58,13 @@ COARSE_WEIGHTS = [0.0, 0.1, 0.5, 0.9, 1.0]  # multi-output runs; fine weight = 1
 PAIRS_PER_QUESTION = 4  # question pairs for the siamese network, 17,204 in all
 PAIR_BATCH_SIZE = 128
 
+# %% [markdown] tags=["notes"]
+# Say: this lesson leaves Sequential behind: with the functional API a layer is a function on
+# tensors, so a model can have two inputs, two outputs, shared layers, and even contain another
+# model; it ends with saving a model and what safe mode refuses to load. It runs in about 2 minutes
+# of CPU. Ask the room: "What does Sequential not let us build?" (expected answer: anything that is
+# not a chain: several inputs or outputs, branches, a layer used twice).
+
 # %% [markdown]
 # ## 1. Layers are functions on tensors
 #
@@ -224,6 +231,14 @@ checks.expect_at_least("share of answers changed by 5 more words", changed, 0.00
 # that does not help is a common outcome, and the reason to measure against the model
 # without it.
 
+# %% [markdown] tags=["notes"]
+# Say: the second input, the question's length, is really used, since telling the model every
+# question is 5 words longer changes 1-2% of its answers, but it gains nothing in accuracy: the
+# words already say what the length says. Ask the room before the check: "Questions asking for a
+# description average 8.9 words, those about people 11.2; will adding the length raise the
+# accuracy?" (expected answer: no, it moved the accuracy by less than one point, up or down).
+# Measuring against the model without the extra input is the point.
+
 # %% [markdown]
 # ## 4. Two outputs: the coarse and the fine kind
 #
@@ -336,6 +351,14 @@ checks.expect_at_least("the heads agree at weight 0.5", agree, 0.85)
 # %%
 lesson.loss_weight_explorer(runs)
 
+# %% [markdown] tags=["notes"]
+# Show: the loss-weight slider, from the coarse head's weight 0 to 1 (the fine head gets 1 minus
+# it). Ask the room first: "What happens to a head whose loss weight is 0?" (expected answer: it
+# never learns; its weights stay random and it answers at the level of guessing). Then ask how small
+# a head's weight may be before its accuracy drops, and whether the best coarse accuracy is at
+# weight 1. Remind them of the result: at equal weights one model does both jobs nearly as well as
+# two.
+
 # %% [markdown]
 # ## 6. Shared layers: are two questions of the same kind?
 #
@@ -439,6 +462,14 @@ checks.expect_close(
 # about two times in three; the 50 kinds are fine indeed, e.g. `NUM:dist` for distances
 # and `NUM:period` for durations.
 
+# %% [markdown] tags=["notes"]
+# Say: a siamese network reads two questions with the same encoder, a model used as a layer twice,
+# and learns a similarity from labels that say only same or different; it got about three pairs in
+# four right. Then a model can wrap the vectorizer and the trained two-head model, so that it takes
+# plain strings. Ask the room: "The two-head model answers the same pairs better; when is the
+# siamese network worth it?" (expected answer: when the classes cannot be listed in advance, such as
+# faces or signatures never seen in training).
+
 # %% [markdown]
 # ## 8. Saving and loading a whole model
 #
@@ -491,6 +522,13 @@ print("the function, as stored:", config[config.index('"function"') :][:150], ".
 # symbolic tensor (stored by name, like our siamese model's `keras.ops.abs`), or a layer
 # class of your own registered with `@keras.saving.register_keras_serializable()`, whose
 # code lives in your program, not in the file.
+
+# %% [markdown] tags=["notes"]
+# Say: model.save writes one .keras file with the architecture, the weights and the vectorizer's
+# vocabulary. A Lambda layer stores compiled Python bytecode, so load_model refuses it by default:
+# that is safe mode. Ask the room: "Why should loading a model file not be allowed to run code?"
+# (expected answer: a file from someone else could run anything on your computer; prefer keras.ops
+# on the symbolic tensor or a registered layer class whose code lives in your program).
 
 # %% [markdown]
 # ## Summary

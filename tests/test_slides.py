@@ -180,7 +180,7 @@ def test_every_lesson_renders_as_slides_offline_with_math_and_none_taller_than_t
     chromium, tmp_path
 ):
     sources = lesson_sources()
-    pages = build_slides.build_slides([notebook_path(s) for s in sources], tmp_path, execute=False)
+    pages = build_slides.build_slides(sources, tmp_path, execute=False)
     for source, page_path in zip(sources, pages, strict=True):
         slides, leaving = slide_measures(chromium, page_path)
         name = source.stem
