@@ -29,6 +29,7 @@ import jupytext
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+NOTES = {"slide_type": "notes"}
 
 
 def build_notebook(source: Path, speaker_notes: bool = False) -> nbformat.NotebookNode:
@@ -38,11 +39,12 @@ def build_notebook(source: Path, speaker_notes: bool = False) -> nbformat.Notebo
     notebook, and kept as reveal.js notes (``slide_type: notes``) when ``speaker_notes`` is
     true, for the slides (helpers/build_slides.py)."""
     notebook = jupytext.read(source, fmt="py:percent")
-    notebook.cells = [
+    notebook.cells = [  # every notes cell is checked, even where it is then left out
         _as_notes(cell) if "notes" in cell.metadata.get("tags", []) else cell
         for cell in notebook.cells
-        if speaker_notes or "notes" not in cell.metadata.get("tags", [])
     ]
+    if not speaker_notes:
+        notebook.cells = [c for c in notebook.cells if c.metadata.get("slideshow", {}) != NOTES]
     notebook.metadata = {
         "kernelspec": notebook.metadata.get(
             "kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"}
@@ -94,7 +96,7 @@ def _as_solution(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def _as_notes(cell: nbformat.NotebookNode) -> nbformat.NotebookNode:
     if cell.cell_type != "markdown":
         raise ValueError(f"only markdown cells can be tagged notes, got a {cell.cell_type} cell")
-    cell.metadata["slideshow"] = {"slide_type": "notes"}
+    cell.metadata["slideshow"] = dict(NOTES)
     return cell
 
 

@@ -114,6 +114,14 @@ def test_speaker_notes_are_in_the_slides_but_not_in_the_students_notebook(tmp_pa
     assert html.count('<aside class="notes">') == 1 and "Ask the room" in html
 
 
+def test_a_code_cell_tagged_notes_is_refused(tmp_path):
+    source = tmp_path / "99_notes.py"
+    source.write_text('# %% tags=["notes"]\nx = 1\n', encoding="utf-8")
+    for speaker_notes in (True, False):  # never dropped silently from the students' notebook
+        with pytest.raises(ValueError, match="only markdown cells can be tagged notes"):
+            build_notebook(source, speaker_notes=speaker_notes)
+
+
 def test_bad_input_names_what_was_expected(tmp_path):
     with pytest.raises(ValueError, match="at least one notebook"):
         build_slides.build_slides([], tmp_path)
