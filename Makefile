@@ -8,14 +8,16 @@ LINTED := course helpers tests benchmarks
 # Notebooks are tested from outside the repository, with an empty HOME (no caches, no config).
 FRESH_HOME = HOME=$$(mktemp -d)
 
-.PHONY: install lab test lint format unit nbval notebooks bench slides clean
+.PHONY: install lab test lint format unit nbval notebooks bench slides assignments clean
 
 # (Re)install only when the requirements or the package definition change.
 # Never two TensorFlow builds in one environment: switching between the CPU and the GPU
 # requirements (or from an older install) removes the old build first.
 # The course's kernel sets TF_CPP_MIN_LOG_LEVEL=2 before Python starts, so TensorFlow's C++
 # start-up log does not show as red error boxes in every lesson; JupyterLab opens straight onto
-# the course (no news announcement).
+# the course (no news announcement). nbgrader is installed for instructors' command line only
+# (make assignments): its JupyterLab menus and server extensions are off in the students' lab
+# (its grader alone would add 4 s to every start).
 $(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if ls $(VENV)/.installed-* 2>/dev/null | grep -qv '$(notdir $(STAMP))$$'; then \
@@ -27,7 +29,10 @@ $(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
 		--display-name "Python 3 (ipykernel)" --env TF_CPP_MIN_LOG_LEVEL 2
 	$(BIN)/jupyter labextension disable --level=sys_prefix \
-		"@jupyterlab/apputils-extension:announcements"
+		"@jupyterlab/apputils-extension:announcements" @jupyter/nbgrader
+	for extension in formgrader validate_assignment assignment_list course_list; do \
+		$(BIN)/jupyter server extension disable --sys-prefix \
+			nbgrader.server_extensions.$$extension || exit 1; done
 	touch $@
 
 install: $(STAMP)
@@ -67,5 +72,10 @@ bench: $(STAMP)
 slides: $(STAMP)
 	$(BIN)/python -m helpers.build_slides $(LESSONS)
 
+# nbgrader assignments of the lessons' exercises in grading/ (see course/INSTRUCTORS.md), e.g.
+# make assignments LESSONS="04 05"; then grade in grading/ with nbgrader autograde.
+assignments: $(STAMP)
+	PATH="$(BIN):$$PATH" $(BIN)/python -m helpers.build_assignments $(LESSONS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache slides
+	rm -rf $(VENV) .pytest_cache .ruff_cache slides grading

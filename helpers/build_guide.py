@@ -16,6 +16,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from helpers.build_assignments import POINTS_PER_EXERCISE
 from helpers.build_notebooks import ROOT, build_notebook, lesson_sources
 from helpers.build_slides import plan_slides
 
@@ -47,6 +48,28 @@ Generated from the lessons by `make notebooks` (helpers/build_guide.py): do not 
 - **On a GPU.** `make lab REQUIREMENTS=requirements-gpu.txt` installs TensorFlow with CUDA;
   the lessons are unchanged, and where more training would help each lesson names the constant
   to raise (e.g. `EPOCHS`) at its top.
+
+## Grading with nbgrader
+
+`make assignments` (or `make assignments LESSONS="04 05"`) writes an nbgrader course folder,
+`grading/`: its `nbgrader_config.py`, each lesson in `source/NN_topic/` (the instructors'
+version, with the solutions between `### BEGIN SOLUTION` and `### END SOLUTION`), and the
+students' copy in `release/NN_topic/`, made by `nbgrader generate_assignment`. In the students'
+copy each exercise is an answer cell holding the lesson's starter code, followed by a locked
+test cell that asserts the lesson's own check and is worth {POINTS_PER_EXERCISE} point; the
+collapsed solutions and the speaker notes are not in it. To grade, in `grading/` with the
+course's environment on the PATH (`source ../.venv/bin/activate`):
+
+1. put each student's notebook in `submitted/<student>/NN_topic/NN_topic.ipynb`;
+2. `nbgrader autograde NN_topic` runs every submission top to bottom (a lesson takes its CPU
+   time below, per student) and grades the test cells; a failing check's hint is its message;
+3. `nbgrader export` writes every mark to `grades.csv`.
+
+tests/test_assignments.py does exactly this for lesson 00: the solutions typed into the answer
+cells get full marks, the untouched starters get none. nbgrader's own JupyterLab menus are
+switched off in the course's JupyterLab so that students do not meet them; an instructor who
+wants the formgrader runs `jupyter server extension enable --sys-prefix
+nbgrader.server_extensions.formgrader` and `jupyter labextension enable @jupyter/nbgrader`.
 
 ## Lessons
 

@@ -12,6 +12,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
+
+from jupyter_core.paths import jupyter_config_path
+from jupyter_server.extension.config import ExtensionConfigManager
 
 from helpers.build_notebooks import ROOT, lesson_sources
 
@@ -27,6 +31,16 @@ def test_widget_extension_is_installed_and_enabled():
     lines = (listing.stdout + listing.stderr).splitlines()
     manager = [line for line in lines if "@jupyter-widgets/jupyterlab-manager" in line]
     assert manager and "enabled" in manager[0], "ipywidgets' JupyterLab extension is missing"
+
+
+def test_nbgrader_stays_out_of_the_students_lab():
+    """Installed for instructors' command line only: no menus, no 4 s grader start-up."""
+    page_config = Path(sys.prefix) / "etc" / "jupyter" / "labconfig" / "page_config.json"
+    disabled = json.loads(page_config.read_text())["disabledExtensions"]
+    assert disabled.get("@jupyter/nbgrader") is True, "run make install again"
+    manager = ExtensionConfigManager(read_config_path=jupyter_config_path())
+    states = {n: on for n, on in manager.get_jpserver_extensions().items() if "nbgrader" in n}
+    assert len(states) == 4 and not any(states.values()), states
 
 
 def free_port() -> int:
