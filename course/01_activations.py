@@ -372,7 +372,14 @@ checks.expect_close("PReLU with alpha = 0.25", prelu_output, [[-0.5, -0.25, 0.5,
 # GELU (used in transformers such as BERT and GPT) and swish/SiLU (found by automated search,
 # used in EfficientNet) are smooth curves that look like ReLU for large $|z|$ but dip slightly
 # below zero for small negative inputs. They cost more to compute and often train a little
-# better in large models.
+# better in large models. GELU's normal CDF $\Phi$ has no closed form, so a tanh formula that
+# stays within 0.001 of it is often used instead (BERT and GPT-2 did): in Keras,
+# `keras.activations.gelu(z, approximate=True)`; the default, `approximate=False`, uses the
+# exact error function (as does our `gelu` above). The next cell measures the gap.
+
+# %%
+gelu_gap = np.abs(np.asarray(keras.activations.gelu(z_grid, approximate=True)) - gelu(z_grid))
+checks.expect_at_most("largest gap between tanh-GELU and exact GELU", gelu_gap.max(), 0.001)
 
 # %%
 plotting.plot_functions(
@@ -640,9 +647,13 @@ checks.expect_at_least("gradient size, relu / gelu", mean_norm["relu"] / mean_no
 # large GELU networks such as transformers use normalization layers throughout.
 #
 # Remedies for vanishing gradients: activations that do not saturate (the ReLU family, this
-# lesson), careful initialization (Glorot, He) and adaptive optimizers such as RMSprop (lesson
-# 05), normalization layers (lesson 06), and, in architectures beyond these first lessons,
-# shortcut (residual) connections and gated units such as the LSTM for sequences.
+# lesson), careful initialization (Glorot, He), normalization layers (lesson 06), and, in
+# architectures beyond these first lessons, shortcut (residual) connections and gated units such
+# as the LSTM for sequences. Adaptive optimizers such as RMSprop and Adam (lesson 05) are often
+# named too, with a caveat: dividing each weight's step by the size of its recent gradients
+# does enlarge the steps of layers whose gradients are merely small, but no optimizer can bring
+# back a forward signal that has already collapsed towards zero: the cure is in the
+# activations, the initialization and the architecture.
 
 # %% [markdown]
 # ## 6. Explore: one neuron, your weight and bias

@@ -468,9 +468,10 @@ def adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=Fa
 #    + \frac{(1-\mu_t)\, g}{1 - \prod_{i\le t}\mu_i}, \qquad
 #    \theta \leftarrow \theta - \alpha\,\frac{\hat m_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}. $$
 #
-# Dozat's schedule, also used by Keras 2 and by PyTorch (`momentum_decay=0.004`), is
-# $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t/250})$: $\mu$ comes within 1% of $\beta_1$ only after
-# about 24,000 steps. Keras 3 departs from it and uses $\mu_t = \beta_1(1 - \tfrac12\,
+# Dozat's schedule, kept by PyTorch (`momentum_decay=0.004`) and by Keras 2's legacy optimizer
+# (`schedule_decay=0.004`), is $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t/250})$: $\mu$ comes
+# within 1% of $\beta_1$ only after about 24,000 steps. Keras's newer optimizers (experimental
+# in Keras 2, the default from TensorFlow 2.11) and Keras 3 use $\mu_t = \beta_1(1 - \tfrac12\,
 # 0.96^{t})$, 250 times faster: within 1% after about 100 steps. Our code follows Keras 3.
 
 
