@@ -24,8 +24,8 @@
 # - a walk through the 2-D latent space, in a widget.
 #
 # **What you need**: part 2 of this lesson (`10b_autoencoders`), lesson 09 (the functional API
-# and custom training with `GradientTape`) and lesson 03 (MNIST). It runs in about two minutes
-# on a laptop CPU.
+# and custom training with `GradientTape`) and lesson 03 (MNIST). It runs in about two and a
+# half minutes on a 2-core laptop CPU.
 
 # %%
 import keras
@@ -39,7 +39,7 @@ plotting.use_course_style()
 SEED = 0
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same samples on every run
 
-# Settings that cost time. On a GPU try EPOCHS = 30 (what helpers/data/train_vae.py does).
+# Settings that cost time. On a GPU try EPOCHS = 40 (what helpers/data/train_vae.py does).
 EPOCHS = 3
 BATCH_SIZE = 128
 CLASSIFIER_EPOCHS = 3
@@ -128,8 +128,9 @@ checks.expect_close("20,000 samples: standard deviation", z.std(0), [1.0, 0.5], 
 # Two terms per digit, added:
 #
 # - **reconstruction**: the binary cross-entropy between the digit and its decoding, *summed*
-#   over the 784 pixels (summed, not averaged: averaging would shrink it 784 times, and the
-#   KL term would win: every digit would decode to the same blur);
+#   over the 784 pixels (summed, not averaged: averaging would shrink it 784 times against
+#   the KL term, which would then push every code towards the prior and leave it carrying
+#   little about the digit);
 # - **KL divergence** of the encoder's Gaussian from the standard normal $\mathcal N(0, I)$,
 #   which for a diagonal Gaussian has a closed form, summed over the latent dimensions:
 #
