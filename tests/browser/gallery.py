@@ -32,6 +32,7 @@ from helpers.lessons import (
     regularization,
     text_and_recurrent_networks,
     training_tools,
+    variational_autoencoder,
     weather_forecasting,
 )
 
@@ -261,3 +262,10 @@ for number in range(5):
 training_tools.ensemble_explorer(
     member_sets, fashion_test_labels[:1000].astype("int64"), datasets.FASHION_MNIST_CLASSES
 )
+
+# %%
+print("GALLERY: 10c latent walker")
+trained_vae = variational_autoencoder.load_trained_vae()  # the shipped, longer-trained weights
+digits = (x_test[:1000] / 255).astype("float32")
+latent_means = np.asarray(trained_vae.encoder(digits)[0])
+variational_autoencoder.latent_walker(trained_vae.decoder, latent_means, y_test[:1000])
