@@ -117,8 +117,9 @@ checks.expect_at_most(
 )
 
 # %% [markdown]
-# Two numbers already describe about a fifth of the variance of a digit, but 64 numbers
-# cut the error fourfold. Can a network do better with the same number of numbers?
+# Two directions already capture about a sixth of the variance of the digits, 64 capture
+# 86% and cut the error almost sixfold. The error depends only on the data, not on a seed:
+# PCA has no random start. Can a network do better with the same number of numbers?
 
 # %% [markdown]
 # ## 3. A dense autoencoder and its bottleneck
@@ -130,7 +131,7 @@ checks.expect_at_most(
 # is linear (no activation) here: a ReLU code could switch off units for good when the
 # code has only 2 numbers.
 #
-# We train one autoencoder per code size for `EPOCHS` epochs each (about 10-15 s each).
+# We train one autoencoder per code size for `EPOCHS` epochs each (a few seconds each; the curves show the time).
 
 
 # %%
@@ -170,19 +171,12 @@ for code_size in CODE_SIZES:
     print(f"code {code_size:2d}: test error {dense_errors[code_size]:.4f}, {seconds:.0f} s")
 
 # %%
-plotting.plot_curves(
-    {
-        "dense autoencoder": (CODE_SIZES, list(dense_errors.values())),
-        "PCA": (CODE_SIZES, list(pca_errors.values())),
-    },
-    "code size (numbers per image)", "test MSE per pixel", "reconstruction error",
-    log_x=True, markers=True,
-)  # fmt: skip
+lesson.plot_errors_by_size({"dense autoencoder": dense_errors, "PCA": pca_errors})
 
 # %%
-for k in (2, 4, 8):
+for k in (4, 8, 16):
     checks.expect_at_least(
-        f"code {k}: PCA error / autoencoder error", pca_errors[k] / dense_errors[k], 1.04
+        f"code {k}: PCA error / autoencoder error", pca_errors[k] / dense_errors[k], 1.05
     )
 checks.expect_at_least(
     "code 64: autoencoder error / PCA error", dense_errors[64] / pca_errors[64], 1.5
@@ -192,8 +186,8 @@ checks.expect_at_least(
 # What the curves say (measured over seeds 0 to 4; the checks assert what held in all of
 # them, with room to spare):
 #
-# - **With a small code the autoencoder wins**: at 4 and 8 numbers its error is XXX lower
-#   than PCA's. Its encoder and decoder are non-linear, so the code can follow the curved
+# - **With a small code the autoencoder wins**: with 4 to 16 numbers its error is 8-18%
+#   lower than PCA's (at 2 numbers the two are close, 3-5% apart). Its encoder and decoder are non-linear, so the code can follow the curved
 #   shapes in which digits vary (a stroke bending, a loop closing), which a flat subspace
 #   cannot.
 # - **With a large code PCA wins**, by a factor of two at 64. Not because it is better in
@@ -217,7 +211,7 @@ lesson.show_rows(
 )
 
 # %% [markdown] tags=["notes"]
-# Say: with a code of 2 to 16 numbers the small network beats PCA; with 64 PCA wins after three
+# Say: with a code of 4 to 16 numbers the small network beats PCA; with 64 PCA wins after three
 # epochs, because PCA computes its optimum exactly while the network has only just started. Show
 # the reconstructions: PCA's blurred mixtures against the network's single clear digits. Ask the
 # room: "Why does the autoencoder with 8 numbers sometimes draw a different digit than the one it
@@ -265,11 +259,12 @@ checks.expect_at_most("median principal angle (degrees)", np.median(angles), 6)
 checks.expect_at_most("largest principal angle (degrees)", angles.max(), 20)
 
 # %% [markdown]
-# The errors agree within XXX, and most angles are a few degrees: the network, trained by
-# gradient descent from random weights, has found PCA's subspace. The largest angle is the
-# slowest to close: along the 16th and 17th principal directions the images vary almost
-# equally (their variances differ by only XXX%), so the loss hardly cares which of the two
-# the network keeps, and gradient descent takes many epochs to decide.
+# The errors agree within 1%, and most angles are 2-4 degrees: the network, trained by
+# gradient descent from random weights, has found PCA's subspace. The largest angle (6-10
+# degrees) is the slowest to close: along the 16th principal direction, the last inside the
+# subspace, the images vary only 17% more than along the 17th, the first outside it, so the
+# loss gains little from telling the two apart, and gradient descent takes many epochs to do
+# it.
 # What makes the autoencoders of section 3 better than PCA at small codes is therefore
 # exactly their non-linearity.
 
@@ -316,18 +311,20 @@ lesson.show_rows(
 )
 
 # %% [markdown]
-# The denoised images are XXX times closer to the clean ones than the noisy inputs are, and
-# XXX times closer than the plain autoencoder's output. The plain autoencoder of section 3
-# removes part of the noise already (its 32-number code has no room for it), but it never saw a
-# noisy image in training and lets grey blotches through; the denoiser learned to ignore them.
-# Its own error is a bit higher than on clean inputs (XXX): some strokes drown in the noise.
+# The denoised images are 3.6-3.7 times closer to the clean ones than the noisy inputs are
+# (in mean squared error), and 1.5-1.8 times closer than the plain autoencoder's output. The
+# plain autoencoder of section 3 removes much of the noise already (its 32-number code has
+# no room for random pixels), but it never saw a noisy image in training, and the noise
+# pushes its code to the wrong places: broken, smudged digits. The denoiser learned to look
+# past the noise. Its error (about 0.031) is higher than the plain autoencoder's on clean
+# images (about 0.021): where the noise hides part of a stroke, it has to guess.
 
 # %% [markdown] tags=["notes"]
 # Say: noisy in, clean out. The only change is the training pairs; the network is the same. The
 # measured gain: the denoised images are about four times closer to the clean ones than the noisy
 # inputs. Ask the room: "The plain autoencoder also removes some noise. Why?" (expected answer: its
 # 32-number code has no room for random pixels, so the decoder can only draw digit-like images;
-# but it never learned to ignore grey blotches).
+# but it never learned to ignore noise, and its digits come out broken).
 
 # %% [markdown]
 # ## 6. A sparse code
@@ -361,12 +358,12 @@ checks.expect_at_least(
     sparse_code["near-zero share"] - plain_code["near-zero share"],
     0.2,
 )
-checks.expect_at_most("error: with L1 / without", sparse_code["error"] / plain_code["error"], 1.15)
+checks.expect_at_most("error: with L1 / without", sparse_code["error"] / plain_code["error"], 1.2)
 
 # %% [markdown]
-# With the penalty, XXX of the code values are near zero instead of XXX: each image uses
-# about XXX of the 64 units instead of XXX. The price in reconstruction error is small
-# (XXX% higher). Even without the penalty many values are zero: ReLU switches units off, and
+# With the penalty, 61-64% of the code values are near zero instead of 27-30%: each image
+# uses about 23-25 of the 64 units instead of 45-47. The price in reconstruction error is
+# small (3-11% higher). Even without the penalty many values are zero: ReLU switches units off, and
 # a few units never switch on at all.
 
 # %% [markdown]
@@ -406,7 +403,7 @@ print(f"test error, code of 32: dense {dense_errors[32]:.4f}, convolutional {con
 checks.expect_between(
     "parameters: conv / dense", parameters["conv"] / parameters["dense"], 0.9, 1.2
 )
-checks.expect_at_least("code 32: dense error / conv error", dense_errors[32] / conv_error, 1.4)
+checks.expect_at_least("code 32: dense error / conv error", dense_errors[32] / conv_error, 1.3)
 lesson.show_rows(
     {
         "original": x_test[:10],
@@ -417,14 +414,16 @@ lesson.show_rows(
 
 # %% [markdown]
 # With the same code size and about as many weights, the convolutional autoencoder's error
-# is XXX times lower (XXX against XXX), and its digits have sharper strokes. Its weights are
-# spent differently: the convolutions share a few small filters over the whole image, so most
-# weights sit in the two dense layers around the code. The price is time: it took XXX s per
-# run here against XXX s for the dense one.
+# is 1.6-1.8 times lower (about 0.012 against 0.021), and its digits have sharper strokes.
+# Its weights are spent differently: the convolutions share a few small filters over the
+# whole image, so over 90% of the weights sit in the two dense layers around the code. The
+# price is time: it trains about five times slower than the dense one (a convolution
+# computes every filter at every position), and its loss was still falling fast after three
+# epochs: it would gain most from more.
 
 # %% [markdown] tags=["notes"]
 # Say: same code of 32 numbers, about the same number of weights, and the convolutional
-# autoencoder's error is about half the dense one's: convolutions know that neighbouring pixels
+# autoencoder's error is 40% lower than the dense one's: convolutions know that neighbouring pixels
 # belong together. Ask the room: "Where are most of the convolutional autoencoder's weights?"
 # (expected answer: in the two dense layers around the code; the filters are few and small).
 
@@ -461,13 +460,14 @@ lesson.bottleneck_explorer(
 #
 # - An autoencoder is an encoder and a decoder trained together to output their input through
 #   a bottleneck; the code it learns is a compression, learned without labels.
-# - With small codes (2-16 numbers) a small dense autoencoder beats PCA after three epochs;
+# - With small codes (4-16 numbers) a small dense autoencoder beats PCA after three epochs;
 #   with 64 numbers PCA, computed exactly, wins until the network trains much longer.
-# - A linear autoencoder learns PCA's subspace (the same error within XXX%, principal angles of
+# - A linear autoencoder learns PCA's subspace (the same error within 1%, principal angles of
 #   a few degrees): non-linearity is what the network adds.
-# - Trained on noisy inputs with clean targets it removes noise (XXX times less error than
-#   the noisy input); an L1 penalty on the code makes it sparse (XXX% of the values near zero
-#   instead of XXX%); convolutions halve the error at the same code size and weight count.
+# - Trained on noisy inputs with clean targets it removes noise (3.6 times less error than
+#   the noisy input); an L1 penalty on the code makes it sparse (over 60% of the values near
+#   zero instead of under 30%); convolutions cut the error by 40% at the same code size and
+#   about the same number of weights.
 
 # %% [markdown]
 # ## Exercises

@@ -63,6 +63,7 @@ def _mosaic(ax: Any, rows: Mapping[str, np.ndarray]) -> None:
     ax.set_yticks([(SIDE + gap) * number + SIDE / 2 for number in range(len(rows))])
     ax.set_yticklabels(list(rows), fontsize=9)
     ax.tick_params(length=0)
+    ax.grid(False)
     for side in ax.spines.values():
         side.set_visible(False)
 
@@ -80,6 +81,43 @@ def show_rows(rows: Mapping[str, np.ndarray], title: str | None = None) -> Figur
     _mosaic(ax, images)
     if title:
         ax.set_title(title, fontsize=11)
+    return fig
+
+
+def _error_curves(errors: Any, what: str) -> dict[str, tuple[list[int], np.ndarray]]:
+    check.mapping(errors, what, "{method: {code size: error}}")
+    curves = {}
+    for method, by_size in errors.items():
+        check.mapping(by_size, f"{what}[{method!r}]", "{code size: error}")
+        sizes = sorted(by_size)
+        values = [check.number(by_size[k], f"{what}[{method!r}][{k}]") for k in sizes]
+        curves[str(method)] = (sizes, np.array(values))
+    return curves
+
+
+def _draw_curves(ax: Any, curves: Mapping[str, tuple[list[int], np.ndarray]]) -> list[int]:
+    """Error against code size, the sizes evenly spaced (they double, as on a log axis)."""
+    sizes = next(iter(curves.values()))[0]
+    for number, (method, (method_sizes, values)) in enumerate(curves.items()):
+        if method_sizes != sizes:
+            raise ValueError(
+                f"every method needs the same code sizes, got {sizes} and {method_sizes}"
+            )
+        ax.plot(np.arange(len(sizes)), values, "-o", ms=4, color=f"C{number}", label=method)
+    ax.set_xticks(np.arange(len(sizes)), [str(size) for size in sizes])
+    ax.set(xlabel="code size (numbers per image)", ylabel="test MSE per pixel")
+    ax.legend(fontsize=8)
+    return sizes
+
+
+def plot_errors_by_size(errors: Mapping[str, Mapping[int, float]]) -> Figure:
+    """The reconstruction error of each method (``{method: {code size: error}}``) against the
+    code size."""
+    curves = _error_curves(errors, "plot_errors_by_size: errors")
+    fig = Figure(figsize=(6.5, 3.6), layout="constrained")
+    ax = fig.subplots()
+    _draw_curves(ax, curves)
+    ax.set_title("reconstruction error against code size")
     return fig
 
 
@@ -107,7 +145,7 @@ def bottleneck_view(
             f"{what}: errors and reconstructions need the same methods, got {sorted(errors)} "
             f"and {sorted(reconstructions)}"
         )
-    rows, curves = {"original": originals}, {}
+    rows = {"original": originals}
     for method, by_size in reconstructions.items():
         check.mapping(by_size, f"{what}: reconstructions[{method!r}]", "{code size: images}")
         if set(by_size) != set(errors[method]):
@@ -126,11 +164,9 @@ def bottleneck_view(
                 f"originals {len(originals)}: reconstruct the same images"
             )
         rows[f"{method}\n{size} numbers"] = images
-        sizes = sorted(errors[method])
-        values = [
-            check.number(errors[method][k], f"{what}: errors[{method!r}][{k}]") for k in sizes
-        ]
-        curves[method] = (np.array(sizes), np.array(values))
+    curves = _error_curves(
+        {method: errors[method] for method in reconstructions}, f"{what}: errors"
+    )
     return {"size": size, "rows": rows, "curves": curves}
 
 
@@ -139,19 +175,16 @@ def draw_bottleneck(view: Mapping[str, Any]) -> Figure:
     if not isinstance(view, Mapping) or not {"size", "rows", "curves"} <= set(view):
         raise ValueError("draw_bottleneck expects the dict that bottleneck_view returns")
     fig = Figure(figsize=(11, 3.2))
-    grid = fig.add_gridspec(1, 2, width_ratios=[2.2, 1], left=0.1, right=0.98, bottom=0.16,
-                            top=0.9, wspace=0.15)  # fmt: skip
+    grid = fig.add_gridspec(1, 2, width_ratios=[2.2, 1], left=0.12, right=0.98, bottom=0.16,
+                            top=0.9, wspace=0.3)  # fmt: skip
     _mosaic(fig.add_subplot(grid[0]), view["rows"])
     curve = fig.add_subplot(grid[1])
-    for number, (method, (sizes, values)) in enumerate(view["curves"].items()):
-        places = np.arange(len(sizes))  # evenly spaced, as on a log axis (sizes double)
-        curve.plot(places, values, "-o", ms=3, color=f"C{number}", label=method)
-        at = list(sizes).index(view["size"])
-        curve.plot([at], [values[at]], "o", ms=9, mfc="none", color=f"C{number}")
+    sizes = _draw_curves(curve, view["curves"])
+    at = sizes.index(view["size"])
+    for number, (_, values) in enumerate(view["curves"].values()):
+        curve.plot([at], [values[at]], "o", ms=10, mfc="none", color=f"C{number}")
     curve.axvline(at, color="0.7", lw=0.8)
-    curve.set_xticks(places, [str(size) for size in sizes])
-    curve.set(xlabel="code size", ylabel="test MSE per pixel", title="error against code size")
-    curve.legend(fontsize=8)
+    curve.set(xlabel="code size", title="error against code size")
     return fig
 
 

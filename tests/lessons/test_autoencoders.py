@@ -42,6 +42,15 @@ def test_show_rows_draws_one_labelled_row_per_entry():
     np.testing.assert_allclose(picture[30:, :28], ORIGINALS[0].reshape(28, 28))
 
 
+def test_plot_errors_by_size_spaces_the_sizes_evenly():
+    fig = lesson.plot_errors_by_size(ERRORS)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines()] == ["autoencoder", "PCA"]
+    np.testing.assert_array_equal(ax.get_lines()[1].get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(ax.get_lines()[1].get_ydata(), [0.055, 0.037, 0.017])
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2", "8", "32"]
+
+
 def test_bottleneck_view_picks_the_reconstructions_of_one_size():
     view = lesson.bottleneck_view(ORIGINALS, reconstructions(), ERRORS, 8)
     assert list(view["rows"]) == ["original", "autoencoder\n8 numbers", "PCA\n8 numbers"]
@@ -256,6 +265,11 @@ BAD_CALLS = {
         ),
         "finite",
     ),
+    "errors of other sizes per method": (
+        lambda: lesson.plot_errors_by_size({"a": {2: 0.1, 4: 0.1}, "b": {2: 0.1}}),
+        "same code sizes",
+    ),
+    "errors as a list": (lambda: lesson.plot_errors_by_size({"a": [0.1, 0.2]}), "code size"),
     "draw something else": (lambda: lesson.draw_bottleneck({"size": 2}), "bottleneck_view"),
     "explorer without reconstructions": (
         lambda: lesson.bottleneck_explorer(ORIGINALS, None, ERRORS),
