@@ -428,8 +428,8 @@ lesson.show_rows(
 
 # %% [markdown] tags=["notes"]
 # Say: same code of 32 numbers, about the same number of weights, and the convolutional
-# autoencoder's error is 35-45% lower than the dense one's: convolutions know that neighbouring pixels
-# belong together. Ask the room: "Where are most of the convolutional autoencoder's weights?"
+# autoencoder's error is 35-45% lower than the dense one's: convolutions know that
+# neighbouring pixels belong together. Ask the room: "Where are most of the convolutional autoencoder's weights?"
 # (expected answer: in the two dense layers around the code; the filters are few and small).
 
 # %% [markdown]
@@ -471,7 +471,7 @@ lesson.bottleneck_explorer(
 #   a few degrees): non-linearity is what the network adds.
 # - Trained on noisy inputs with clean targets it removes noise (3.6 times less error than
 #   the noisy input); an L1 penalty on the code makes it sparse (over 60% of the values near
-#   zero instead of under 30%); convolutions cut the error by 35-45% at the same code size and
+#   zero instead of 27-37%); convolutions cut the error by 35-45% at the same code size and
 #   about the same number of weights.
 
 # %% [markdown]
