@@ -69,7 +69,7 @@ x_train = (train_images[:TRAIN_IMAGES] / 255).reshape(-1, 784).astype("float32")
 x_test = (test_images[:TEST_IMAGES] / 255).reshape(-1, 784).astype("float32")
 print("training images:", x_train.shape, " test images:", x_test.shape)
 checks.expect_equal("pixels per image", x_train.shape[1], 784)
-checks.expect_equal("pixel range", [x_train.min(), x_train.max()], [0.0, 1.0])
+checks.expect_equal("pixel range", [float(x_train.min()), float(x_train.max())], [0.0, 1.0])
 
 
 def mse(images, reconstructions):
