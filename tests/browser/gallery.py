@@ -19,6 +19,7 @@ import numpy as np
 from helpers import datasets, pretrained, sequence_data
 from helpers.lessons import (
     activations,
+    autoencoders,
     convnets_in_practice,
     convolution,
     four_pixel_camera,
@@ -262,6 +263,23 @@ for number in range(5):
 training_tools.ensemble_explorer(
     member_sets, fashion_test_labels[:1000].astype("int64"), datasets.FASHION_MNIST_CLASSES
 )
+
+# %%
+print("GALLERY: 10b bottleneck explorer")
+flat_digits = x_small.reshape(-1, 784).astype("float64")
+digits_to_show = x_test[:8].reshape(-1, 784) / 255
+by_method, error_curves = {}, {}
+for method, rows in (("PCA, 3000", 3000), ("PCA, 300", 300)):
+    digit_mean = flat_digits[:rows].mean(axis=0)  # PCA from the digits' covariance matrix
+    centred_digits = flat_digits[:rows] - digit_mean
+    principal = np.linalg.eigh(centred_digits.T @ centred_digits)[1][:, ::-1].T
+    by_method[method], error_curves[method] = {}, {}
+    for size in (2, 8, 32):
+        codes = (digits_to_show - digit_mean) @ principal[:size].T
+        rebuilt = codes @ principal[:size] + digit_mean
+        by_method[method][size] = np.clip(rebuilt, 0, 1)
+        error_curves[method][size] = float(np.mean((rebuilt - digits_to_show) ** 2))
+autoencoders.bottleneck_explorer(digits_to_show, by_method, error_curves)
 
 # %%
 print("GALLERY: 10c latent walker")
