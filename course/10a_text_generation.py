@@ -167,7 +167,9 @@ model.summary()
 # A short run: `ROUNDS` rounds of `STEPS_PER_ROUND` steps, each step a batch of 128
 # chunks drawn at random from the whole training text (Keras calls a round an "epoch";
 # here it is far less than a pass over the data: 60 steps see 15% of the text). The
-# dashed curve is the loss on the watched Hamlet chunks, in nats.
+# dashed curve is the loss on the watched Hamlet chunks, in nats. It lies below the solid
+# training curve because Keras averages the training loss over each round, while the
+# model improves, and measures the dashed one at the round's end.
 
 # %%
 order = np.random.default_rng(SEED).permutation(len(x_train))[
@@ -188,11 +190,16 @@ print(f"trained {ROUNDS * STEPS_PER_ROUND} steps in {time.perf_counter() - start
 
 
 # %%
-def bits_per_character(model, codes, row_length=500):
+def bits_per_character(model, codes, row_length=500, rows_per_batch=64):
     rows = codes[: len(codes) // row_length * row_length].reshape(-1, row_length)
-    logits = model.predict(rows[:, :-1], batch_size=64, verbose=0)
-    nats = keras.losses.sparse_categorical_crossentropy(rows[:, 1:], logits, from_logits=True)
-    return float(np.mean(nats)) / np.log(2)
+    nats = []
+    for start in progress.bar(range(0, len(rows), rows_per_batch), "reading the test play"):
+        batch = rows[start : start + rows_per_batch]
+        logits = model.predict(batch[:, :-1], verbose=0)
+        nats.append(
+            keras.losses.sparse_categorical_crossentropy(batch[:, 1:], logits, from_logits=True)
+        )
+    return float(np.mean(np.concatenate(nats))) / np.log(2)
 
 
 results = {"short run (in this lesson)": bits_per_character(model, test_codes)}
@@ -387,10 +394,11 @@ checks.expect_at_least(
 # start? Does the bar of the likeliest character ever fall below the others?
 
 # %%
-slider_temperatures = [round(t, 1) for t in np.arange(0.1, 2.01, 0.1)]
+slider_temperatures = [round(0.1 * step, 1) for step in range(1, 21)]  # 0.1 ... 2.0
 continuations = dict(
     zip(slider_temperatures, generate(long_model, PROMPT, slider_temperatures), strict=True)
 )
+continuations = {t: PROMPT + text for t, text in continuations.items()}  # shown with the prompt
 lesson.temperature_explorer(next_logits, characters, continuations)
 
 # %% [markdown] tags=["notes"]

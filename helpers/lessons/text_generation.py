@@ -253,7 +253,7 @@ def draw_temperature(view: dict[str, Any]) -> Figure:
     """Draw a :func:`temperature_view`: bars of the next character's probabilities, the text."""
     if not isinstance(view, dict) or not {"temperature", "probabilities", "text"} <= set(view):
         raise ValueError("draw_temperature expects the dict that temperature_view returns")
-    fig = Figure(figsize=(11, 3.6))
+    fig = Figure(figsize=(10, 3.3))
     bars = fig.add_axes((0.06, 0.12, 0.3, 0.76))
     bars.bar(range(len(view["probabilities"])), view["probabilities"], color="C0")
     bars.set_xticks(range(len(view["characters"])), view["characters"])
