@@ -22,8 +22,8 @@
 #   misspelt at high temperature), measured, not just read.
 #
 # **What you need**: lesson 08a (text as sequences, recurrent layers, GRU) and lesson 09
-# (the functional API, subclassing `keras.Model`). It runs in about two minutes on a laptop
-# CPU.
+# (the functional API; writing a model as a subclass of `keras.Model` is new here and
+# explained in section 3). It runs in under three minutes on a laptop CPU.
 
 # %%
 import time
@@ -44,7 +44,7 @@ tf.config.experimental.enable_op_determinism()  # the same sums in every thread,
 TEST_WORK = "Hamlet"  # held out: never trained on, only measured on
 SEQUENCE_LENGTH = 100  # characters per training chunk
 BATCH_SIZE = 128
-# Settings that cost time: 6 rounds of 10 steps here (about 40 s). The longer-trained
+# Settings that cost time: 6 rounds of 10 steps here (about 50 s). The longer-trained
 # weights of section 5 had 1,200 steps (helpers/data/train_char_gru.py).
 ROUNDS, STEPS_PER_ROUND = 6, 10
 SAMPLES_PER_TEMPERATURE, SAMPLE_LENGTH = 8, 300
@@ -140,9 +140,12 @@ checks.expect_between("trigram: bits per character", baselines["trigram table"],
 # each window (as in lesson 08's classifiers) would give one for the same cost. The GRU
 # starts every chunk from a zero state ("stateless"), so chunks can be shuffled.
 #
-# The model is a subclass of `keras.Model` so that it can also be run one step at a
-# time, carrying its state (section 4). The same builder is used by the training script
-# of section 5:
+# The model is written as a subclass of `keras.Model`: `__init__` creates the layers and
+# `call` says what to do with them, in plain Python. The reason is `call`'s two extra
+# arguments: the same model can then be run one step at a time, starting from the state
+# it returned at the previous step (section 4), which a `Sequential` model cannot. `fit`,
+# `predict` and `save_weights` work as usual. The same builder is used by the training
+# script of section 5:
 
 # %%
 lesson.show_code()
@@ -258,7 +261,7 @@ for name, text in zip(["greedy", "T = 0.5"], generate(model, PROMPT, [0, 0.5]), 
 #
 # `helpers/data/train_char_gru.py` builds the model with the same `build_char_model`,
 # trains it on the same chunks with the same settings for 1,200 steps instead of 60
-# (about 3 passes over the text; 20 minutes on 2 CPU cores), and saves the weights
+# (about 3 passes over the text; 13 minutes on 2 busy CPU cores), and saves the weights
 # (`char_gru.weights.h5`, checked against its sha256 when loaded). The figures below marked
 # "longer run" come from those weights, not from this notebook's training.
 
