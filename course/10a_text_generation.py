@@ -377,9 +377,10 @@ checks.expect_at_least(
 #   Shakespeare, at $T = 0.5$ 4-8%, at $T = 1$ about a quarter. Rare characters (capitals
 #   inside words, stray punctuation) get a share they do not deserve.
 #
-# Between the two, around $T = 0.5$ to $0.8$, the text looks most like the corpus. The
-# model's own distribution ($T = 1$) is not the "best" text: its bits per character
-# measure how well it predicts, not how it reads when sampled.
+# In between, $T = 0.5$ keeps non-words rare (4-8%) and repeats fewer words than
+# $T = 0.2$ (27-30%). The model's own distribution ($T = 1$) does not give the most
+# readable text: bits per character measure how well a model predicts, not how its
+# samples read.
 
 # %% [markdown] tags=["notes"]
 # Show: the bars at T = 0.2 put almost everything on one character; at T = 1.5 the rare characters
@@ -405,7 +406,7 @@ continuations = {t: PROMPT + text for t, text in continuations.items()}  # shown
 lesson.temperature_explorer(next_logits, characters, continuations)
 
 # %% [markdown] tags=["notes"]
-# Show: start at T = 1, then slide down to 0.1 (the greedy loop appears) and up to 2 (a flat
+# Show: start at T = 1, then slide down to 0.1 (repeats, as greedy) and up to 2 (a flat
 # distribution, random letters). Ask the room: "At T = 2, why is the text not completely random?"
 # (expected answer: dividing by 2 halves the logits' differences but keeps their order; the likely
 # characters are still likelier).

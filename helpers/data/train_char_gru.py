@@ -72,7 +72,9 @@ class Progress(keras.callbacks.Callback):
         if (batch + 1) % self.every == 0:
             seconds = time.perf_counter() - self.start
             bits = logs["loss"] / np.log(2)
-            print(f"step {batch + 1}: {bits:.3f} bits/char (training), {seconds:.0f} s", flush=True)
+            print(
+                f"step {batch + 1}: {bits:.3f} bits/char (mean so far), {seconds:.0f} s", flush=True
+            )
 
 
 def main() -> None:

@@ -97,8 +97,7 @@ def test_show_code_prints_the_class_and_builder(capsys):
     lesson.show_code()
     out = capsys.readouterr().out
     assert "class CharModel(keras.Model)" in out and "def build_char_model" in out
-    tree = ast.parse(out.replace("\n    ", "\n") if out.startswith(" ") else out)
-    assert tree is not None
+    ast.parse(out)  # the printed code is the real, complete Python source
 
 
 # ------------------------------------------------------------ text and measures
