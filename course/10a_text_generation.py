@@ -261,9 +261,10 @@ for name, text in zip(["greedy", "T = 0.5"], generate(model, PROMPT, [0, 0.5]), 
 #
 # `helpers/data/train_char_gru.py` builds the model with the same `build_char_model`,
 # trains it on the same chunks with the same settings for 1,200 steps instead of 60
-# (about 3 passes over the text; 13 minutes on 2 busy CPU cores), and saves the weights
-# (`char_gru.weights.h5`, checked against its sha256 when loaded). The figures below marked
-# "longer run" come from those weights, not from this notebook's training.
+# (about 3 passes over the text; 6 to 13 minutes on 2 CPU cores, depending on what else
+# ran on them), and saves the weights (`char_gru.weights.h5`, checked against its sha256
+# when loaded). The figures below marked "longer run" come from those weights, not from
+# this notebook's training.
 
 # %%
 long_model = lesson.build_char_model(vocab_size)
@@ -284,7 +285,7 @@ checks.expect_at_least(
 )
 
 # %% [markdown]
-# Trained 20 times longer (13 minutes on 2 busy CPU cores), the same network reaches
+# Trained 20 times longer (6 to 13 minutes of 2 CPU cores), the same network reaches
 # **2.41 bits per character** on Hamlet, about half a bit below the trigram table: it uses
 # more than the last two characters. That is still far from good. Karpathy's char-rnn, a
 # larger LSTM trained for hours on a GPU on the same kind of Shakespeare text, reaches
