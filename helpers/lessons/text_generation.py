@@ -253,7 +253,7 @@ def draw_temperature(view: dict[str, Any]) -> Figure:
     """Draw a :func:`temperature_view`: bars of the next character's probabilities, the text."""
     if not isinstance(view, dict) or not {"temperature", "probabilities", "text"} <= set(view):
         raise ValueError("draw_temperature expects the dict that temperature_view returns")
-    fig = Figure(figsize=(10, 3.3))
+    fig = Figure(figsize=(10, 3.3), dpi=80)
     bars = fig.add_axes((0.06, 0.12, 0.3, 0.76))
     bars.bar(range(len(view["probabilities"])), view["probabilities"], color="C0")
     bars.set_xticks(range(len(view["characters"])), view["characters"])
@@ -265,7 +265,7 @@ def draw_temperature(view: dict[str, Any]) -> Figure:
     text.set_title("a continuation sampled at this temperature", fontsize=10, loc="left")
     lines = view["text"].split("\n")[:14]
     text.text(
-        0, 1, "\n".join(line[:80] for line in lines), va="top", family="monospace", fontsize=8
+        0, 1, "\n".join(line[:80] for line in lines), va="top", family="monospace", fontsize=9
     )
     return fig
 
