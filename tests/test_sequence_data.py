@@ -1,4 +1,5 @@
-"""helpers.sequence_data: movie reviews, TREC questions, NYC weather and Boston housing."""
+"""helpers.sequence_data: movie reviews, TREC questions, NYC weather, Boston housing and
+Shakespeare."""
 
 import importlib.util
 import io
@@ -13,7 +14,13 @@ import pytest
 from helpers import datasets
 from helpers import sequence_data as data
 
-SHIPPED = [data.MOVIE_REVIEWS, data.TREC_QUESTIONS, data.NYC_WEATHER, data.BOSTON_HOUSING]
+SHIPPED = [
+    data.MOVIE_REVIEWS,
+    data.TREC_QUESTIONS,
+    data.NYC_WEATHER,
+    data.BOSTON_HOUSING,
+    data.SHAKESPEARE,
+]
 
 
 def same_letters(text: str) -> str:
@@ -198,6 +205,23 @@ def test_boston_drops_the_race_feature_by_default():
     assert x_train.shape == (404, 12) and y_train[0] == 15.2
 
 
+# ------------------------------------------------------------------------------ Shakespeare
+
+
+def test_shakespeare_is_42_clean_works_joined_by_blank_lines():
+    text = data.load_shakespeare()
+    works = data.load_shakespeare(by_work=True)
+    assert isinstance(text, str) and len(text) == 5_052_119 and text.isascii()
+    assert len(works) == 42 and "\n".join(works.values()) == text
+    titles = list(works)
+    assert titles[0] == "All's Well That Ends Well" and titles[-1] == "The Winter's Tale"
+    assert works["Hamlet"].startswith("HAMLET, PRINCE OF DENMARK\n\nby William Shakespeare\n")
+    assert "To be, or not to be" in works["Hamlet"]
+    assert all(work.endswith("\n") and not work.endswith("\n\n") for work in works.values())
+    assert not re.search("gutenberg|{|}|_|\n\n\n| \n", text, flags=re.IGNORECASE)
+    assert len(set(text)) == 79
+
+
 # --------------------------------------------------------------------- shipped files, README
 
 
@@ -247,6 +271,8 @@ BAD_CALLS = {
     "ratings 1": (lambda: data.load_movie_reviews(with_ratings=1), "with_ratings"),
     "fine None": (lambda: data.load_trec_questions(fine_labels=None), "fine_labels"),
     "race text": (lambda: data.load_boston_housing(drop_race_feature="no"), "drop_race_feature"),
+    "by_work text": (lambda: data.load_shakespeare(by_work="yes"), "by_work must be True or"),
+    "by_work None": (lambda: data.load_shakespeare(by_work=None), "by_work must be True or"),
 }
 
 

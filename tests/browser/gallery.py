@@ -32,6 +32,7 @@ from helpers.lessons import (
     optimizers,
     regularization,
     text_and_recurrent_networks,
+    text_generation,
     training_tools,
     variational_autoencoder,
     weather_forecasting,
@@ -263,6 +264,29 @@ for number in range(5):
 training_tools.ensemble_explorer(
     member_sets, fashion_test_labels[:1000].astype("int64"), datasets.FASHION_MNIST_CLASSES
 )
+
+# %%
+print("GALLERY: 10a temperature explorer")
+shakespeare = sequence_data.load_shakespeare()
+shakespeare_characters = "".join(sorted(set(shakespeare)))
+char_model = text_generation.build_char_model(len(shakespeare_characters))
+text_generation.load_long_run_weights(char_model)  # the shipped weights: real distributions
+prompt_codes = text_generation.encode("HAMLET.\nTo be, or not to be", shakespeare_characters)
+prompt_logits = np.asarray(char_model(prompt_codes[None])[0, -1])
+gallery_rng = np.random.default_rng(0)
+sampled = {}
+for gallery_temperature in (0.5, 1.0, 1.5):  # 40 characters each, one step at a time
+    logits, state = char_model(prompt_codes[None], return_state=True)
+    text = []
+    for _ in range(40):
+        probabilities = text_generation.softmax_with_temperature(
+            np.asarray(logits[0, -1]), gallery_temperature
+        )
+        text.append(int(gallery_rng.choice(len(probabilities), p=probabilities)))
+        step = np.array([[text[-1]]], dtype="int32")
+        logits, state = char_model(step, state=state, return_state=True)
+    sampled[gallery_temperature] = "".join(shakespeare_characters[c] for c in text)
+text_generation.temperature_explorer(prompt_logits, shakespeare_characters, sampled)
 
 # %%
 print("GALLERY: 10b bottleneck explorer")
