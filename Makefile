@@ -13,12 +13,15 @@ FRESH_HOME = HOME=$$(mktemp -d)
 # (Re)install only when the requirements or the package definition change.
 # Never two TensorFlow builds in one environment: switching between the CPU and the GPU
 # requirements (or from an older install) removes the old build first.
-# The course's kernel sets TF_CPP_MIN_LOG_LEVEL=2 before Python starts, so TensorFlow's C++
-# start-up log does not show as red error boxes in every lesson; JupyterLab opens straight onto
+# The course's kernel sets TF_CPP_MIN_LOG_LEVEL=3 before Python starts, so TensorFlow's C++
+# log does not show as red error boxes in the lessons: its start-up lines, and the spurious
+# "E0000 ... NodeDef mentions attribute use_unbounded_threadpool" that TensorFlow 2.21 prints
+# whenever op determinism meets Keras's input pipelines (fit with validation data, predict).
+# Real errors still raise Python exceptions with their message; JupyterLab opens straight onto
 # the course (no news announcement). nbgrader is installed for instructors' command line only
 # (make assignments): its JupyterLab menus and server extensions are off in the students' lab
 # (its grader alone would add 4 s to every start).
-$(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
+$(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if ls $(VENV)/.installed-* 2>/dev/null | grep -qv '$(notdir $(STAMP))$$'; then \
 		$(BIN)/python -m pip uninstall --quiet --yes tensorflow tensorflow-cpu; \
@@ -27,7 +30,7 @@ $(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
-		--display-name "Python 3 (ipykernel)" --env TF_CPP_MIN_LOG_LEVEL 2
+		--display-name "Python 3 (ipykernel)" --env TF_CPP_MIN_LOG_LEVEL 3
 	$(BIN)/jupyter labextension disable --level=sys_prefix \
 		"@jupyterlab/apputils-extension:announcements" @jupyter/nbgrader
 	for extension in formgrader validate_assignment assignment_list course_list; do \
