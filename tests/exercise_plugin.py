@@ -7,6 +7,9 @@ execute (helpers/build_notebooks.py). Here nbval runs the notebook top to bottom
 would, and this plugin adds one test item right after each exercise cell that runs the solution's
 code in the same kernel. The check after the blank starter must print "Not yet" (it rejects an
 empty answer) and the check after the solution must print "PASS".
+
+It also fails any lesson cell that writes to stderr: a student sees that as a red box, which
+reads as an error (e.g. TensorFlow's C++ log lines, or a Python warning).
 """
 
 import nbformat
@@ -23,6 +26,16 @@ def exercise_problem(tags: list[str], printed: str) -> str | None:
     if "solution" in tags and (PASS not in printed or NOT_YET in printed):
         return f"the solution did not pass its self-check (expected {PASS!r} and no {NOT_YET!r})"
     return None
+
+
+def red_boxes(outputs: list) -> str | None:
+    """What a cell wrote to stderr (a red box in JupyterLab), or None when nothing."""
+    text = "".join(
+        out.get("text", "")
+        for out in outputs
+        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+    )
+    return text if text.strip() else None
 
 
 def _tags(cell) -> list[str]:
@@ -78,6 +91,9 @@ def pytest_runtest_makereport(item, call):
         return
     printed = "".join(out.get("text", "") for out in outputs if out.get("output_type") == "stream")
     problem = exercise_problem(_tags(cell), printed)
+    red = red_boxes(outputs)
+    if red is not None:
+        problem = f"the cell wrote to stderr (a red box for a student):\n{red[:2000]}"
     if problem:
         report.outcome = "failed"
         report.longrepr = f"{item.name}: {problem}\n--- cell output ---\n{printed}"

@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from helpers.build_notebooks import ROOT, build_notebook
-from tests.exercise_plugin import exercise_problem
+from tests.exercise_plugin import exercise_problem, red_boxes
 
 LESSON = """# %% [markdown]
 # # Demo
@@ -81,3 +81,11 @@ def test_exercise_plugin_rules():
     assert exercise_problem(["solution"], "❌ Not yet: x") is not None
     assert exercise_problem(["solution"], "✅ PASS: a\n❌ Not yet: b") is not None
     assert exercise_problem([], "anything") is None
+
+
+def test_a_cell_that_writes_to_stderr_is_a_red_box():
+    stdout = {"output_type": "stream", "name": "stdout", "text": "fine\n"}
+    stderr = {"output_type": "stream", "name": "stderr", "text": "E0000 00:00 node_def_util\n"}
+    blank = {"output_type": "stream", "name": "stderr", "text": "\n"}
+    assert red_boxes([stdout]) is None and red_boxes([stdout, blank]) is None
+    assert "E0000" in red_boxes([stdout, stderr])
