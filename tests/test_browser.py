@@ -134,6 +134,8 @@ def test_a_students_run_all_shows_no_error_and_no_answer(lab, page):
         kind, control = browser_lab.controls_of(widget)[0]
         action = browser_lab.move(page, kind, control)
         moved.append((action, browser_lab.wait_for_new_image(lab, widget, before)))
+        if SCREENSHOTS:  # the live slide with its widget, after the move
+            page.screenshot(path=f"{SCREENSHOTS}/{LESSON}_presentation_mode_widget.png")
 
     browser_lab.scroll_through(page, move_the_widget)
     assert moved, "a widget with a slider rendered in presentation mode"
