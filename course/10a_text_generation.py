@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from helpers import checks, plotting, progress, sequence_data
+from helpers import checks, plotting, progress, sequence_data, source_code
 from helpers.lessons import text_generation as lesson
 
 plotting.use_course_style()
@@ -148,7 +148,7 @@ checks.expect_between("trigram: bits per character", baselines["trigram table"],
 # script of section 5:
 
 # %%
-lesson.show_code()
+source_code.show(lesson.CharModel, lesson.build_char_model)
 
 # %%
 starts = np.arange((len(train_codes) - 1) // SEQUENCE_LENGTH) * SEQUENCE_LENGTH

@@ -32,7 +32,7 @@ import keras
 import numpy as np
 import pandas as pd
 
-from helpers import checks, datasets, plotting, progress
+from helpers import checks, datasets, plotting, progress, source_code
 from helpers.lessons import variational_autoencoder as lesson
 
 plotting.use_course_style()
@@ -95,7 +95,7 @@ checks.expect_between(
 # The model: two dense layers each way, and a 2-D latent space, so that we can draw it.
 
 # %%
-lesson.show_code(lesson.build_encoder, lesson.build_decoder)
+source_code.show(lesson.build_encoder, lesson.build_decoder)
 
 # %% [markdown] tags=["notes"]
 # Say: the one change from a plain autoencoder is that the encoder outputs a Gaussian, not a
@@ -113,7 +113,7 @@ lesson.show_code(lesson.build_encoder, lesson.build_decoder)
 # plain function of $\mu$ and $\log\sigma^2$, and backpropagation goes through it.
 
 # %%
-lesson.show_code(lesson.sample_z)
+source_code.show(lesson.sample_z)
 mean = np.array([[1.0, -2.0]], dtype="float32")
 log_var = np.array([[0.0, np.log(0.25)]], dtype="float32")  # sigma = 1 and 0.5
 z = np.asarray(lesson.sample_z(np.repeat(mean, 20000, 0), np.repeat(log_var, 20000, 0),
@@ -145,7 +145,7 @@ checks.expect_close("20,000 samples: standard deviation", z.std(0), [1.0, 0.5], 
 # $z$ from $q$; a Monte Carlo estimate with 200,000 samples must agree.
 
 # %%
-lesson.show_code(lesson.kl_divergence, lesson.reconstruction_loss)
+source_code.show(lesson.kl_divergence, lesson.reconstruction_loss)
 closed_form = float(lesson.kl_divergence(mean, log_var)[0])
 z = np.random.default_rng(SEED).normal(size=(200_000, 2)) * np.exp(0.5 * log_var) + mean
 log_q = np.sum(-0.5 * ((z - mean) ** 2 / np.exp(log_var) + log_var + np.log(2 * np.pi)), axis=1)
@@ -164,7 +164,7 @@ checks.expect_close(
 # by the script that trained the weights of section 5.
 
 # %%
-lesson.show_code(lesson.VAE, lesson.build_vae, lesson.compile_vae)
+source_code.show(lesson.VAE, lesson.build_vae, lesson.compile_vae)
 
 # %%
 vae = lesson.compile_vae(lesson.build_vae(seed=SEED))

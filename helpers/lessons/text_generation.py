@@ -3,7 +3,6 @@ text measures (repetition, non-words), the temperature plots and explorer, exerc
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -59,12 +58,6 @@ def build_char_model(vocab_size: int) -> CharModel:
     model = CharModel(vocab_size, name="char_gru")
     model(np.zeros((1, 1), dtype="int32"))  # creates the weights
     return model
-
-
-def show_code() -> None:
-    """Print the model's code (the class and its builder), as the lesson and script use it."""
-    print(inspect.getsource(CharModel))
-    print(inspect.getsource(build_char_model))
 
 
 def load_long_run_weights(

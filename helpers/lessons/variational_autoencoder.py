@@ -4,7 +4,6 @@ the plots, the latent-space walker and the exercise checks."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
 from statistics import NormalDist
 from typing import Any
@@ -12,7 +11,6 @@ from typing import Any
 import ipywidgets as widgets
 import keras
 import numpy as np
-from IPython.display import Markdown, display
 from keras import layers, ops
 from matplotlib.figure import Figure
 
@@ -124,17 +122,6 @@ def compile_vae(vae: VAE) -> VAE:
     """Compile with the optimizer that the lesson and the script both use."""
     vae.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3))
     return vae
-
-
-def show_code(*objects: Any) -> None:
-    """Display the source code of functions or classes, so the lesson shows what it uses."""
-    if not objects:
-        raise ValueError("show_code expects at least one function or class, e.g. lesson.VAE")
-    for item in objects:
-        if not (inspect.isfunction(item) or inspect.isclass(item)):
-            raise ValueError(f"show_code expects functions or classes, got {check.describe(item)}")
-    source = "\n\n".join(inspect.getsource(item) for item in objects)
-    display(Markdown(f"```python\n{source}```"))
 
 
 def load_trained_vae(data_dir: str | None = None) -> VAE:

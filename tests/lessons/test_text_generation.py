@@ -3,7 +3,6 @@ measures, the n-gram baselines, the temperature plot and explorer (driven headle
 exercise checks (right answers pass, plausible wrong ones get the hint naming the mistake) and
 bad input."""
 
-import ast
 import importlib.util
 import itertools
 import sys
@@ -91,13 +90,6 @@ def test_weights_with_a_wrong_checksum_are_refused(tmp_path):
         lesson.load_long_run_weights(
             model, datasets.DataFile("bad.weights.h5", "0" * 64), data_dir=tmp_path
         )
-
-
-def test_show_code_prints_the_class_and_builder(capsys):
-    lesson.show_code()
-    out = capsys.readouterr().out
-    assert "class CharModel(keras.Model)" in out and "def build_char_model" in out
-    ast.parse(out)  # the printed code is the real, complete Python source
 
 
 # ------------------------------------------------------------ text and measures

@@ -293,8 +293,6 @@ BAD_CALLS = {
         "z1",
     ),
     "draw something else": (lambda: lesson.draw_walk({"z": 1}), "latent_walker"),
-    "show_code of a value": (lambda: lesson.show_code(3), "functions or classes"),
-    "show_code of nothing": (lambda: lesson.show_code(), "at least one"),
 }
 
 
