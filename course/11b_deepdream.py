@@ -214,17 +214,16 @@ checks.expect_at_most("P(Egyptian cat) of the dream", probabilities[1], 0.1)
 # %%
 single_scale = dream(dream_model, photo, octaves=1, steps=OCTAVES * STEPS)
 lesson.show_images({"3 octaves x 20 steps": dreamed, "1 scale x 60 steps": single_scale})
+
+# %%
 large_share = {
     "octaves": lesson.large_pattern_share(photo, dreamed),
     "single scale": lesson.large_pattern_share(photo, single_scale),
 }
 print("share of the change's energy in patterns > 16 px:",
       {k: round(v, 3) for k, v in large_share.items()})  # fmt: skip
-checks.expect_at_least(
-    "large patterns: octaves over single scale",
-    large_share["octaves"] / large_share["single scale"],
-    1.8,
-)
+ratio = large_share["octaves"] / large_share["single scale"]
+checks.expect_at_least("large patterns: octaves over single scale", ratio, 1.8)
 
 # %% [markdown]
 # With octaves the eyes are large and few; at a single scale they are small and many, like
@@ -242,7 +241,10 @@ checks.expect_at_least(
 layer_dreams = {}
 for name in progress.bar(["b1_out", "b4_out", "head_relu"], "dreaming, one layer at a time"):
     layer_dreams[name] = dream(keras.Model(network.input, network.get_layer(name).output), photo)
-layer_dreams[" + ".join(LAYERS)] = dreamed
+layer_dreams = {name: layer_dreams[name] for name in ("b1_out", "b4_out")} | {
+    " + ".join(LAYERS): dreamed,
+    "head_relu": layer_dreams["head_relu"],
+}  # in the network's order
 lesson.show_images(layer_dreams, "the same dream on different layers")
 
 # %%
@@ -285,9 +287,10 @@ checks.expect_at_least(
 # %% [markdown]
 # ## 7. Explore: layer and steps
 #
-# A small version of the photo (144 pixels wide, one scale) dreamed on five layers, every
-# step kept, so that moving the controls only redraws. Pick a layer and move the steps
-# slider: watch the objective climb and the patterns grow. Which layer gives eyes first?
+# A small version of the photo (144 pixels wide, one scale, a step size of 0.03 so that 30
+# steps show the whole story) dreamed on five layers, every step kept, so that moving the
+# controls only redraws. Pick a layer and move the steps slider: watch the objective climb
+# and the patterns grow. Which layer gives eyes first?
 # Which one changes the picture most after 5 steps? After 30?
 
 # %%
@@ -299,7 +302,7 @@ for name in progress.bar(["b1_out", "b4_out", "b7_out", "b10_out", "head_relu"],
                                                  keep_every_step=True)  # fmt: skip
 for name, losses in objectives.items():
     checks.expect_at_least(
-        f"{name}: objective after 30 steps minus before", losses[-1] - losses[0], 0.05
+        f"{name}: objective after 30 steps minus before", losses[-1] - losses[0], 0.5
     )
 lesson.dream_explorer(trajectories, objectives)
 
@@ -317,21 +320,24 @@ lesson.dream_explorer(trajectories, objectives)
 # %%
 step_seconds = {}
 for size in (224, 400):
-    image = lesson.load_photo("cat", size)
-    dream(dream_model, image, octaves=1, steps=2)  # the first calls compile the step
-    started = time.perf_counter()
-    dream(dream_model, image, octaves=1, steps=10)
-    step_seconds[size] = (time.perf_counter() - started) / 10
-    print(f"{size} px: {step_seconds[size]:.3f} s per step")
+    image, seconds = tf.constant(lesson.load_photo("cat", size)), []
+    for _ in range(12):  # the first calls at a new size compile the step: not counted
+        started = time.perf_counter()
+        ascent_step(dream_model, image, tf.constant([5, 5]), tf.constant(STEP_SIZE))[0].numpy()
+        seconds.append(time.perf_counter() - started)
+    step_seconds[size] = float(np.median(seconds[2:]))
+    print(f"{size} px ({image.shape[0]} x {image.shape[1]}): {step_seconds[size]:.3f} s per step")
     checks.record(f"seconds per step at {size} px", step_seconds[size])
 
 # %% [markdown]
-# On an idle 2-core CPU a step at 400 pixels took about 0.03 s and the whole dream about 3
-# seconds (a busy machine doubles that); a 224-pixel step costs about a third of it (there are
-# a third of the pixels). Doubling the image size costs four times per step, and big images
-# need more octaves (the eyes keep their size in pixels). On a GPU the step is a few
-# milliseconds: there, try `IMAGE_SIZE = 800`, `OCTAVES = 4` and `STEPS = 40`. More steps
-# make the patterns stronger and more saturated, not more varied.
+# The step's time grows with the number of pixels: a 400-pixel image (266 x 400) has 3.2
+# times the pixels of a 224-pixel one (149 x 224). On this course's 2-core CPU with little
+# else running, a 400-pixel step took about 0.035 s and the whole 60-step dream about 2.5 s;
+# with two other jobs on the machine, two to four times that, as the numbers above may show.
+# Doubling the image's side costs four times per step, and a big image wants more octaves
+# (the painted patterns keep their size in pixels). A GPU was not measured here; there, try
+# `IMAGE_SIZE = 800`, `OCTAVES = 4` and `STEPS = 40`. More steps make the patterns stronger
+# and more saturated (watch the explorer at 30 steps), not more varied.
 
 # %% [markdown]
 # ## Summary

@@ -22,6 +22,7 @@ from helpers.lessons import (
     autoencoders,
     convnets_in_practice,
     convolution,
+    deepdream,
     four_pixel_camera,
     functional_api,
     inside_convnets,
@@ -311,3 +312,25 @@ trained_vae = variational_autoencoder.load_trained_vae()  # the shipped, longer-
 digits = (x_test[:1000] / 255).astype("float32")
 latent_means = np.asarray(trained_vae.encoder(digits)[0])
 variational_autoencoder.latent_walker(trained_vae.decoder, latent_means, y_test[:1000])
+
+# %%
+print("GALLERY: 11b dream explorer")
+import tensorflow as tf
+
+dream_network = pretrained.load_efficientnet_lite0(input_shape=(None, None, 3), include_top=False)
+small_cat = tf.constant(deepdream.load_photo("cat", 96))
+dream_steps, dream_objectives = {}, {}
+for layer in ("b1_out", "b10_out"):
+    feature_model = keras.Model(dream_network.input, dream_network.get_layer(layer).output)
+    image, images, objectives = small_cat, [small_cat.numpy()], []
+    for _ in range(4):  # a few plain steps of normalised gradient ascent
+        with tf.GradientTape() as tape:
+            tape.watch(image)
+            objective = tf.reduce_mean(feature_model(image[None]))
+        gradient = tape.gradient(objective, image)
+        image = tf.clip_by_value(image + 0.03 * gradient / tf.math.reduce_std(gradient), -1, 1)
+        images.append(image.numpy())
+        objectives.append(float(objective))
+    objectives.append(float(tf.reduce_mean(feature_model(image[None]))))
+    dream_steps[layer], dream_objectives[layer] = np.stack(images), np.array(objectives)
+deepdream.dream_explorer(dream_steps, dream_objectives)
