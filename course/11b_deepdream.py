@@ -23,7 +23,7 @@
 #
 # **What you need**: lesson 07b (the pretrained EfficientNet-Lite0 and its ImageNet classes),
 # lesson 07c (what its layers respond to) and lesson 09 (`GradientTape`). It runs in about
-# two minutes on a 2-core laptop CPU.
+# a minute on a 2-core laptop CPU.
 
 # %%
 import time
@@ -67,6 +67,13 @@ classifier = pretrained.load_efficientnet_lite0()  # the same network with its t
 photo = lesson.load_photo("cat", IMAGE_SIZE)
 print("photo:", photo.shape, f"values {photo.min():.2f} .. {photo.max():.2f}")
 lesson.top_classes(classifier, {"the photo": photo})
+
+# %% [markdown] tags=["notes"]
+# Say: training moved the weights to fit fixed images; DeepDream moves the image to excite
+# fixed weights. Ask the room: "Lesson 07c did gradient ascent on an image already: what was
+# different?" (expected answer: there it started from noise and climbed one channel, to see
+# what that channel looks for; here it starts from a photo and climbs whole layers, so the
+# patterns grow out of what is already in the picture).
 
 # %% [markdown]
 # ## 2. The loss: how strongly the chosen layers respond
@@ -164,9 +171,10 @@ print(f"{OCTAVES * STEPS} steps in {dream_seconds:.1f} s")
 lesson.show_images({"the photo": photo, f"dreamed on {' + '.join(LAYERS)}": dreamed})
 
 # %% [markdown]
-# Eyes everywhere, framed by swirls: the middle blocks of an ImageNet network have many
-# units that respond to animal eyes and fur (ImageNet has more than a hundred dog breeds),
-# and the cat's own eyes, ears and whiskers gave them plenty to start from. The cat is
+# Eyes everywhere, framed by swirls: ImageNet's photos are full of animals (more than a
+# hundred of its classes are dog breeds), so eyes and fur are among the parts its middle
+# layers have learnt to detect, and the cat's own eyes, ears and whiskers gave them plenty
+# to start from. The cat is
 # still there: its eyes, nose and the outline of its head.
 #
 # What did the ascent do, in numbers? The loss rose, the picture changed by a bounded
@@ -229,6 +237,13 @@ checks.expect_at_least("large patterns: octaves over single scale", ratio, 1.8)
 # With octaves the eyes are large and few; at a single scale they are small and many, like
 # a rash. Over jitter seeds 0 to 2, octaves put about 10% of the change's energy into
 # patterns larger than 16 pixels, a single scale about 4%: two and a half times less.
+
+# %% [markdown] tags=["notes"]
+# Say: a unit of a convolutional network sees a patch of a fixed number of pixels. Dreaming
+# on a small copy first lets the patterns it paints cover a larger part of the picture once
+# enlarged. Ask the room: "Why add back the lost detail instead of just enlarging?"
+# (expected answer: enlarging blurs; without the detail the photo would come out soft and
+# only the dream's patterns would be sharp).
 
 # %% [markdown]
 # ## 6. The layer decides the dream
