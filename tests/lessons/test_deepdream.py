@@ -228,6 +228,15 @@ BAD_CALLS = {
     "classifier missing": (lambda: lesson.class_probability(None, IMAGE, 1), "function"),
     "class out of range": (lambda: lesson.class_probability(abs, IMAGE, 1000), "0..999"),
     "no images": (lambda: lesson.show_images({}), "non-empty dict"),
+    "classify no images": (lambda: lesson.top_classes(abs, None), "non-empty dict"),
+    "classify with a non-classifier": (
+        lambda: lesson.top_classes(lambda x: np.zeros((1, 10)), {"a": IMAGE}),
+        "1000 outputs",
+    ),
+    "negative wavelength": (
+        lambda: lesson.large_pattern_share(IMAGE, -IMAGE, wavelength=-4),
+        "wavelength",
+    ),
     "explorer layers differ": (
         lambda: lesson.dream_explorer({"a": np.zeros((3, 9, 9, 3))}, {"b": np.zeros(3)}),
         "same layers",
