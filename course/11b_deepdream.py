@@ -347,14 +347,16 @@ for size in (224, 400):
     checks.record(f"seconds per step at {size} px", step_seconds[size])
 
 # %% [markdown]
-# The step's time grows with the number of pixels: a 400-pixel image (266 x 400) has 3.2
-# times the pixels of a 224-pixel one (149 x 224). On this course's 2-core CPU with little
-# else running, a 400-pixel step took about 0.035 s and the whole 60-step dream about 2.5 s;
-# with two other jobs on the machine, two to four times that, as the numbers above may show.
-# Doubling the image's side costs four times per step, and a big image wants more octaves
-# (the painted patterns keep their size in pixels). A GPU was not measured here; there, try
+# The step's time grows with the number of pixels, a little less than in proportion. In
+# CPU time (which other jobs on a shared machine disturb less than the clock), one step on
+# this course's 2-core CPU took 0.028 s at 224 pixels (149 x 224), 0.067 s at 400 (3.2 times
+# the pixels, 2.4 times the time) and 0.22 s at 800 (4 times the pixels of 400, 3.4 times the
+# time). With little else running, a 400-pixel step took about 0.035 s on the clock and the
+# whole 60-step dream about 2.5 s; with two other jobs on the machine, two to six times that,
+# as the numbers above may show. A big image also wants more octaves, since the painted
+# patterns keep their size in pixels. A GPU was not measured here; there, try
 # `IMAGE_SIZE = 800`, `OCTAVES = 4` and `STEPS = 40`. More steps make the patterns stronger
-# and more saturated (watch the explorer at 30 steps), not more varied.
+# and more saturated: watch the explorer between 10 and 30 steps.
 
 # %% [markdown]
 # ## Summary
