@@ -6,7 +6,7 @@ the figures the lesson's check cells recorded (``helpers.checks.recorded()``) an
 peak memory. The table goes to benchmarks/RESULTS.md (or RESULTS-gpu.md on a GPU machine).
 
     python benchmarks/run_lessons.py                   # all lessons
-    python benchmarks/run_lessons.py 01_activations    # some lessons
+    python benchmarks/run_lessons.py 01a_activations   # some lessons
     python benchmarks/run_lessons.py --keep-executed /tmp/executed   # also save the outputs
     python benchmarks/run_lessons.py --twice           # run each lesson twice, compare figures
                                                        # (all but timings, named "... seconds ...")

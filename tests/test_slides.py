@@ -19,7 +19,7 @@ from helpers import build_slides
 from helpers.build_notebooks import build_notebook, lesson_sources, notebook_path
 from tests.browser import lab as browser_lab
 
-EXECUTED_LESSON = "01_activations"  # slides with its real plots, numbers and math
+EXECUTED_LESSON = "01a_activations"  # slides with its real plots, numbers and math
 
 
 def markdown(source, slide_type=None):

@@ -1,2 +1,2 @@
-"""One module per lesson, named after its topic: course/01_activations.py uses
+"""One module per lesson, named after its topic: course/01a_activations.py uses
 ``from helpers.lessons import activations as lesson``."""

@@ -245,37 +245,6 @@ def exercise_collapse_linear_stack(collapse: Callable) -> checks.Verdict:
     return checks.verdict(name, None)
 
 
-def exercise_vanishing_bound(bound: float) -> checks.Verdict:
-    """Exercise 01.4: the largest factor sigmoid derivatives allow through 10 layers."""
-    name = "upper bound of the sigmoid gradient factor after 10 layers"
-    if bound is None:
-        return checks.verdict(name, "no answer yet (None)")
-    if isinstance(bound, bool | str) or not isinstance(bound, numbers.Real | np.ndarray):
-        return checks.verdict(name, f"expected a number, got {bound!r}")
-    try:
-        value = float(bound)
-    except (TypeError, ValueError):
-        return checks.verdict(name, f"expected one number, got {bound!r}")
-    if math.isclose(value, 0.25**10, rel_tol=1e-6):
-        return checks.verdict(name, None)
-    known = [
-        (0.25, "0.25 is the bound for one layer; the factors multiply across 10 layers"),
-        (2.5, "the factors multiply, they do not add"),
-        (0.5**10, "0.5 is sigma(0), the sigmoid's value; the factor is its derivative"),
-        (1.0, "1 is tanh's largest slope; the sigmoid's is smaller"),
-        (0.25**9, "one factor too few: there is one per layer, 10 layers"),
-        (0.25**11, "one factor too many: there is one per layer, 10 layers"),
-    ]
-    for wrong, problem in known:
-        if math.isclose(value, wrong, rel_tol=1e-6):
-            return checks.verdict(name, problem)
-    return checks.verdict(
-        name,
-        f"{value:.4g} is not it. The sigmoid's derivative is largest at 0, where it equals "
-        "sigma(0) * (1 - sigma(0)); backpropagation multiplies one such factor per layer",
-    )
-
-
 # ------------------------------------------------------------ widgets
 
 VANISHING_SLOPE = 0.01  # below this local derivative a unit passes back < 1% of the gradient

@@ -25,6 +25,7 @@ from helpers.lessons import (
     deepdream,
     four_pixel_camera,
     functional_api,
+    gradients_through_depth,
     inside_convnets,
     introduction,
     keras_workflow,
@@ -54,7 +55,7 @@ print("GALLERY: 00 linear classifier")
 introduction.linear_classifier_explorer(x_test[:50] / 255, y_test[:50], kernel, bias)
 
 # %%
-print("GALLERY: 01 activations")
+print("GALLERY: 01a activations")
 
 
 def sigmoid(z):
@@ -68,6 +69,11 @@ activations.activation_explorer(
         "tanh": (np.tanh, lambda z: 1 - np.tanh(z) ** 2),
     }
 )
+
+# %%
+print("GALLERY: 01b depth explorer")
+x_standardized = (x_small[:256].reshape(256, -1) - x_small.mean()) / x_small.std()
+gradients_through_depth.depth_explorer(x_standardized)
 
 # %%
 print("GALLERY: 02 backprop stepper")

@@ -339,31 +339,3 @@ def test_exercise_collapse_linear_stack_rejects_mistakes(capsys, answer, hint):
 def test_exercise_collapse_linear_stack_passes_the_solution(capsys):
     assert lesson.exercise_collapse_linear_stack(collapse)
     assert "PASS" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("bound", "hint"),
-    [
-        (None, "None"),
-        (0.25, "one layer"),
-        (2.5, "multiply"),
-        (0.5**10, "sigma(0)"),
-        (1.0, "tanh"),
-        (0.25**9, "too few"),
-        (0.25**11, "too many"),
-        (1e-3, "not it"),
-        ("small", "expected a number"),
-        (str(0.25**10), "expected a number"),
-        (True, "expected a number"),
-        (np.full(10, 0.25), "one number"),
-    ],
-)
-def test_exercise_vanishing_bound_rejects_mistakes(capsys, bound, hint):
-    assert not lesson.exercise_vanishing_bound(bound)
-    assert hint in capsys.readouterr().out
-
-
-def test_exercise_vanishing_bound_passes_the_solution(capsys):
-    assert lesson.exercise_vanishing_bound(0.25**10)
-    assert lesson.exercise_vanishing_bound(np.float64(0.25) ** 10)
-    assert "PASS" in capsys.readouterr().out
