@@ -246,12 +246,15 @@ def plot_class_histograms(per_class: Any, title: str = "what the judge sees") ->
 
 def interpolate(z_start: Any, z_end: Any, steps: int = 10) -> np.ndarray:
     """``steps`` latent points on the straight line from ``z_start`` to ``z_end``, both ends in."""
-    z = _latent(np.stack([np.ravel(z_start), np.ravel(z_end)]), "interpolate")
+    start = _latent(np.reshape(check.finite_array("interpolate", "z_start", z_start), (1, -1)),
+                    "interpolate")  # fmt: skip
+    end = _latent(np.reshape(check.finite_array("interpolate", "z_end", z_end), (1, -1)),
+                  "interpolate")  # fmt: skip
     steps = check.number(steps, "interpolate: steps", integer=True, positive=True)
     if steps < 2:
         raise ValueError(f"interpolate expects steps >= 2, got {steps}")
     t = np.linspace(0, 1, steps)[:, None]
-    return ((1 - t) * z[0] + t * z[1]).astype("float32")
+    return ((1 - t) * start + t * end).astype("float32")
 
 
 # ------------------------------------------------------------ the latent explorer
@@ -373,8 +376,20 @@ _D_HINTS = {
 }
 
 
+def _as_one_number(got: Any) -> float | None:
+    """The student's answer as one float, or None when it is not one number."""
+    if got is None or isinstance(got, str | bytes):
+        return None
+    try:
+        array = np.asarray(got, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    return float(array.ravel()[0]) if array.size == 1 else None
+
+
 def _no_sigmoid_hint(got: Any) -> str | None:
-    if got is not None and np.size(got) == 1 and not np.isfinite(np.asarray(got, dtype=float)):
+    value = _as_one_number(got)
+    if value is not None and not np.isfinite(value):
         return (
             "the loss is NaN or infinite: logits are not probabilities. Turn them into "
             "probabilities with the sigmoid, 1 / (1 + exp(-logits)), before the log"
@@ -403,10 +418,9 @@ def exercise_discriminator_loss(discriminator_loss: Callable) -> checks.Verdict:
         problem = checks.compare("discriminator_loss", got, _d_loss_reference(real, fake))
         if problem is None:
             continue
+        value = _as_one_number(got)
         for mistake, hint in _D_HINTS.items():
-            if got is not None and np.allclose(
-                float(np.ravel(got)[0]), _d_loss_reference(real, fake, mistake)
-            ):
+            if value is not None and np.isclose(value, _d_loss_reference(real, fake, mistake)):
                 return checks.verdict(name, hint)
         return checks.verdict(name, problem)
     return checks.verdict(name, None)
@@ -453,10 +467,9 @@ def exercise_generator_loss(generator_loss: Callable) -> checks.Verdict:
         problem = checks.compare("generator_loss", got, _g_loss_reference(fake))
         if problem is None:
             continue
+        value = _as_one_number(got)
         for mistake, hint in _G_HINTS.items():
-            if got is not None and np.allclose(
-                float(np.ravel(got)[0]), _g_loss_reference(fake, mistake)
-            ):
+            if value is not None and np.isclose(value, _g_loss_reference(fake, mistake)):
                 return checks.verdict(name, hint)
         return checks.verdict(name, problem)
     return checks.verdict(name, None)
