@@ -200,20 +200,39 @@ pd.DataFrame(history, index=pd.RangeIndex(1, EPOCHS + 1, name="epoch")).round(3)
 lesson.plot_epoch_samples(np.array(samples_per_epoch.images)[:, :12])
 
 # %%
-per_epoch = [vae_lesson.sample_quality(judge.predict(images, verbose=0), CONFIDENT)
-             for images in samples_per_epoch.images]  # fmt: skip
-pd.DataFrame(per_epoch, index=pd.RangeIndex(1, EPOCHS + 1, name="epoch")).drop(columns="per class")
+real_spread = float(x_test[:NUM_SAMPLES].std(axis=0).mean())
+per_epoch = pd.DataFrame(
+    [{**vae_lesson.sample_quality(judge.predict(images, verbose=0), CONFIDENT),
+      "pixel spread": float(images.std(axis=0).mean())} for images in samples_per_epoch.images],
+    index=pd.RangeIndex(1, EPOCHS + 1, name="epoch"),
+)  # fmt: skip
+per_epoch.drop(columns="per class")
 
 # %% [markdown]
-# TEXT_SHORT_RUN
+# The judge's view of the 500 fixed points after each epoch, with a crude measure of variety,
+# the **pixel spread**: each pixel's standard deviation across the samples, averaged over the
+# 784 pixels (identical samples would score 0; real test digits score 0.18). Over seeds 0 to
+# 2, the short run went the same way every time:
+#
+# - after epoch 1 the generator makes nearly **the same blob for every $z$**: a pixel spread
+#   of 0.04-0.05, a quarter of the real digits', and the judge confident on 1-2% of them, of at
+#   most one class. This is a collapse, caught by both measures;
+# - after epoch 2, strokes appear and vary (spread 0.11-0.12); the judge is confident on
+#   15-16%, but of only 3 to 5 classes (one run made mostly 0s and 7s);
+# - after epoch 3: confident on 16-25%, 6 or 7 classes, spread 0.13-0.14.
+#
+# The discriminator's loss ends at 0.42-0.54 and the generator's at 1.7-1.9: neither player
+# has won. Three short epochs make digit-like shapes, not yet good digits.
 
 # %%
-checks.expect_between("short run: final discriminator loss", history["d_loss"][-1], 0.3, 1.4)
-checks.expect_at_least(
-    "short run: share judged with confidence, last epoch minus first",
-    per_epoch[-1]["confident share"] - per_epoch[0]["confident share"],
-    0.05,
-)
+checks.expect_between("short run: final discriminator loss", history["d_loss"][-1], 0.2, 1.2)
+share = per_epoch["confident share"]
+checks.expect_at_least("short run: confident share, last epoch minus first",
+                       share.iloc[-1] - share.iloc[0], 0.1)  # fmt: skip
+spread = per_epoch["pixel spread"] / real_spread
+checks.expect_at_most("epoch 1: pixel spread / real digits'", spread.iloc[0], 0.4)
+checks.expect_at_least("last epoch: pixel spread / real digits'", spread.iloc[-1], 0.55)
+checks.expect_at_least("last epoch: classes covered", per_epoch["classes covered"].iloc[-1], 4)
 
 # %% [markdown] tags=["notes"]
 # Say: the two curves are a tug of war, not a descent: the generator's loss does not go down
@@ -276,7 +295,9 @@ lesson.plot_class_histograms({name: quality[name]["per class"] for name in
 
 # %%
 share, covered = table["confident share"], table["classes covered"]
-checks.expect_at_least("GAN (15 epochs): share judged with confidence", share["GAN, 15 epochs"], 0.75)
+checks.expect_at_least(
+    "GAN (15 epochs): share judged with confidence", share["GAN, 15 epochs"], 0.75
+)
 checks.expect_equal("GAN (15 epochs): classes covered", covered["GAN, 15 epochs"], 10)
 checks.expect_at_least(
     "share: GAN (15 epochs) minus VAE (40 epochs)",
@@ -306,7 +327,9 @@ checks.expect_at_least(
 rng = np.random.default_rng(SEED + 2)
 collapsed = {}
 for trial in range(3):
-    z_near = rng.normal(size=lesson.LATENT_DIM) + 0.1 * rng.normal(size=(NUM_SAMPLES, lesson.LATENT_DIM))
+    z_near = rng.normal(size=lesson.LATENT_DIM) + 0.1 * rng.normal(
+        size=(NUM_SAMPLES, lesson.LATENT_DIM)
+    )
     images = np.asarray(trained_generator.predict(z_near.astype("float32"), verbose=0))
     collapsed[f"collapsed, z0 #{trial + 1}"] = {
         **vae_lesson.sample_quality(judge.predict(images, verbose=0), CONFIDENT),
@@ -322,7 +345,9 @@ collapse_table.drop(columns="per class")
 # %%
 for name, row in collapsed.items():
     checks.expect_at_most(f"{name}: classes covered", row["classes covered"], 3)
-    checks.expect_at_most(f"{name}: pixel spread / the GAN's", row["pixel spread"] / diversity["GAN, 15 epochs"], 0.5)
+    checks.expect_at_most(
+        f"{name}: pixel spread / the GAN's", row["pixel spread"] / diversity["GAN, 15 epochs"], 0.5
+    )
 
 # %% [markdown] tags=["notes"]
 # Say: the confident share cannot see mode collapse, since every collapsed sample is a good

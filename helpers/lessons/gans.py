@@ -207,21 +207,6 @@ def plot_epoch_samples(
     return fig
 
 
-def plot_losses(history: Any, title: str = "GAN training") -> Figure:
-    """The discriminator's and the generator's loss per epoch, with log 4 (D at chance)."""
-    if not isinstance(history, dict) or not {"d_loss", "g_loss"} <= set(history):
-        raise ValueError("plot_losses expects history.history of a GAN, with d_loss and g_loss")
-    fig = Figure(figsize=(6.0, 3.6), layout="constrained")
-    ax = fig.subplots()
-    for name, label in (("d_loss", "discriminator"), ("g_loss", "generator")):
-        values = check.finite_array("plot_losses", name, history[name])
-        ax.plot(np.arange(1, len(values) + 1), values, "o-", label=label)
-    ax.axhline(np.log(4), color="gray", ls="--", lw=1, label="D at chance: log 4")
-    ax.set(xlabel="epoch", ylabel="loss (mean over the epoch)", title=title)
-    ax.legend()
-    return fig
-
-
 def plot_class_histograms(per_class: Any, title: str = "what the judge sees") -> Figure:
     """Bars: for each model, the share of its samples confidently judged as each digit."""
     check.mapping(per_class, "plot_class_histograms: per_class", "{model: counts per class}")

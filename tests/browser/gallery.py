@@ -24,6 +24,7 @@ from helpers.lessons import (
     convolution,
     four_pixel_camera,
     functional_api,
+    gans,
     inside_convnets,
     introduction,
     keras_workflow,
@@ -311,3 +312,9 @@ trained_vae = variational_autoencoder.load_trained_vae()  # the shipped, longer-
 digits = (x_test[:1000] / 255).astype("float32")
 latent_means = np.asarray(trained_vae.encoder(digits)[0])
 variational_autoencoder.latent_walker(trained_vae.decoder, latent_means, y_test[:1000])
+
+# %%
+print("GALLERY: 11a GAN latent explorer")
+trained_generator = gans.load_trained_generator()  # the shipped, longer-trained generator
+z_two = np.random.default_rng(0).normal(size=(2, gans.LATENT_DIM))
+gans.latent_explorer(trained_generator, z_two[0], z_two[1])
