@@ -246,7 +246,7 @@ checks.expect_at_least("last epoch: classes covered", per_epoch["classes covered
 #
 # Three short epochs show the method, not what it can do. `helpers/data/train_gan.py` builds
 # the same GAN with the same `lesson.build_gan` and `lesson.compile_gan` and trains it for 15
-# epochs on all 60,000 digits (TEXT_SCRIPT_TIME; seeded and deterministic; time and losses
+# epochs on all 60,000 digits (16 minutes on a busy 2-core CPU; seeded and deterministic; time and losses
 # in `helpers/data/README.md`). Only the generator's weights are shipped (the lesson only
 # samples from it), and `lesson.load_trained_generator()` checks their sha256 before loading.
 # Every figure marked "15 epochs" comes from those weights; every other one, from the short run
@@ -291,37 +291,64 @@ lesson.plot_class_histograms({name: quality[name]["per class"] for name in
                               ("real test digits", "GAN, 15 epochs", "VAE (10c), 40 epochs")})  # fmt: skip
 
 # %% [markdown]
-# TEXT_COMPARISON
+# What the judge says (over seeds 0 to 2 of the judge, the short run and the samples; the
+# checks assert what held in all of them, with room to spare):
+#
+# - **Trained 15 epochs, the GAN makes all ten digits**, fairly evenly (each class 5-16% of
+#   its confident samples), and its samples vary as much as real digits do: a pixel spread of
+#   0.19, the real digits' 0.18. But the judge is confident on only **44-46%** of them: many
+#   strokes are sharp but malformed (a broken loop, a stray tail).
+# - **The VAE of lesson 10c, trained 40 epochs, wins on the judge's confidence** (68-73%), and
+#   covers all ten digits too. Its samples are smoother and vary less (pixel spread 0.12): the
+#   VAE averages over the digits a latent point could be, which blurs them but also keeps
+#   them close to a typical, easily recognised digit.
+# - The short run (three epochs on a third of the data): 18-21% confident, 6 or 7 classes.
+#
+# So on this measure, at this size and training time, the VAE is the better generator of
+# *recognisable* digits and the GAN the better generator of *varied, sharp* ones. GANs pull
+# ahead with more capacity and training (on a GPU, hours of it), which this CPU cannot show.
 
 # %%
 share, covered = table["confident share"], table["classes covered"]
+spread = table["pixel spread"] / real_spread
 checks.expect_at_least(
-    "GAN (15 epochs): share judged with confidence", share["GAN, 15 epochs"], 0.75
+    "GAN (15 epochs): share judged with confidence", share["GAN, 15 epochs"], 0.35
 )
 checks.expect_equal("GAN (15 epochs): classes covered", covered["GAN, 15 epochs"], 10)
 checks.expect_at_least(
-    "share: GAN (15 epochs) minus VAE (40 epochs)",
-    share["GAN, 15 epochs"] - share["VAE (10c), 40 epochs"],
-    0.05,
+    "share: GAN (15 epochs) minus short run", share["GAN, 15 epochs"] - share["GAN, short run"], 0.1
+)
+checks.expect_at_least(
+    "share: VAE (40 epochs) minus GAN (15 epochs)",
+    share["VAE (10c), 40 epochs"] - share["GAN, 15 epochs"],
+    0.1,
+)
+checks.expect_at_least(
+    "GAN (15 epochs): pixel spread / real digits'", spread["GAN, 15 epochs"], 0.9
+)
+checks.expect_at_most(
+    "VAE (40 epochs): pixel spread / real digits'", spread["VAE (10c), 40 epochs"], 0.8
 )
 
 # %% [markdown] tags=["notes"]
-# Say: on the judge's measure the GAN trained 15 epochs beats the VAE trained 40 on sharpness
-# (confident share), and both cover all ten digits. The VAE optimises a likelihood, so it
-# must put some probability on every training digit and blurs where it is unsure; the GAN is
-# only asked to fool a discriminator, which rewards sharp strokes. Ask the room: "What does
+# Say: judged by the same classifier on the same number of samples, the VAE trained 40 epochs
+# makes more recognisable digits than our GAN trained 15, and both make all ten; the GAN's
+# samples are as varied as real digits, the VAE's are smoother and more alike. A VAE
+# optimises a likelihood and blurs where unsure; a GAN is only asked to fool a discriminator,
+# which rewards sharp strokes whether or not they form a good digit. Ask the room: "What does
 # the GAN not give us that the VAE does?" (expected answer: an encoder, a likelihood, a loss
-# that tells how good the model is; GAN losses don't).
+# that says how good the model is; a GAN's losses don't).
 
 # %% [markdown]
 # ## 6. Mode collapse, and how the judge catches it
 #
 # A generator can fool the discriminator by making *one* convincing digit, whatever $z$ is.
 # The discriminator then learns to reject that digit, the generator jumps to another one, and
-# so on: **mode collapse**, the classic failure of GAN training. Our runs did not collapse;
+# so on: **mode collapse**, the classic failure of GAN training. The 15-epoch run did not;
 # to see what collapse looks like to the judge, we make a collapsed generator on purpose: the
 # trained one, fed with latent points that all sit close to one point $z_0$ (spread 0.1
-# instead of 1). Every sample is a fine digit; it is the same digit every time.
+# instead of 1). Whether or not its samples are good digits, they are the same digit every
+# time.
 
 # %%
 rng = np.random.default_rng(SEED + 2)
@@ -340,13 +367,29 @@ collapse_table = pd.concat([table.loc[["GAN, 15 epochs"]], pd.DataFrame(collapse
 collapse_table.drop(columns="per class")
 
 # %% [markdown]
-# TEXT_COLLAPSE
+# Over nine such collapsed generators (three points $z_0$ for each of seeds 0 to 2), the
+# judge's **confident share was anything from 0.1% to 100%**, depending on whether $z_0$
+# happens to make a clean digit: on its own it cannot tell collapse from success. The
+# **classes covered fell to 1 or 2** every time (10 for the real generator), and the pixel
+# spread to 0.018-0.030, a tenth of the real generator's 0.19.
+#
+# **One measure against it**, the one we used in section 4: *watch for it*. Judge a few
+# hundred samples from fixed latent points after every epoch and track the classes covered
+# and the pixel spread; a drop means collapse, and the last good epoch's weights are the ones
+# to keep (with `keras.callbacks.ModelCheckpoint`, lesson 09c). The first epoch of our short
+# run was such a collapse (pixel spread 0.04-0.05, at most one class), and training grew out
+# of it. Remedies that change the training itself, such as one-sided label smoothing (the
+# `real_label` argument of `discriminator_loss`: real images labelled 0.9 instead of 1, so that
+# the discriminator cannot become over-confident) or a minibatch standard-deviation feature
+# in the discriminator (it sees how varied a batch is, so a batch of one digit looks fake),
+# are common; we did not measure them here: comparing them fairly takes several long runs
+# per setting, more than this CPU affords.
 
 # %%
 for name, row in collapsed.items():
     checks.expect_at_most(f"{name}: classes covered", row["classes covered"], 3)
     checks.expect_at_most(
-        f"{name}: pixel spread / the GAN's", row["pixel spread"] / diversity["GAN, 15 epochs"], 0.5
+        f"{name}: pixel spread / the GAN's", row["pixel spread"] / diversity["GAN, 15 epochs"], 0.3
     )
 
 # %% [markdown] tags=["notes"]
@@ -391,7 +434,9 @@ lesson.latent_explorer(trained_generator, z_a, z_b, judge=judge, seed=SEED)
 # - The training loop alternates the two: one step for the discriminator, one for the
 #   generator, each with its own optimizer and `GradientTape`. The losses are a tug of war and
 #   say little about quality; judge the samples instead.
-# - TEXT_SUMMARY
+# - Judged by lesson 10c's classifier on 2,000 samples, our DCGAN trained 15 epochs makes all
+#   ten digits, as varied as real ones, but the judge is confident on under half of them; the
+#   VAE trained 40 epochs makes smoother, more recognisable digits (about 70% confident).
 # - Mode collapse (one digit whatever the noise) keeps the confident share high; the classes
 #   covered and the per-class histogram reveal it: watch them during training.
 
