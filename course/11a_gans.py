@@ -362,9 +362,12 @@ for trial in range(3):
         **vae_lesson.sample_quality(judge.predict(images, verbose=0), CONFIDENT),
         "pixel spread": float(images.std(axis=0).mean()),
     }
-plotting.show_images(images[:10], title="a collapsed generator: 10 samples")
 collapse_table = pd.concat([table.loc[["GAN, 15 epochs"]], pd.DataFrame(collapsed).T])
 collapse_table.drop(columns="per class")
+
+# %%
+plotting.show_images(images[:10], judge.predict(images[:10], verbose=0).argmax(1),
+                     title="the third collapsed generator: 10 samples, as judged")  # fmt: skip
 
 # %% [markdown]
 # Over nine such collapsed generators (three points $z_0$ for each of seeds 0 to 2), the
