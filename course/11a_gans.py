@@ -223,6 +223,8 @@ per_epoch.drop(columns="per class")
 #
 # The discriminator's loss ends at 0.42-0.54 and the generator's at 1.7-1.9: neither player
 # has won. Three short epochs make digit-like shapes, not yet good digits.
+# With `TRAIN_SIZE = 40000` (twice the time; measured with seed 0 only) the third epoch's
+# samples were 31% confident, of 8 classes, and the first epoch was no longer collapsed.
 
 # %%
 checks.expect_between("short run: final discriminator loss", history["d_loss"][-1], 0.2, 1.2)
