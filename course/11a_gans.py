@@ -176,9 +176,10 @@ checks.expect_close("slope at logit -5: non-saturating", sigmoid(-5.0) - 1, -0.9
 #    generator's weights change.
 #
 # Each player has its own optimizer (Adam, learning rate 0.0002, $\beta_1 = 0.5$: the DCGAN
-# settings; its authors found that the default $\beta_1 = 0.9$ made training oscillate). `fit` loops
-# over the batches, and Keras resets the two loss averages at each epoch. The same class and
-# builder are used by `helpers/data/train_gan.py`, which trained the weights of section 6.
+# settings; its authors found that the default $\beta_1 = 0.9$ made training oscillate).
+# `fit` loops over the batches, and Keras resets the two loss averages at each epoch. The
+# same class and builder are used by `helpers/data/train_gan.py`, which trained the weights
+# of section 5.
 
 # %%
 source_code.show(lesson.GAN, lesson.build_gan, lesson.compile_gan)
@@ -188,11 +189,11 @@ source_code.show(lesson.GAN, lesson.build_gan, lesson.compile_gan)
 # each). `lesson.EpochSamples` keeps what the generator makes of 500 fixed latent points
 # after each epoch, to see it learn, and to judge.
 #
-# Cost: on this 2-core CPU one step (a batch of 128, both players) takes about 0.09 s when the
-# machine is idle, 41 s per pass over all 60,000 digits (a dense GAN, 784-512-256 each way,
-# takes 0.02 s; we chose the convolutional one for its digits, without judging the dense
-# one's). A GPU runs such steps many times faster (not
-# measured here), enough to train for the 15 epochs of section 5 within a lesson.
+# Cost: on a lightly loaded 2-core CPU one step (a batch of 128, both players) takes about
+# 0.09 s, 41 s per pass over all 60,000 digits (a dense GAN, 784-512-256 each way, takes
+# 0.02 s; we chose the convolutional one for its digits, without judging the dense one's). A
+# GPU runs such steps many times faster (not measured here), enough to train for the 15
+# epochs of section 5 within a lesson.
 
 # %%
 gan = lesson.compile_gan(lesson.build_gan(seed=SEED))
