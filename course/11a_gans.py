@@ -223,13 +223,13 @@ per_epoch.drop(columns="per class")
 # 2, the short run went the same way every time:
 #
 # - after epoch 1 the generator makes nearly **the same blob for every $z$**: a pixel spread
-#   of 0.04-0.05, a quarter of the real digits', and the judge confident on 1-2% of them, of at
-#   most one class. This is a collapse, caught by both measures;
+#   of 0.04-0.05, a quarter of the real digits', and the judge confident on 1% of them, of no
+#   class often enough to count. This is a collapse, caught by both measures;
 # - after epoch 2, strokes appear and vary (spread 0.11-0.12); the judge is confident on
-#   15-16%, but of only 3 to 5 classes (one run made mostly 0s and 7s);
-# - after epoch 3: confident on 16-25%, 6 or 7 classes, spread 0.13-0.14.
+#   11-25%, of 4 or 5 classes;
+# - after epoch 3: confident on 14-23%, 6 or 7 classes, spread 0.13-0.14.
 #
-# The discriminator's loss ends at 0.42-0.54 and the generator's at 1.7-1.9: neither player
+# The discriminator's loss ends at 0.54-0.62 and the generator's at 1.5-1.7: neither player
 # has won. Three short epochs make digit-like shapes, not yet good digits.
 # With `TRAIN_SIZE = 40000` (twice the time; measured with seed 0 only) the third epoch's
 # samples were 31% confident, of 8 classes, and the first epoch was no longer collapsed.
@@ -238,7 +238,7 @@ per_epoch.drop(columns="per class")
 checks.expect_between("short run: final discriminator loss", history["d_loss"][-1], 0.2, 1.2)
 share = per_epoch["confident share"]
 checks.expect_at_least("short run: confident share, last epoch minus first",
-                       share.iloc[-1] - share.iloc[0], 0.1)  # fmt: skip
+                       share.iloc[-1] - share.iloc[0], 0.07)  # fmt: skip
 spread = per_epoch["pixel spread"] / real_spread
 checks.expect_at_most("epoch 1: pixel spread / real digits'", spread.iloc[0], 0.4)
 checks.expect_at_least("last epoch: pixel spread / real digits'", spread.iloc[-1], 0.55)
@@ -312,7 +312,7 @@ lesson.plot_class_histograms({name: quality[name]["per class"] for name in
 #   covers all ten digits too. Its samples are smoother and vary less (pixel spread 0.12): the
 #   VAE averages over the digits a latent point could be, which blurs them but also keeps
 #   them close to a typical, easily recognised digit.
-# - The short run (three epochs on a third of the data): 18-21% confident, 6 or 7 classes.
+# - The short run (three epochs on a third of the data): 17-23% confident, 5 or 6 classes.
 #
 # So on this measure, at this size and training time, the VAE is the better generator of
 # *recognisable* digits and the GAN the better generator of *varied, sharp* ones. GANs pull
@@ -383,14 +383,14 @@ plotting.show_images(images[:10], judge.predict(images[:10], verbose=0).argmax(1
 # Over nine such collapsed generators (three points $z_0$ for each of seeds 0 to 2), the
 # judge's **confident share was anything from 0.1% to 100%**, depending on whether $z_0$
 # happens to make a clean digit: on its own it cannot tell collapse from success. The
-# **classes covered fell to 1 or 2** every time (10 for the real generator), and the pixel
+# **classes covered fell to 0, 1 or 2** every time (10 for the real generator), and the pixel
 # spread to 0.018-0.030, a tenth of the real generator's 0.19.
 #
 # **One measure against it**, the one we used in section 4: *watch for it*. Judge a few
 # hundred samples from fixed latent points after every epoch and track the classes covered
 # and the pixel spread; a drop means collapse, and the last good epoch's weights are the ones
 # to keep (with `keras.callbacks.ModelCheckpoint`, lesson 09c). The first epoch of our short
-# run was such a collapse (pixel spread 0.04-0.05, at most one class), and training grew out
+# run was such a collapse (pixel spread 0.04-0.05, no class covered), and training grew out
 # of it. Remedies that change the training itself, such as one-sided label smoothing (the
 # `real_label` argument of `discriminator_loss`: real images labelled 0.9 instead of 1, so that
 # the discriminator cannot become over-confident) or a minibatch standard-deviation feature
