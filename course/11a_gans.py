@@ -304,7 +304,7 @@ lesson.plot_class_histograms({name: quality[name]["per class"] for name in
 # What the judge says (over seeds 0 to 2 of the judge, the short run and the samples; the
 # checks assert what held in all of them, with room to spare):
 #
-# - **Trained 15 epochs, the GAN makes all ten digits**, fairly evenly (each class 5-16% of
+# - **Trained 15 epochs, the GAN makes all ten digits**, fairly evenly (each class 4-18% of
 #   its confident samples), and its samples vary as much as real digits do: a pixel spread of
 #   0.19, the real digits' 0.18. But the judge is confident on only **44-46%** of them: many
 #   strokes are sharp but malformed (a broken loop, a stray tail).
