@@ -28,7 +28,7 @@
 #
 # **What you need**: lesson 10c (the VAE, the judge of generated digits and its
 # `sample_quality`), lesson 09 (custom training with `GradientTape`) and lesson 07a
-# (convolutions). It runs in about two minutes on a 2-core laptop CPU.
+# (convolutions). It runs in about one and a half minutes on a 2-core laptop CPU.
 
 # %%
 import keras
