@@ -25,6 +25,7 @@ from helpers.lessons import (
     deepdream,
     four_pixel_camera,
     functional_api,
+    gans,
     gradients_through_depth,
     inside_convnets,
     introduction,
@@ -318,6 +319,12 @@ trained_vae = variational_autoencoder.load_trained_vae()  # the shipped, longer-
 digits = (x_test[:1000] / 255).astype("float32")
 latent_means = np.asarray(trained_vae.encoder(digits)[0])
 variational_autoencoder.latent_walker(trained_vae.decoder, latent_means, y_test[:1000])
+
+# %%
+print("GALLERY: 11a GAN latent explorer")
+trained_generator = gans.load_trained_generator()  # the shipped, longer-trained generator
+z_two = np.random.default_rng(0).normal(size=(2, gans.LATENT_DIM))
+gans.latent_explorer(trained_generator, z_two[0], z_two[1])
 
 # %%
 print("GALLERY: 11b dream explorer")
