@@ -35,11 +35,13 @@ LITE0_CONTENT_LAYER = "b10_out"
 # ------------------------------------------------------------ images
 
 
-def load_starry_night() -> np.ndarray:
-    """Van Gogh's The Starry Night (1889, public domain), uint8 RGB, 512 x 409 pixels."""
+def load_starry_night(data_dir: str | None = None) -> np.ndarray:
+    """Van Gogh's The Starry Night (1889, public domain), uint8 RGB, 512 x 409 pixels.
+
+    The file's sha256 is checked first; ``data_dir``: where to look (default: helpers/data)."""
     from PIL import Image
 
-    with Image.open(datasets.locate(STARRY_NIGHT)) as image:
+    with Image.open(datasets.locate(STARRY_NIGHT, data_dir=data_dir)) as image:
         return np.array(image.convert("RGB"))
 
 
@@ -87,9 +89,10 @@ def build_vgg16_conv() -> Any:
     return keras.Model(image, x, name="vgg16_conv")
 
 
-def load_vgg16_hed() -> Any:
-    """:func:`build_vgg16_conv` with HED's weights (sha256 checked first, float16 kernels)."""
-    path = datasets.locate(VGG_WEIGHTS)
+def load_vgg16_hed(data_dir: str | None = None) -> Any:
+    """:func:`build_vgg16_conv` with HED's weights (sha256 checked first; kernels stored as
+    float16, used as float32). ``data_dir``: where to look for them (default: helpers/data)."""
+    path = datasets.locate(VGG_WEIGHTS, data_dir=data_dir)
     model = build_vgg16_conv()
     with np.load(path, allow_pickle=False) as stored:
         for layer in model.layers:
