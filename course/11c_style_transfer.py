@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # Generative models with pretrained networks, part 3: neural style transfer
+# # Pretrained networks, part 3: neural style transfer
 #
 # **What you will learn**
 #
@@ -119,8 +119,8 @@ lesson.plot_gram_matrices(grams)
 
 # %% [markdown]
 # The first 32 channels of four Gram matrices. The two images light up different pairs of
-# channels: at `block1_conv1` (colours and edges) the painting's blues and yellows against the
-# cat's browns. Three properties, checked below: a Gram matrix is symmetric; it is positive
+# channels, and the painting's values are larger (its strokes and contrasts excite the filters
+# more than the soft photo does). Three properties, checked below: a Gram matrix is symmetric; it is positive
 # semi-definite (no negative eigenvalue: it is an average of outer products $F_p F_p^\top$);
 # and it does not care where things are, so the mirrored painting has almost the same Gram
 # matrices, while its deep feature map (content) is a different one.
@@ -253,7 +253,9 @@ def stylize(losses, start, style_weight, description):
     result = scipy.optimize.minimize(
         objective, start.astype(np.float64).ravel(), jac=True, method="L-BFGS-B",
         bounds=[(0, 255)] * start.size,
-        options={"maxfun": EVALUATIONS, "maxcor": 20, "ftol": 0, "gtol": 0},
+        # maxcor: how many past gradients L-BFGS remembers; its own bookkeeping over 130,000
+        # pixels costs time too, and 5 gave the same VGG16 result as 20, faster
+        options={"maxfun": EVALUATIONS, "maxcor": 5, "ftol": 0, "gtol": 0},
     )  # fmt: skip
     return result.x.reshape(start.shape).astype(np.float32), np.array(history[:EVALUATIONS])
 
@@ -323,9 +325,10 @@ checks.expect_at_least("Lite0: style loss, first / last", lite0_history[0, 0] / 
 checks.expect_at_most("Lite0: content loss at the end", lite0_content, 1.0)
 checks.expect_at_least("Lite0: mean pixel change from the cat",
                        np.abs(lite0_image - content_image).mean(), 10)  # fmt: skip
-checks.expect_at_least(
-    "seconds: VGG16 / Lite0", seconds["VGG16 (HED)"] / seconds["EfficientNet-Lite0"], 2
-)
+painting_as_cat = lesson.resize_longer_side(style_image, SIZE)[: content_image.shape[0]]
+for name, image in (("VGG16", vgg_image), ("Lite0", lite0_image)):
+    checks.expect_at_least(f"{name}: mean pixel difference from the painting (same crop)",
+                           np.abs(image - painting_as_cat).mean(), 30)  # fmt: skip
 
 # %% [markdown]
 # Measured on a busy 2-core CPU (three image sizes, 224, 256 and 288 pixels; the checks allow

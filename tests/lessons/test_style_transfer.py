@@ -61,6 +61,18 @@ def test_starry_night_is_the_pinned_png():
     assert painting[..., 2].mean() > painting[..., 0].mean() + 20
 
 
+@pytest.mark.parametrize(
+    ("data_file", "licence"), [(lesson.VGG_WEIGHTS, "MIT"), (lesson.STARRY_NIGHT, "public domain")]
+)
+def test_shipped_file_matches_its_checksum_and_readme_row(data_file, licence):
+    path = datasets.DATA_DIR / data_file.name
+    assert datasets.sha256_of(path) == data_file.shipped_sha256
+    readme = (datasets.DATA_DIR / "README.md").read_text()
+    rows = [line for line in readme.splitlines() if line.startswith(f"| `{data_file.name}`")]
+    assert len(rows) == 1 and data_file.shipped_sha256 in rows[0]
+    assert f"| {path.stat().st_size} |" in rows[0] and licence in rows[0]
+
+
 @pytest.mark.parametrize("data_file", ["weights", "painting"])
 def test_corrupted_files_are_refused(tmp_path, data_file):
     target = lesson.VGG_WEIGHTS if data_file == "weights" else lesson.STARRY_NIGHT
