@@ -268,10 +268,10 @@ lesson.show_row({"content": content_image, "VGG16 (HED), 40 evaluations": vgg_im
 
 # %% [markdown]
 # The cat's shape is still there, its eyes and whiskers, but painted over with the painting's
-# blue-and-yellow swirling strokes: after only 40 evaluations (over 1 s each on a 2-core CPU).
-# The loss curves, below with the fast network's, show what happened: the style loss falls
-# more than tenfold while the content loss, 0 at the start, rises to about 0.6; the image
-# gives up some of the cat's exact features to take on the painting's texture.
+# blue, purple and yellow swirling strokes: after only 40 evaluations (1-2 s each on a busy
+# 2-core CPU). The loss curves, below with the fast network's, show what happened: the style
+# loss falls more than tenfold while the content loss, 0 at the start, rises to about 0.6; the
+# image gives up some of the cat's exact features to take on the painting's texture.
 
 # %%
 vgg_style, vgg_content = vgg_history[-1, :2]
@@ -334,13 +334,15 @@ for name, image in (("VGG16", vgg_image), ("Lite0", lite0_image)):
 # Measured on a busy 2-core CPU (three image sizes, 224, 256 and 288 pixels; the checks allow
 # for all of them with room to spare):
 #
-# - **Lite0 is many times faster per evaluation** (0.1-0.15 s against 0.6-1.3 s for VGG16),
-#   so it is the one to rerun while you experiment.
-# - **Both reduce the style loss many times over**, VGG16 more (13-15x against 7x for Lite0),
-#   with content losses of 0.4-0.6: the cat stays recognisable.
+# - **Lite0 is about 4 times faster per evaluation** in the table above (about 0.5 s against
+#   2 s for VGG16 at load 9; the networks alone: 0.1-0.15 s against 0.6-2 s; L-BFGS's own
+#   bookkeeping adds the same time to both), so it is the one to rerun while you experiment.
+# - **Both reduce the style loss many times over**, VGG16 more (12-13x against 5-6x for
+#   Lite0), with content losses of 0.35-0.6: the cat stays recognisable.
 # - **The textures differ**: VGG16 paints broad, swirling strokes in the painting's blues;
-#   Lite0 paints finer, noisier texture, more like coloured grain. Its early layers see the
-#   image at half resolution and through small, mostly depthwise filters.
+#   Lite0 paints finer, noisier texture, more like coloured grain, and keeps more of the
+#   photo's colours. Its first layer already halves the resolution, and most of its filters
+#   are depthwise (one channel at a time).
 #
 # The classic results (Gatys et al. with ImageNet VGG19) use a few hundred evaluations at
 # 512 pixels: on a GPU, try `SIZE = 512` and `EVALUATIONS = 200`.
@@ -380,9 +382,10 @@ checks.expect_at_least(
 )
 
 # %% [markdown]
-# Things to try: at weight 1 the cat only gets a faint grain; from 100 on, the background turns
-# into swirls and the fur into strokes; at 1000 the style loss hardly falls further, while the
-# content loss keeps rising. Which weight would you hang on a wall? Then change
+# Things to try: at weight 1 the cat hardly changes; at 10 a pale grain of strokes covers it;
+# from 100 on, the colours turn to the painting's blues and greens and the background fills
+# with swirls; from 100 to 1000 the style loss falls only by about a quarter, while the content
+# loss keeps rising. Which weight would you hang on a wall? Then change
 # `TV_WEIGHT` at the top to 0 or 100 and rerun the lesson: what does the total-variation loss
 # do to the texture?
 
