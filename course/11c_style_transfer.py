@@ -328,17 +328,18 @@ checks.expect_at_least("Lite0: mean pixel change from the cat",
 painting_as_cat = lesson.resize_longer_side(style_image, SIZE)[: content_image.shape[0]]
 for name, image in (("VGG16", vgg_image), ("Lite0", lite0_image)):
     checks.expect_at_least(f"{name}: mean pixel difference from the painting (same crop)",
-                           np.abs(image - painting_as_cat).mean(), 30)  # fmt: skip
+                           np.abs(image - painting_as_cat).mean(), 45)  # fmt: skip
 
 # %% [markdown]
 # Measured on a busy 2-core CPU (three image sizes, 224, 256 and 288 pixels; the checks allow
 # for all of them with room to spare):
 #
-# - **Lite0 is about 4 times faster per evaluation** in the table above (about 0.5 s against
-#   2 s for VGG16 at load 9; the networks alone: 0.1-0.15 s against 0.6-2 s; L-BFGS's own
-#   bookkeeping adds the same time to both), so it is the one to rerun while you experiment.
-# - **Both reduce the style loss many times over**, VGG16 more (12-13x against 5-6x for
-#   Lite0), with content losses of 0.35-0.6: the cat stays recognisable.
+# - **Lite0 is several times faster per evaluation**: 0.5-0.6 s against 1.1-2.4 s for VGG16
+#   in the table of our runs, on a CPU shared with other work (the networks alone: 0.1-0.15 s
+#   against 0.6-2 s; L-BFGS's own bookkeeping adds the same time to both). It is the one to
+#   rerun while you experiment.
+# - **Both reduce the style loss many times over**, VGG16 more (12-13x against 5.6-6x for
+#   Lite0), with content losses of 0.35-0.62: the cat stays recognisable.
 # - **The textures differ**: VGG16 paints broad, swirling strokes in the painting's blues;
 #   Lite0 paints finer, noisier texture, more like coloured grain, and keeps more of the
 #   photo's colours. Its first layer already halves the resolution, and most of its filters
