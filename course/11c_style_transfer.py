@@ -119,11 +119,11 @@ lesson.plot_gram_matrices(grams)
 
 # %% [markdown]
 # The first 32 channels of four Gram matrices. The two images light up different pairs of
-# channels, and the painting's values are larger (its strokes and contrasts excite the filters
-# more than the soft photo does). Three properties, checked below: a Gram matrix is symmetric; it is positive
-# semi-definite (no negative eigenvalue: it is an average of outer products $F_p F_p^\top$);
-# and it does not care where things are, so the mirrored painting has almost the same Gram
-# matrices, while its deep feature map (content) is a different one.
+# channels, and the painting's values are larger (its strokes and contrasts excite the
+# filters more than the soft photo does). Three properties, checked below: a Gram matrix is
+# symmetric; it is positive semi-definite (no negative eigenvalue: it is an average of outer
+# products $F_p F_p^\top$); and it does not care where things are, so the mirrored painting
+# has almost the same Gram matrices, while its deep feature map (content) is a different one.
 
 
 # %%
@@ -173,8 +173,9 @@ checks.expect_at_least("content distance: mirrored painting", mirror_content, 0.
 #
 # The loss to minimise is their weighted sum, with the weights set at the top
 # (`CONTENT_WEIGHT` = 1, `STYLE_WEIGHT` = 10, `TV_WEIGHT` = 10). Without the normalisation
-# the raw style numbers are millions of times larger than the content numbers, and the
-# weights must then be tuned over many orders of magnitude.
+# the three raw numbers differ by orders of magnitude (Gram entries run into the thousands and
+# are squared and summed over up to 512 x 512 pairs), and so would the weights that balance
+# them.
 
 
 # %%
@@ -194,8 +195,8 @@ def make_losses(features, content_image, style_image):
 
     def losses(image):
         *image_maps, image_content = features(image[None])
-        style = tf.add_n([relative_distance(gram_matrix(feature_map[0]), target)
-                          for feature_map, target in zip(image_maps, style_targets, strict=True)])  # fmt: skip
+        pairs = zip(image_maps, style_targets, strict=True)
+        style = tf.add_n([relative_distance(gram_matrix(m[0]), target) for m, target in pairs])
         content = relative_distance(image_content, content_target)
         return style / len(style_targets), content, total_variation_loss(image)
 
