@@ -23,8 +23,8 @@
 # - how the style weight trades the cat against Van Gogh, in a widget.
 #
 # **What you need**: lesson 07c (what convolutional layers see), lesson 09 (`GradientTape`)
-# and the pretrained EfficientNet-Lite0 of the earlier lessons. It runs in about three minutes
-# on a 2-core laptop CPU.
+# and the pretrained EfficientNet-Lite0 of the earlier lessons. It runs in about one minute
+# on an idle 2-core laptop CPU (about four on a busy one).
 
 # %%
 import time
@@ -269,10 +269,11 @@ lesson.show_row({"content": content_image, "VGG16 (HED), 40 evaluations": vgg_im
 
 # %% [markdown]
 # The cat's shape is still there, its eyes and whiskers, but painted over with the painting's
-# blue, purple and yellow swirling strokes: after only 40 evaluations (1-2 s each on a busy
-# 2-core CPU). The loss curves, below with the fast network's, show what happened: the style
-# loss falls more than tenfold while the content loss, 0 at the start, rises to about 0.6; the
-# image gives up some of the cat's exact features to take on the painting's texture.
+# blue, purple and yellow swirling strokes: after only 40 evaluations (0.34 s each on an idle
+# 2-core CPU, 1-2 s on a busy one). The loss curves, below with the fast network's, show what
+# happened: the style loss falls more than tenfold while the content loss, 0 at the start,
+# rises to about 0.6; the image gives up some of the cat's exact features to take on the
+# painting's texture.
 
 # %%
 vgg_style, vgg_content = vgg_history[-1, :2]
@@ -332,11 +333,11 @@ for name, image in (("VGG16", vgg_image), ("Lite0", lite0_image)):
                            np.abs(image - painting_as_cat).mean(), 45)  # fmt: skip
 
 # %% [markdown]
-# Measured on a busy 2-core CPU (three image sizes, 224, 256 and 288 pixels; the checks allow
+# Measured on a 2-core CPU, idle and busy (image sizes 224, 256 and 288 pixels; the checks allow
 # for all of them with room to spare):
 #
-# - **Lite0 is several times faster per evaluation**: 0.5-0.6 s against 1.1-2.4 s for VGG16
-#   in the table of our runs, on a CPU shared with other work (the networks alone: 0.1-0.15 s
+# - **Lite0 is 2-4 times faster per evaluation**: 0.15 s against 0.34 s for VGG16 on an idle
+#   2-core CPU, 0.5-0.6 s against 1.1-2.4 s on a busy one (busy, the networks alone: 0.1-0.15 s
 #   against 0.6-2 s; L-BFGS's own bookkeeping adds the same time to both). It is the one to
 #   rerun while you experiment.
 # - **Both reduce the style loss many times over**, VGG16 more (12-13x against 5.6-6x for
