@@ -34,6 +34,7 @@ from helpers.lessons import (
     network_from_scratch,
     optimizers,
     regularization,
+    style_transfer,
     text_and_recurrent_networks,
     text_generation,
     training_tools,
@@ -347,3 +348,17 @@ for layer in ("b1_out", "b10_out"):
     objectives.append(float(tf.reduce_mean(feature_model(image[None]))))
     dream_steps[layer], dream_objectives[layer] = np.stack(images), np.array(objectives)
 deepdream.dream_explorer(dream_steps, dream_objectives)
+
+# %%
+print("GALLERY: 11c style-weight explorer")
+# The widget only shows results computed beforehand; here, so that it builds in a second, the
+# "results" are the cat blended with the painting, with their pixel distances to each.
+cat = style_transfer.resize_longer_side(datasets.load_photo("cat"), 192)
+painting = style_transfer.resize_longer_side(style_transfer.load_starry_night(), 192)
+painting = painting[: cat.shape[0], : cat.shape[1]]
+blends = {}
+for weight, share in ((1.0, 0.1), (10.0, 0.3), (100.0, 0.6), (1000.0, 0.9)):
+    blend = (1 - share) * cat + share * painting
+    blends[weight] = {"image": blend, "style": float(np.mean((blend - painting) ** 2) / 255**2),
+                      "content": float(np.mean((blend - cat) ** 2) / 255**2)}  # fmt: skip
+style_transfer.style_weight_explorer(blends)
