@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # Generative deep learning with a trained classifier: DeepDream
+# # Generative models, part 5: DeepDream
 #
 # **What you will learn**
 #

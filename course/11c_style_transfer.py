@@ -7,7 +7,7 @@
 # ---
 
 # %% [markdown]
-# # Pretrained networks, part 3: neural style transfer
+# # Generative models, part 6: neural style transfer
 #
 # **What you will learn**
 #
