@@ -29,6 +29,7 @@ $(STAMP): $(REQUIREMENTS) requirements.txt pyproject.toml Makefile
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r $(REQUIREMENTS)
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -c "import matplotlib.font_manager"  # the font cache, built once, not in a lesson
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
 		--display-name "Python 3 (ipykernel)" --env TF_CPP_MIN_LOG_LEVEL 3
 	$(BIN)/jupyter labextension disable --level=sys_prefix \

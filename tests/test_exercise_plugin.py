@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from helpers.build_notebooks import ROOT, build_notebook
-from tests.exercise_plugin import exercise_problem, red_boxes
+from tests.exercise_plugin import FONT_CACHE_NOTE, exercise_problem, red_boxes
 
 LESSON = """# %% [markdown]
 # # Demo
@@ -89,3 +89,10 @@ def test_a_cell_that_writes_to_stderr_is_a_red_box():
     blank = {"output_type": "stream", "name": "stderr", "text": "\n"}
     assert red_boxes([stdout]) is None and red_boxes([stdout, blank]) is None
     assert "E0000" in red_boxes([stdout, stderr])
+
+
+def test_only_the_font_cache_note_of_an_empty_home_is_not_a_red_box():
+    note = {"output_type": "stream", "name": "stderr", "text": FONT_CACHE_NOTE + "\n"}
+    assert red_boxes([note]) is None
+    warning = {"output_type": "stream", "name": "stderr", "text": "UserWarning: font cache\n"}
+    assert "UserWarning" in red_boxes([note, warning])
