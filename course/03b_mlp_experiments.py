@@ -41,7 +41,8 @@ SEED = 3
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
 
 BATCH_SIZE = 128
-EPOCHS = 3  # per run in sections 1 and 2; enough to separate the networks, not to finish them
+EPOCHS = 3  # per run in sections 2 and 3; enough to separate the networks, not to finish them
+SHUFFLED_EPOCHS = 20  # per run in section 4, on 2,000 images
 
 # %% [markdown] tags=["notes"]
 # Say: lesson 03a compared a small and a large network that differed in five ways at once, so it
@@ -233,7 +234,7 @@ for fraction in progress.bar([0.0, 0.25, 0.5, 0.75, 1.0], "shuffled fractions"):
             keras.layers.Dense(10, activation="softmax"),
         ]
     )
-    history, _ = train(memorizer, few_images, labels, 30, validation=validation_few)
+    history, _ = train(memorizer, few_images, labels, SHUFFLED_EPOCHS, validation=validation_few)
     shuffled_curves[fraction] = history.history
     print(
         f"{fraction:4.0%} shuffled: labels still right {np.mean(labels == few_labels):.0%}, "
