@@ -129,8 +129,8 @@ plt.show()
 # %% [markdown]
 # Width matters, until it does not: from 16 to 64 units per layer the validation accuracy
 # gains several points, from 256 to 1024 (16 times the parameters of 256, and several times
-# the seconds) a fraction of a point. Over seeds 1 to 3 the steps were 4.3 to 4.7 points
-# (16 to 64) and 0.1 to 0.3 points (256 to 1024). So, with everything else fixed, the
+# the seconds) a fraction of a point. Over seeds 1 to 3 the steps were 4.2 to 4.5 points
+# (16 to 64) and 0.2 to 0.3 points (256 to 1024). So, with everything else fixed, the
 # 512-unit network of lesson 03a sits where more width buys little in three epochs. Note what
 # this does *not* show either: longer training, another learning rate or no dropout could move
 # the curve; each would be a separate experiment.
@@ -212,7 +212,7 @@ checks.expect_at_most("4-unit bottleneck: training minus validation accuracy", f
 #
 # Take 2,000 training images and shuffle a fraction of their labels among themselves: the
 # shuffled images keep a label, but one that belongs to another image, so it says nothing
-# about the digit. Then train a 512-512 ReLU network without dropout for 30 epochs on them,
+# about the digit. Then train a 512-512 ReLU network without dropout for 20 epochs on them,
 # measuring validation accuracy (on 2,000 validation images, true labels) after each epoch.
 # Fractions 0%, 25%, 50%, 75% and 100%.
 
@@ -261,9 +261,12 @@ explorer
 # answers. On new images it stays at chance, about 10%: a training accuracy far above chance
 # shows that a network *can fit* its data, not that it has learnt anything. Only the validation
 # set, with true labels, can tell the two apart. With half the labels shuffled the validation
-# accuracy stays well above chance: the true half still teaches the digits. Over seeds 1 to 3,
-# with all labels shuffled, the training accuracy after 30 epochs was 0.40 to 0.51 and the
-# validation accuracy 0.09 to 0.11.
+# accuracy stays well above chance: the true half still teaches the digits. But look at its
+# shape: it peaks after a few epochs and then *falls* while the training accuracy keeps
+# rising, as the network learns the wrong half by heart (lesson 06 stops training at such a
+# peak). Over seeds 1 to 3, with all labels shuffled, the training accuracy after 20 epochs
+# was 0.84 to 0.86 and the validation accuracy 0.10 to 0.11; with half shuffled, the
+# validation accuracy peaked at 0.79 to 0.80 (epochs 3 to 5) and ended at 0.64 to 0.65.
 
 # %%
 all_shuffled = shuffled_curves[1.0]
@@ -271,7 +274,7 @@ checks.expect_between(
     "100% shuffled: validation accuracy", all_shuffled["val_accuracy"][-1], 0.05, 0.16
 )
 memorized = all_shuffled["accuracy"][-1] - all_shuffled["val_accuracy"][-1]
-checks.expect_at_least("100% shuffled: training minus validation accuracy", memorized, 0.15)
+checks.expect_at_least("100% shuffled: training minus validation accuracy", memorized, 0.4)
 checks.expect_at_least(
     "0% shuffled: validation accuracy", shuffled_curves[0.0]["val_accuracy"][-1], 0.88
 )
@@ -281,7 +284,7 @@ checks.expect_at_least(
 
 # %% [markdown] tags=["notes"]
 # Show: the slider at 100%, where the training accuracy climbs while the validation accuracy stays
-# on the chance line, then 50%. Ask the room: "A network reaches 45% training accuracy on labels
+# on the chance line, then 50%. Ask the room: "A network reaches 85% training accuracy on labels
 # that were shuffled at random. What has it learnt about digits?" (expected answer: nothing; it
 # memorized 2,000 arbitrary answers, and the validation set at 10% shows it).
 
