@@ -266,7 +266,10 @@ explorer
 # rising, as the network learns the wrong half by heart (lesson 06 stops training at such a
 # peak). Over seeds 1 to 3, with all labels shuffled, the training accuracy after 20 epochs
 # was 0.84 to 0.86 and the validation accuracy 0.10 to 0.11; with half shuffled, the
-# validation accuracy peaked at 0.79 to 0.80 (epochs 3 to 5) and ended at 0.64 to 0.65.
+# validation accuracy peaked at 0.79 to 0.82 (epochs 3 to 5) and ended at 0.64 to 0.65. (Those
+# seed ranges come from a script with the same networks that shuffled only 0%, 50% and 100%
+# and scored all 10,000 validation images; this lesson's own run, seed 3, ends lower at 50%,
+# 0.56: which labels get shuffled matters.)
 
 # %%
 all_shuffled = shuffled_curves[1.0]
@@ -278,8 +281,10 @@ checks.expect_at_least("100% shuffled: training minus validation accuracy", memo
 checks.expect_at_least(
     "0% shuffled: validation accuracy", shuffled_curves[0.0]["val_accuracy"][-1], 0.88
 )
+half_shuffled = shuffled_curves[0.5]["val_accuracy"]
+checks.expect_at_least("50% shuffled: validation accuracy", half_shuffled[-1], 0.4)
 checks.expect_at_least(
-    "50% shuffled: validation accuracy", shuffled_curves[0.5]["val_accuracy"][-1], 0.5
+    "50% shuffled: best minus last", max(half_shuffled) - half_shuffled[-1], 0.05
 )
 
 # %% [markdown] tags=["notes"]
