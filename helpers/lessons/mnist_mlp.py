@@ -1,4 +1,4 @@
-"""Lesson 03 (mnist_mlp): its exercise checks, widgets, plots and data."""
+"""Lesson 03a (mnist_mlp): its exercise checks, widgets, plots and data."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ if TYPE_CHECKING:
 
 # ------------------------------------------------------------ exercise checks
 
-ONE_HIDDEN_LAYER_TARGET = 0.97  # test accuracy exercise 03.2 asks for, within 3 epochs
+ONE_HIDDEN_LAYER_TARGET = 0.97  # validation accuracy exercise 03a.2 asks for, within 3 epochs
 ONE_HIDDEN_LAYER_EPOCHS = 3
-SPARSE_LABELS_TARGET = 0.95  # test accuracy exercise 03.3 asks for
+SPARSE_LABELS_TARGET = 0.95  # validation accuracy exercise 03a.3 asks for
 
 
 def exercise_count_parameters(count_parameters: Callable) -> checks.Verdict:
-    """Exercise 03.1: parameters of a stack of Dense layers, ``[n_in, n_1, ..., n_out]``."""
+    """Exercise 03a.1: parameters of a stack of Dense layers, ``[n_in, n_1, ..., n_out]``."""
     name = "count the parameters of a stack of Dense layers"
     cases = [
         [784, 512, 512, 10],
@@ -150,37 +150,37 @@ def _trained_classifier_problem(model, history, num_classes: int = 10) -> str | 
     return None
 
 
-def _test_set_problem(x_test, y_test, num_classes: int = 10) -> str | None:
-    """A hint if ``x_test``/``y_test`` are not examples and their labels (integer or one-hot)."""
+def _evaluation_set_problem(x_val, y_val, num_classes: int = 10) -> str | None:
+    """A hint if ``x_val``/``y_val`` are not examples and their labels (integer or one-hot)."""
     try:
-        x_test, y_test = np.asarray(x_test, dtype=float), np.asarray(y_test)
+        x_val, y_val = np.asarray(x_val, dtype=float), np.asarray(y_val)
     except (TypeError, ValueError):
-        return "pass the test images x_test (numbers) and the test labels y_test"
-    if x_test.ndim < 2 or len(x_test) == 0 or y_test.ndim not in (1, 2):
+        return "pass the validation images x_val (numbers) and the validation labels y_val"
+    if x_val.ndim < 2 or len(x_val) == 0 or y_val.ndim not in (1, 2):
         return (
-            f"pass the test images x_test and labels y_test, got shapes {x_test.shape} and "
-            f"{y_test.shape}"
+            f"pass the validation images x_val and labels y_val, got shapes {x_val.shape} and "
+            f"{y_val.shape}"
         )
-    if len(y_test) != len(x_test):
+    if len(y_val) != len(x_val):
         return (
-            f"x_test has {len(x_test)} examples but the labels {len(y_test)}: pass the test "
-            "labels y_test that belong to x_test"
+            f"x_val has {len(x_val)} examples but the labels {len(y_val)}: pass the "
+            "labels y_val that belong to x_val"
         )
-    labels = y_test.argmax(axis=1) if y_test.ndim == 2 else y_test
+    labels = y_val.argmax(axis=1) if y_val.ndim == 2 else y_val
     if (
         labels.dtype.kind not in "iuf"
         or not np.all((labels >= 0) & (labels < num_classes))
         or (not np.array_equal(labels, np.round(labels)))
     ):
-        return f"the test labels should be the digits 0..{num_classes - 1} (y_test)"
+        return f"the validation labels should be the digits 0..{num_classes - 1} (y_val)"
     return None
 
 
-def _test_accuracy(model, x_test, y_test) -> float:
-    """Accuracy of ``model`` on the test set (integer or one-hot labels), by inference only."""
-    y_test = np.asarray(y_test)
-    labels = y_test.argmax(axis=1) if y_test.ndim == 2 else y_test
-    predicted = np.argmax(model.predict(x_test, verbose=0), axis=1)
+def _accuracy_on(model, x_val, y_val) -> float:
+    """Accuracy of ``model`` on ``x_val`` (integer or one-hot labels), by inference only."""
+    y_val = np.asarray(y_val)
+    labels = y_val.argmax(axis=1) if y_val.ndim == 2 else y_val
+    predicted = np.argmax(model.predict(x_val, verbose=0), axis=1)
     return float(np.mean(predicted == labels))
 
 
@@ -200,19 +200,19 @@ def _linear_hidden_layer(model) -> bool:
     return not any(type(layer).__name__ in _NONLINEAR_LAYERS for layer in between)
 
 
-def exercise_one_hidden_layer(model, history, x_test, y_test) -> checks.Verdict:
-    """Exercise 03.2: one hidden layer, at most 3 epochs, test accuracy >= 0.97.
+def exercise_one_hidden_layer(model, history, x_val, y_val) -> checks.Verdict:
+    """Exercise 03a.2: one hidden layer, at most 3 epochs, validation accuracy >= 0.97.
 
     Trains nothing: inspects the model and the History its ``fit`` returned, and measures the
-    accuracy on the test set by inference.
+    accuracy on the validation set by inference.
     """
     import keras
 
     name = (
-        f"one hidden layer, >= {ONE_HIDDEN_LAYER_TARGET:.0%} test accuracy "
+        f"one hidden layer, >= {ONE_HIDDEN_LAYER_TARGET:.0%} validation accuracy "
         f"within {ONE_HIDDEN_LAYER_EPOCHS} epochs"
     )
-    problem = _trained_classifier_problem(model, history) or _test_set_problem(x_test, y_test)
+    problem = _trained_classifier_problem(model, history) or _evaluation_set_problem(x_val, y_val)
     if problem:
         return checks.verdict(name, problem)
     dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
@@ -246,25 +246,25 @@ def exercise_one_hidden_layer(model, history, x_test, y_test) -> checks.Verdict:
             f"{steps * epochs}: build a fresh model and call fit once, with epochs <= 3",
         )
     try:
-        accuracy = _test_accuracy(model, x_test, y_test)
+        accuracy = _accuracy_on(model, x_val, y_val)
     except Exception as error:  # the student's model may not accept the data
         return checks.verdict(
-            name, f"predicting the test set raised {type(error).__name__}: {error}"
+            name, f"predicting the validation set raised {type(error).__name__}: {error}"
         )
     if accuracy < ONE_HIDDEN_LAYER_TARGET:
         return checks.verdict(
             name,
-            f"test accuracy {accuracy:.4f} < {ONE_HIDDEN_LAYER_TARGET}. Try a wider hidden layer "
-            "(e.g. 512 relu units), RMSprop, all 60,000 training images and batches of 128",
+            f"validation accuracy {accuracy:.4f} < {ONE_HIDDEN_LAYER_TARGET}. Try a wider hidden "
+            "layer (e.g. 512 relu units), RMSprop, all 50,000 training images and batches of 128",
         )
     return checks.verdict(name, None)
 
 
-def exercise_sparse_labels(model, history, x_test, y_test) -> checks.Verdict:
-    """Exercise 03.3: the same kind of classifier trained on integer labels, no one-hot.
+def exercise_sparse_labels(model, history, x_val, y_val) -> checks.Verdict:
+    """Exercise 03a.3: the same kind of classifier trained on integer labels, no one-hot.
 
-    Checks the compiled loss, that the History belongs to the model, and the test accuracy
-    (inference only; ``y_test`` are the integer labels).
+    Checks the compiled loss, that the History belongs to the model, and the validation accuracy
+    (inference only; ``y_val`` are the integer labels).
     """
     name = "train on integer labels with sparse_categorical_crossentropy"
     problem = _trained_classifier_problem(model, history)
@@ -279,24 +279,24 @@ def exercise_sparse_labels(model, history, x_test, y_test) -> checks.Verdict:
         )
     if loss not in ("sparse_categorical_crossentropy", "SparseCategoricalCrossentropy"):
         return checks.verdict(name, f"the loss is {loss!r}; use 'sparse_categorical_crossentropy'")
-    if np.ndim(y_test) != 1:
+    if np.ndim(y_val) != 1:
         return checks.verdict(
-            name, f"pass the integer test labels, shape (n,), got shape {np.shape(y_test)}"
+            name, f"pass the integer validation labels, shape (n,), got shape {np.shape(y_val)}"
         )
-    problem = _test_set_problem(x_test, y_test)
+    problem = _evaluation_set_problem(x_val, y_val)
     if problem:
         return checks.verdict(name, problem)
     try:
-        accuracy = _test_accuracy(model, x_test, y_test)
+        accuracy = _accuracy_on(model, x_val, y_val)
     except Exception as error:
         return checks.verdict(
-            name, f"predicting the test set raised {type(error).__name__}: {error}"
+            name, f"predicting the validation set raised {type(error).__name__}: {error}"
         )
     if accuracy < SPARSE_LABELS_TARGET:
         return checks.verdict(
             name,
-            f"test accuracy {accuracy:.4f} < {SPARSE_LABELS_TARGET}: train a little longer or "
-            "on more images (the 60,000 integer labels in y_train)",
+            f"validation accuracy {accuracy:.4f} < {SPARSE_LABELS_TARGET}: train a little longer "
+            "or on more images (the 50,000 integer labels in y_train)",
         )
     return checks.verdict(name, None)
 
@@ -535,7 +535,7 @@ def digit_explorer(
     image_shape: tuple[int, int] = (28, 28),
     max_shift: int = 8,
 ) -> LiveFigure:
-    """Browse test digits (all, or only those the model gets wrong), add noise or shift them,
+    """Browse digits (all, or only those the model gets wrong), add noise or shift them,
     and watch the model's probabilities change. Inference only: one model call per change.
 
     ``model``: a trained Keras classifier (``keras.Model``) that outputs probabilities; ``x``:
@@ -559,7 +559,7 @@ def digit_explorer(
         )
     predicted = np.argmax(probabilities, axis=1)
     chosen = {
-        "all test examples": np.arange(len(x)),
+        "all examples": np.arange(len(x)),
         "misclassified only": np.flatnonzero(predicted != y),
     }
     controls = {
@@ -588,7 +588,7 @@ def digit_explorer(
     def compute(show: str, position: int, noise: float, right: int, down: int) -> dict:
         indices = chosen[show]
         if len(indices) == 0:  # nothing misclassified: fall back to all examples
-            indices = chosen["all test examples"]
+            indices = chosen["all examples"]
         index = int(indices[min(position, len(indices) - 1)])
         result = classify_perturbed_digit(model, x, y, index, noise, right, down, image_shape)
         return {**result, "misclassified_count": len(chosen["misclassified only"])}

@@ -30,6 +30,7 @@ from helpers.lessons import (
     inside_convnets,
     introduction,
     keras_workflow,
+    mlp_experiments,
     mnist_mlp,
     network_from_scratch,
     optimizers,
@@ -88,7 +89,7 @@ trained = [
 network_from_scratch.backprop_stepper({"untrained": untrained, "trained": trained}, 0.5)
 
 # %%
-print("GALLERY: 03 digit explorer")
+print("GALLERY: 03a digit explorer")
 model = keras.Sequential(
     [keras.Input((784,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)]
 )
@@ -96,6 +97,26 @@ model.add(keras.layers.Softmax())
 model.compile("adam", "sparse_categorical_crossentropy")
 model.fit(x_small.reshape(-1, 784), y_small, epochs=1, verbose=0)
 mnist_mlp.digit_explorer(model, (x_test[:50] / 255).reshape(-1, 784).astype("float32"), y_test[:50])
+
+# %%
+print("GALLERY: 03b shuffled labels")
+curves = {}
+for fraction in (0.0, 1.0):
+    labels = y_small[:500].copy()
+    if fraction:
+        labels = np.random.default_rng(0).permutation(labels)
+    keras.utils.set_random_seed(0)
+    small = keras.Sequential(
+        [keras.Input((784,)), keras.layers.Dense(64, activation="relu"), keras.layers.Dense(10)]
+    )
+    small.add(keras.layers.Softmax())
+    small.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    fit = small.fit(
+        x_small[:500].reshape(-1, 784), labels, epochs=3, verbose=0,
+        validation_data=(x_small[500:1000].reshape(-1, 784), y_small[500:1000]),
+    )  # fmt: skip
+    curves[fraction] = fit.history
+mlp_experiments.shuffled_labels_explorer(curves)
 
 # %%
 print("GALLERY: 04 four-pixel camera")

@@ -117,7 +117,7 @@ def test_one_hidden_layer_rejects_wrong_answers(capsys):
     trained(other)
     assert "History" in hint_for(other, trained(classifier()))
     untrained = classifier(hand_set=False)
-    assert "test accuracy" in hint_for(untrained, trained(untrained))
+    assert "validation accuracy" in hint_for(untrained, trained(untrained))
 
 
 LOGITS_LOSSES = [
@@ -226,16 +226,16 @@ def test_sparse_labels_rejects_wrong_answers(capsys):
     assert "'mse'" in hint_for(mse, trained(mse, loss="mse"))
     good = classifier()
     history = trained(good, loss="sparse_categorical_crossentropy")
-    assert "integer test labels" in hint_for(good, history, keras.utils.to_categorical(Y, 10))
+    assert "integer validation labels" in hint_for(good, history, keras.utils.to_categorical(Y, 10))
     untrained = classifier(hand_set=False)
     history = trained(untrained, loss="sparse_categorical_crossentropy")
-    assert "test accuracy" in hint_for(untrained, history)
+    assert "validation accuracy" in hint_for(untrained, history)
     softmax_logits = classifier()  # passed before the fix: the toy still classifies perfectly
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     assert "from_logits=True" in hint_for(softmax_logits, trained(softmax_logits, loss=loss))
     good = classifier()
     history = trained(good, loss="sparse_categorical_crossentropy")
-    assert "x_test has 200 examples but the labels 199" in hint_for(good, history, Y[:-1])
+    assert "x_val has 200 examples but the labels 199" in hint_for(good, history, Y[:-1])
     function_loss = classifier()  # the loss given as a function is fine
     history = trained(function_loss, loss=keras.losses.sparse_categorical_crossentropy)
     assert lesson.exercise_sparse_labels(function_loss, history, X, Y)
@@ -349,7 +349,7 @@ def test_digit_explorer_responds_to_its_controls():
     assert explorer.result["index"] == 3
     assert explorer.result["predicted"] != explorer.result["true"]
 
-    explorer.controls["show"].value = "all test examples"
+    explorer.controls["show"].value = "all examples"
     assert explorer.controls["position"].max == 3
 
 
@@ -363,7 +363,7 @@ def test_digit_explorer_redraws_once_per_change_of_show(monkeypatch):
     drawn.clear()
     explorer.controls["show"].value = "misclassified only"
     assert len(drawn) == 1 and drawn[0]["index"] == 3
-    explorer.controls["show"].value = "all test examples"
+    explorer.controls["show"].value = "all examples"
     assert len(drawn) == 2 and drawn[1]["index"] == 0
     assert explorer.controls["position"].value == 0 and explorer.controls["position"].max == 3
 

@@ -12,10 +12,13 @@
 # **What you will learn**
 #
 # - two ways to give Keras the labels, one-hot or as integers, and the loss that goes with each;
+# - why we carve a *validation set* out of the training images, compare networks on it, and
+#   touch the test set only once, at the end;
 # - how to build, train and evaluate a *multilayer perceptron* (a stack of `Dense` layers) in
 #   Keras 3, and where each of its 669,706 parameters comes from;
-# - what dropout does, and what a network 18 times larger buys you on this problem
-#   (measured: accuracy and seconds, next to the numbers printed in the lecture);
+# - what dropout does, and what the lecture's network with 18 times the parameters does here
+#   (measured: accuracy and seconds, next to the numbers printed in the lecture), and what
+#   that comparison cannot tell you;
 # - how to see *where* a classifier errs: learning curves, a confusion matrix, the most
 #   confused pairs of digits and the mistakes themselves;
 # - which last-layer activation and which loss to use for five kinds of problems;
@@ -23,7 +26,8 @@
 #
 # **What you need**: lesson 00 (tensors, Keras basics, MNIST), lesson 01 (activation
 # functions, softmax) and lesson 02 (backpropagation, one-hot labels). The lesson runs in
-# one to two minutes on a laptop CPU; most of it is training.
+# one to two minutes on a laptop CPU; most of it is training. Lesson 03b continues with
+# three experiments on the same data: width alone, a bottleneck, and shuffled labels.
 #
 # **The lecture.** This lesson follows the 2021 lecture notebook this course draws on,
 # *Uczenie maszynowe zastosowania. 11. Wielowarstwowe sieci neuronowe i algorytmy
@@ -51,9 +55,9 @@ keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on
 
 # Settings that cost time. On a GPU try DEEP_EPOCHS = 10, the lecture's run of the deep network.
 BATCH_SIZE = 128  # images per gradient step, as in the lecture
-EPOCHS = 5  # passes over all 60,000 training images for the two 512-512 networks
-DEEP_TRAIN_SAMPLES = 60_000  # the deep tanh network trains on the first N training images...
-DEEP_EPOCHS = 1  # ... for this many epochs (the lecture: all 60,000 for 10 epochs)
+EPOCHS = 5  # passes over all 50,000 training images for the two 512-512 networks
+DEEP_TRAIN_SAMPLES = 50_000  # the deep tanh network trains on the first N training images...
+DEEP_EPOCHS = 1  # ... for this many epochs (the lecture: all 60,000 images for 10 epochs)
 
 # %% [markdown] tags=["notes"]
 # Say: this lesson trains the lecture's multilayer perceptron in Keras 3 and then asks what its
@@ -95,9 +99,28 @@ x_test = x_test.reshape(-1, 28 * 28).astype("float32") / 255
 checks.expect_equal("shape of the training matrix", x_train.shape, (60_000, 784))
 for name, x in [("training", x_train), ("test", x_test)]:
     checks.expect_equal(f"{name} pixels: dtype", str(x.dtype), "float32")
-    extremes = [float(x.min()), float(x.max())]
-    checks.expect_equal(f"{name} pixels: smallest and largest", extremes, [0.0, 1.0])
+    checks.expect_equal(f"{name} pixels: min and max", [float(x.min()), float(x.max())], [0, 1])
 checks.expect_equal("gray levels in the first 1,000 images", np.unique(x_train[:1000]).size, 256)
+
+# %% [markdown]
+# ### A validation set, and the test set kept for the end
+#
+# We are about to compare networks (with and without dropout, small and large) and choose one.
+# If we compared them on the test set, the test score of the winner would be chosen *by* the
+# test set and come out optimistic: it would no longer measure digits the whole process had
+# never seen. So, as Chollet's *Deep Learning with Python* and Géron's *Hands-On Machine
+# Learning* do, we keep the last 10,000 training images apart as a **validation set**: every
+# curve, comparison and error analysis below uses it. The test set is used once, in the last
+# section, for the network we chose. (The lecture trained on all 60,000 and watched the test
+# set; our networks see 50,000 images, so their numbers are close to, not equal to, its own.)
+
+# %%
+(x_train, x_val), (y_train, y_val) = np.split(x_train, [50_000]), np.split(y_train, [50_000])
+val_counts = np.bincount(y_val, minlength=10)
+print(f"training {len(x_train):,}, validation {len(x_val):,}, test {len(x_test):,} images")
+checks.expect_between(
+    "validation: rarest / commonest", val_counts.min() / val_counts.max(), 0.75, 1
+)
 
 # %% [markdown]
 # ### Labels: one-hot or integers
@@ -108,6 +131,7 @@ checks.expect_equal("gray levels in the first 1,000 images", np.unique(x_train[:
 # %%
 num_classes = 10
 y_train_onehot = keras.utils.to_categorical(y_train, num_classes).astype("float32")
+y_val_onehot = keras.utils.to_categorical(y_val, num_classes).astype("float32")
 y_test_onehot = keras.utils.to_categorical(y_test, num_classes).astype("float32")
 print(y_train[:3], "->\n", y_train_onehot[:3].astype(int))
 checks.expect_equal("argmax of one-hot gives back the labels", y_train_onehot.argmax(1), y_train)
@@ -193,15 +217,14 @@ checks.expect_between("mean signal while training", while_training.mean(), 0.97,
 #
 # `compile` chooses the loss (cross-entropy on one-hot labels), the optimizer (RMSprop with its
 # default learning rate 0.001, lesson 05 explains it) and a metric to report. `fit` runs
-# mini-batch gradient descent: batches of 128 images, 469 steps per epoch. A small callback
+# mini-batch gradient descent: batches of 128 images, 391 steps per epoch of 50,000 images. A small callback
 # times every training step, and `progress.LearningCurves` draws the learning curves live,
 # after each epoch (for a single epoch, Keras's own step-by-step progress bar shows instead).
 # We will train three networks exactly this way, so the two calls go in a function.
 #
-# **Here the test set serves as `fit`'s validation data**: `fit` evaluates it after every
-# epoch, and the learning curves below call it "validation". We only *watch* it; nothing is
-# chosen by it. (Choosing the number of epochs or anything else by the test score would make
-# that score optimistic; lesson 06 explains why a separate validation set is better.)
+# `fit` evaluates the **validation set** after every epoch (`validation_data`); the dashed
+# learning curves below are measured on it. The test set plays no part in training or in
+# choosing.
 
 
 # %%
@@ -220,14 +243,12 @@ class StepTimer(keras.callbacks.Callback):
 
 
 def compile_and_fit(network, images, labels, epochs):
-    network.compile(
-        optimizer=keras.optimizers.RMSprop(), loss="categorical_crossentropy", metrics=["accuracy"]
-    )
+    network.compile(optimizer="rmsprop", loss="categorical_crossentropy", metrics=["accuracy"])
     step_timer = StepTimer()
     live = [progress.LearningCurves(["loss", "accuracy"], title=network.name)] if epochs > 1 else []
     fit_history = network.fit(
         images, labels, batch_size=BATCH_SIZE, epochs=epochs, verbose=0 if live else 1,
-        validation_data=(x_test, y_test_onehot), callbacks=[step_timer, *live],
+        validation_data=(x_val, y_val_onehot), callbacks=[step_timer, *live],
     )  # fmt: skip
     return fit_history, step_timer
 
@@ -235,18 +256,18 @@ def compile_and_fit(network, images, labels, epochs):
 history, timer = compile_and_fit(model, x_train, y_train_onehot, EPOCHS)
 
 # %%
-test_loss, test_accuracy = model.evaluate(x_test, y_test_onehot, verbose=0)
-print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f} (the lecture: 0.9795)")
-checks.expect_at_least("512-512 with dropout: test accuracy", test_accuracy, 0.97)
+val_loss, val_accuracy = model.evaluate(x_val, y_val_onehot, verbose=0)
+print(f"validation loss {val_loss:.4f}, accuracy {val_accuracy:.4f} (the lecture, test: 0.9795)")
+checks.expect_at_least("512-512 with dropout: validation accuracy", val_accuracy, 0.97)
 
 # %% [markdown]
-# About 98 in 100 test digits right after five passes over the data: the lecture's result,
-# reproduced in Keras 3. The learning curves show how it got there: solid lines are measured
-# on the training batches during the epoch (with dropout active), dashed lines ("validation")
-# on the test set at the end of each epoch.
+# About 98 in 100 validation digits right after five passes over the data, as the lecture
+# had on its test set. The learning curves show how it got there: solid lines are measured
+# on the training batches during the epoch (with dropout active), dashed lines on the
+# validation set at the end of each epoch.
 
 # %%
-plotting.plot_history(history, ["loss", "accuracy"], title="512-512 dropout (validation: test set)")
+plotting.plot_history(history, ["loss", "accuracy"], title="512-512 with dropout")
 
 # %% [markdown] tags=["notes"]
 # Say: the parameter count is plain arithmetic: each Dense layer has an inputs-by-outputs kernel
@@ -274,33 +295,32 @@ model_no_dropout = keras.Sequential(
 history_no_dropout, timer_no_dropout = compile_and_fit(
     model_no_dropout, x_train, y_train_onehot, EPOCHS
 )
-test_accuracy_no_dropout = model_no_dropout.evaluate(x_test, y_test_onehot, verbose=0)[1]
-print(f"test accuracy {test_accuracy_no_dropout:.4f} (the lecture: 0.9812)")
-checks.expect_at_least("512-512 without dropout: test accuracy", test_accuracy_no_dropout, 0.97)
-plotting.plot_history(
-    {"dropout": history, "no dropout": history_no_dropout},
-    metrics=["loss", "accuracy"],
-    title="with and without dropout (validation: the test set)",
-)
+val_accuracy_no_dropout = model_no_dropout.evaluate(x_val, y_val_onehot, verbose=0)[1]
+print(f"validation accuracy {val_accuracy_no_dropout:.4f} (the lecture, test: 0.9812)")
+checks.expect_at_least("512-512 without dropout: val. accuracy", val_accuracy_no_dropout, 0.97)
+runs_by_dropout = {"dropout": history, "no dropout": history_no_dropout}
+plotting.plot_history(runs_by_dropout, ["loss", "accuracy"], title="with and without dropout")
 
 # %% [markdown]
-# In the lecture the network *without* dropout scored a little higher (0.9812 against 0.9795).
-# That difference is 17 digits out of 10,000, and changing nothing but the random seed moves
-# either score by about as much: over five seeds we measured 0.978 to 0.981 with dropout and
-# 0.978 to 0.981 without. Five epochs are too few for dropout to pay off in accuracy.
+# In the lecture the network *without* dropout scored a little higher (0.9812 against 0.9795,
+# on its test set). That difference is 17 digits out of 10,000. On our validation set, over
+# seeds 3, 4 and 5, we measured 0.9777 to 0.9788 with dropout and 0.9747 to 0.9770 without:
+# here dropout came out ahead, by 0.1 to 0.4 points. Differences this small flip with the
+# data and the seed; five epochs are too few for dropout to clearly pay off in accuracy.
 #
 # Where the two differ is the loss. Training accuracy without dropout climbs above 99% in the
-# last epoch while the test loss stops improving: it does worse on images it has not seen,
-# while both networks fit the training images about equally well. A gap between training and
-# test loss is the mark of *overfitting* (lesson 06 is about it). We measure both networks the same way, with
-# dropout off, on the first 10,000 training images and on the test set:
+# last epoch while the validation loss stops improving: it does worse on images it has not
+# seen, while both networks fit the training images about equally well. A gap between training
+# and validation loss is the mark of *overfitting* (lesson 06 is about it). We measure both
+# networks the same way, with dropout off, on the first 10,000 training images and on the
+# validation set:
 
 # %%
-both_sets = [(x_train[:10_000], y_train_onehot[:10_000]), (x_test, y_test_onehot)]
+both_sets = [(x_train[:10_000], y_train_onehot[:10_000]), (x_val, y_val_onehot)]
 measured = {}
 for name, network in [("dropout", model), ("no dropout", model_no_dropout)]:
     measured[name] = np.ravel([network.evaluate(x, y, verbose=0) for x, y in both_sets])
-columns = ["training loss", "training accuracy", "test loss", "test accuracy"]
+columns = ["training loss", "training accuracy", "validation loss", "validation accuracy"]
 measured = pd.DataFrame(measured, index=columns).T
 print(measured.round(4).to_string())
 
@@ -309,21 +329,21 @@ epoch_5_accuracy = history_no_dropout.history["accuracy"][-1]
 checks.expect_at_least("no dropout: training accuracy, last epoch", epoch_5_accuracy, 0.985)
 fit_difference = abs(measured["training accuracy"].diff().iloc[-1])
 checks.expect_at_most("training accuracy: |dropout - no dropout|", fit_difference, 0.005)
-gaps = measured["test loss"] - measured["training loss"]
+gaps = measured["validation loss"] - measured["training loss"]
 checks.expect_at_least("loss gap without dropout / with dropout", gaps.iloc[1] / gaps.iloc[0], 1.1)
 
 # %% [markdown]
 # Both networks classify their training images about equally well (within half a point of
 # accuracy); the one without dropout does worse, in loss, on the images it has not seen. Over
-# five seeds its loss gap was 1.24 to 1.39 times that of the network with dropout.
+# seeds 3 to 5 its loss gap was 1.18 to 1.25 times that of the network with dropout.
 # Lesson 06 trains for longer, where such gaps grow, and compares the remedies (dropout among
 # them).
 
 # %% [markdown] tags=["notes"]
-# Say: without dropout the test accuracy does not change beyond the seed-to-seed noise in five
-# epochs; the difference shows in the loss, where the gap between training and test loss was 1.24 to
-# 1.39 times larger over five seeds. Ask the room: "The training accuracy is above 99% while the
-# test loss stops improving: what is that called?" (expected answer: overfitting, the subject of
+# Say: without dropout the validation accuracy changes by a few tenths of a point in five epochs;
+# the clearer difference is in the loss, where the gap between training and validation loss was
+# 1.18 to 1.25 times larger over three seeds. Ask the room: "The training accuracy is above 99% while the
+# validation loss stops improving: what is that called?" (expected answer: overfitting, the subject of
 # lesson 06).
 
 # %% [markdown]
@@ -335,9 +355,11 @@ checks.expect_at_least("loss gap without dropout / with dropout", gaps.iloc[1] /
 # training.
 #
 # That is far beyond this lesson's budget, so here it trains for **one epoch
-# (`DEEP_EPOCHS = 1`) on all 60,000 training images (`DEEP_TRAIN_SAMPLES = 60_000`)**: 469
-# steps, the first of the lecture's ten epochs. After that first epoch the lecture's network
-# scored 0.8638 on the test set.
+# (`DEEP_EPOCHS = 1`) on all 50,000 training images (`DEEP_TRAIN_SAMPLES = 50_000`)**: 391
+# steps, about the first of the lecture's ten epochs. After that first epoch the lecture's network
+# scored 0.8638 on the test set. Ours is as erratic: over seeds 3, 4, 5 we measured validation
+# accuracies of 0.886, 0.867 and 0.891, and 0.845 for seed 3 on a CPU limited to AVX
+# instructions, where the arithmetic is ordered differently.
 
 # %%
 keras.utils.set_random_seed(SEED)
@@ -353,13 +375,13 @@ checks.expect_equal("parameters of the deep tanh network", deep_model.count_para
 # %%
 x_deep, y_deep = x_train[:DEEP_TRAIN_SAMPLES], y_train_onehot[:DEEP_TRAIN_SAMPLES]
 history_deep, timer_deep = compile_and_fit(deep_model, x_deep, y_deep, DEEP_EPOCHS)
-test_accuracy_deep = deep_model.evaluate(x_test, y_test_onehot, verbose=0)[1]
-print(f"deep tanh network: test accuracy {test_accuracy_deep:.4f}")
+val_accuracy_deep = deep_model.evaluate(x_val, y_val_onehot, verbose=0)[1]
+print(f"deep tanh network: validation accuracy {val_accuracy_deep:.4f}")
 
 # %% [markdown]
 # ### The three networks side by side
 #
-# Seconds per epoch here: the median training step, times the 469 steps of a full epoch. The
+# Seconds per epoch here: the median training step, times the 391 steps of a full epoch. The
 # first 20 steps of each network are left out (the very first includes tracing and compiling
 # the step function), and the validation pass is not a training step, so a network trained
 # for one epoch is timed as fairly as one trained for five. The lecture's seconds are the
@@ -374,16 +396,16 @@ runs = {  # name: (History, StepTimer)
     "deep tanh": (history_deep, timer_deep),
 }
 step_seconds = {name: np.median(run[1].step_seconds[20:]) for name, run in runs.items()}
-seconds_per_epoch = pd.Series(step_seconds) * np.ceil(len(x_train) / BATCH_SIZE)  # 469 steps
+seconds_per_epoch = pd.Series(step_seconds) * np.ceil(len(x_train) / BATCH_SIZE)  # 391 steps
 speed_ratio = seconds_per_epoch / seconds_per_epoch.iloc[0]
 lecture_seconds = pd.Series([9, 8, 134], index=list(runs))  # medians of its epochs
 results = pd.DataFrame(
     {
         "parameters": [network.count_params() for network in (model, model_no_dropout, deep_model)],
-        "images x epochs": [f"60,000 x {EPOCHS}"] * 2 + [f"{DEEP_TRAIN_SAMPLES:,} x {DEEP_EPOCHS}"],
+        "images x epochs": [f"50,000 x {EPOCHS}"] * 2 + [f"{DEEP_TRAIN_SAMPLES:,} x {DEEP_EPOCHS}"],
         "s / epoch here": seconds_per_epoch.round(1),
         "ratio here": speed_ratio.round(1),
-        "test accuracy here": [test_accuracy, test_accuracy_no_dropout, test_accuracy_deep],
+        "validation accuracy": [val_accuracy, val_accuracy_no_dropout, val_accuracy_deep],
         "lecture: s / epoch": lecture_seconds,
         "lecture: ratio": (lecture_seconds / lecture_seconds.iloc[0]).round(1),
         "lecture: test accuracy": ["0.9795", "0.9812", "0.8638 after 1 epoch, 0.9718 after 10"],
@@ -403,19 +425,19 @@ fig, ax = plt.subplots(figsize=(7, 4))
 for name, (run, step_timer) in runs.items():
     seconds = np.arange(1, len(run.epoch) + 1) * step_seconds[name] * step_timer.params["steps"]
     ax.plot(seconds, run.history["val_accuracy"], "-o", label=name)
-ax.set(xlabel="seconds of training", ylabel="test accuracy", title="accuracy for the time spent")
+ax.set(xlabel="seconds of training", ylabel="validation accuracy", title="accuracy for the time")
 ax.legend()
 plt.show()
 
 # %%
-checks.expect_at_least("deep tanh network: test accuracy", test_accuracy_deep, 0.85)
+checks.expect_at_least("deep tanh network: validation accuracy", val_accuracy_deep, 0.8)
 first_epochs = history.history["val_accuracy"][0] - history_deep.history["val_accuracy"][0]
 checks.expect_at_least("first epoch: 512-512 with dropout minus deep tanh", first_epochs, 0.02)
-accuracy_lost = test_accuracy - test_accuracy_deep  # the deep network ends below, not above
-checks.expect_at_least("512-512 with dropout minus deep tanh: test accuracy", accuracy_lost, 0.0)
+accuracy_lost = val_accuracy - val_accuracy_deep  # the deep network ends below, not above
+checks.expect_at_least("512-512 dropout minus deep tanh: val. accuracy", accuracy_lost, 0.0)
 
 # %% [markdown]
-# **Bigger is not better here.** The deep network has 18 times the parameters and, on a CPU,
+# **Bigger was not better here.** The deep network has 18 times the parameters and, on a CPU,
 # each of its epochs costs many times as much (the table's ratio column; a GPU, which computes
 # a wide layer's units in parallel, narrows the gap in time, not in accuracy). After its first
 # epoch it trails the 512-512 network's first epoch by several points, and it ends below that
@@ -423,38 +445,40 @@ checks.expect_at_least("512-512 with dropout minus deep tanh: test accuracy", ac
 # about 30 times the small network's training time, it still ended *below* the 512-512
 # networks, 0.9718 against 0.9795.
 #
-# Why? Twelve million weights have to be fitted from the same 60,000 images; tanh units
-# saturate (lesson 01), so the signal and gradient through five wide tanh layers are harder to
-# keep healthy; and the default learning rate of RMSprop is not tuned for such a network. Most
-# of all, a dense network's weakness on images is not its size: it treats the 784 pixels as an
-# unordered list, knowing nothing about which pixels are neighbours (section 8 shows what that
-# costs). Convolutional networks build that knowledge in: each of their filters looks at a
-# small patch of neighbouring pixels, wherever it is in the image. A small one passes 99% on
-# MNIST with about a twentieth of the 512-512 network's parameters.
+# **What this comparison shows, and what it does not.** The deep network differs from the
+# 512-512 one in many ways at once: five hidden layers instead of two, widths of 500 to 2500
+# instead of 512, tanh instead of ReLU, no dropout, and one epoch instead of five, all with the
+# same untuned RMSprop learning rate. It shows that *this* large network, trained this way,
+# was slower and worse here and in the lecture. It does not show *why*, nor that size itself
+# does not help: any of those differences could be the cause (tanh units saturate, lesson 01;
+# the learning rate was never tuned for it; one epoch is little). Lesson 03b changes the width
+# of the 512-512 network *alone* and measures what that does. What a dense network certainly
+# lacks is any notion of which pixels are neighbours: it treats the 784 pixels as an unordered
+# list (section 8 shows what that costs), which convolutional networks (lesson 07a) build in.
 
 # %% [markdown] tags=["notes"]
 # Say: the deep tanh network has 18 times the parameters, costs many times more per epoch, and still
 # ends below the small network; in the lecture's full ten-epoch run it reached 0.9718 against
 # 0.9795. Ask the room before showing the table: "Will the 12-million-parameter network beat the
 # 669,706-parameter one after one epoch?" (expected answer: no, it trails it by several points).
-# Bigger is not better when the data and the training time are fixed.
+# Then ask what the comparison changed besides size (depth, width, activation, dropout, epochs):
+# it cannot tell us that size is the culprit; lesson 03b changes width alone.
 
 # %% [markdown]
 # ## 6. Where the network errs
 #
 # The accuracy is one number. The **confusion matrix** shows which digits are taken for which:
-# row $i$, column $j$ counts the test images of digit $i$ that the network called $j$. The
+# row $i$, column $j$ counts the validation images of digit $i$ that the network called $j$. The
 # diagonal holds the correct answers; the colours mark the off-diagonal errors.
 
 # %%
-probabilities = model.predict(x_test, verbose=0)
+probabilities = model.predict(x_val, verbose=0)
 predicted = probabilities.argmax(axis=1)
-confusion = tf.math.confusion_matrix(y_test, predicted, num_classes=num_classes).numpy()
-test_per_digit = np.bincount(y_test, minlength=num_classes)
-checks.expect_equal("row sums = test images of each digit", confusion.sum(axis=1), test_per_digit)
-diagonal_share = np.trace(confusion) / len(x_test)
-checks.expect_close("diagonal / all vs evaluate()", diagonal_share, test_accuracy, atol=1e-4)
-plotting.plot_confusion_matrix(confusion, title="512-512 with dropout, 10,000 test digits")
+confusion = tf.math.confusion_matrix(y_val, predicted, num_classes=num_classes).numpy()
+checks.expect_equal("row sums = validation images of each digit", confusion.sum(axis=1), val_counts)
+diagonal_share = np.trace(confusion) / len(x_val)
+checks.expect_close("diagonal / all vs evaluate()", diagonal_share, val_accuracy, atol=1e-4)
+plotting.plot_confusion_matrix(confusion, title="512-512 with dropout, 10,000 validation digits")
 
 # %% [markdown]
 # The most confused pairs, read off the matrix:
@@ -474,11 +498,11 @@ print(f"{errors.sum()} mistakes in all")
 # network has not learnt.
 
 # %%
-wrong = np.flatnonzero(predicted != y_test)
+wrong = np.flatnonzero(predicted != y_val)
 most_confident = wrong[np.argsort(probabilities[wrong].max(axis=1))[::-1]][:30]
-captions = [f"{y_test[i]} -> {predicted[i]} ({probabilities[i].max():.2f})" for i in most_confident]
+captions = [f"{y_val[i]} -> {predicted[i]} ({probabilities[i].max():.2f})" for i in most_confident]
 plotting.show_images(
-    x_test[most_confident].reshape(-1, 28, 28),
+    x_val[most_confident].reshape(-1, 28, 28),
     labels=captions,
     ncols=10,
     title="true -> predicted (probability of the prediction)",
@@ -492,15 +516,15 @@ plotting.show_images(
 
 # %%
 second_choice = np.argsort(probabilities[wrong], axis=1)[:, -2]
-share_second = np.mean(second_choice == y_test[wrong])
+share_second = np.mean(second_choice == y_val[wrong])
 print(f"the true digit was the second choice in {share_second:.0%} of the {len(wrong)} mistakes")
 checks.expect_at_least("mistakes where the true digit came second", share_second, 0.5)
 top_two = np.sort(probabilities[wrong], axis=1)[:, -2:]  # runner-up, answer
 margins = top_two[:, 1] - top_two[:, 0]
 closest_call = wrong[np.argmin(margins)]
-title = f"closest call: test image #{closest_call}, margin {margins.min():.3f}"
+title = f"closest call: validation image #{closest_call}, margin {margins.min():.3f}"
 plotting.plot_probabilities(
-    probabilities[closest_call], true_label=int(y_test[closest_call]), title=title
+    probabilities[closest_call], true_label=int(y_val[closest_call]), title=title
 )
 
 # %% [markdown]
@@ -548,7 +572,7 @@ for problem, (last_layer, loss) in progress.bar(heads.items(), "five problems"):
     small = keras.Sequential([keras.Input(shape=(784,)), hidden, last_layer])
     small.compile(optimizer="rmsprop", loss=loss)
     small.fit(x_few, targets[problem], batch_size=BATCH_SIZE, epochs=3, verbose=0)
-    outputs[problem] = output = small.predict(x_test[:500], verbose=0)
+    outputs[problem] = output = small.predict(x_val[:500], verbose=0)
     print(f"{problem:21} {output.shape}, values from {output.min():.3f} to {output.max():.3f}")
 
 # %%
@@ -559,7 +583,7 @@ checks.expect_at_least("regression: largest output", outputs["regression"].max()
 # %% [markdown]
 # ## 8. Explore: noise and shifts
 #
-# Pick a test digit (or only those the network gets wrong), then add noise or move it, and
+# Pick a validation digit (or only those the network gets wrong), then add noise or move it, and
 # watch the probabilities. Each change runs the trained 512-512 network once on that image.
 #
 # Try: a clear digit with noise 0.2 (the network usually copes), then the same digit shifted
@@ -567,20 +591,19 @@ checks.expect_at_least("regression: largest output", outputs["regression"].max()
 # digits: how sure was the network, and what was its second choice?
 
 # %%
-explorer = lesson.digit_explorer(model, x_test, y_test)
-explorer
+lesson.digit_explorer(model, x_val, y_val)
 
 # %% [markdown]
-# What the widget shows, measured on the first 1,000 test digits: noise of 0.2 costs between
-# 3 and 7 points of accuracy (over five seeds); after a shift of four pixels to the right, fewer than half of the digits
-# are classified correctly. Each pixel has
+# What the widget shows, measured on the first 1,000 validation digits: noise of 0.2 costs 2 to
+# 4 points of accuracy (seeds 3 to 5: 1.9 to 3.9); after a shift of four pixels to the right,
+# fewer than half of the digits are classified correctly (0.37 to 0.46). Each pixel has
 # its own weights, so a digit drawn four pixels further right lights up inputs the network
 # learnt different things about. People recognize the shifted digit just as well, and
 # convolutional networks, which apply the same small filters at every position, are built to
 # tolerate such shifts.
 
 # %%
-images = x_test[:1000].reshape(-1, 28, 28)
+images = x_val[:1000].reshape(-1, 28, 28)
 shifted = np.zeros_like(images)
 shifted[:, :, 4:] = images[:, :, :-4]  # four pixels to the right, zeros coming in on the left
 noise = 0.2 * np.random.default_rng(SEED).standard_normal(images.shape).astype("float32")
@@ -588,23 +611,37 @@ noisy = np.clip(images + noise, 0, 1)
 accuracy_on = {}
 for name, batch in [("original", images), ("noise 0.2", noisy), ("shifted 4 px", shifted)]:
     guesses = model.predict(batch.reshape(-1, 784), verbose=0).argmax(axis=1)
-    accuracy_on[name] = np.mean(guesses == y_test[:1000])
-print(pd.Series(accuracy_on, name="accuracy on 1,000 test digits").round(3).to_string())
+    accuracy_on[name] = np.mean(guesses == y_val[:1000])
+print(pd.Series(accuracy_on, name="accuracy on 1,000 validation digits").round(3).to_string())
 rows = np.concatenate([images[:6], noisy[:6], shifted[:6]])
 plotting.show_images(rows, ncols=6, title="original, noise 0.2, shifted 4 pixels")
 
 # %%
 checks.expect_at_least("accuracy with noise 0.2", accuracy_on["noise 0.2"], 0.85)
 noise_cost = accuracy_on["original"] - accuracy_on["noise 0.2"]
-checks.expect_at_least("accuracy lost to noise 0.2", noise_cost, 0.02)
+checks.expect_at_least("accuracy lost to noise 0.2", noise_cost, 0.01)
 checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 px"], 0.5)
 
 # %% [markdown] tags=["notes"]
 # Show: a clear digit with noise 0.2, which the network usually survives, then the same digit
 # shifted 3 or 4 pixels right or down. Ask the room to predict first which hurts more, noise or a
 # 4-pixel shift (expected answer: the shift; after four pixels to the right fewer than half of the
-# first 1,000 test digits are right, while noise 0.2 costs 3 to 7 points). Then browse the
+# first 1,000 validation digits are right, while noise 0.2 costs 2 to 4 points). Then browse the
 # misclassified digits and their second choices; this sets up convolutional networks in lesson 07a.
+
+# %% [markdown]
+# ## 9. The test set, once
+#
+# Everything above was compared and inspected on the validation set; we chose the 512-512
+# network with dropout (as good as the one without in accuracy, with the smaller loss gap).
+# Now, and only now, it meets the 10,000 test digits, written by other people. This number is
+# what we report; if we went back and changed the network because of it, it would become one
+# more validation score and we would need fresh test data for an honest one.
+
+# %%
+test_loss, test_accuracy = model.evaluate(x_test, y_test_onehot, verbose=0)
+print(f"test accuracy {test_accuracy:.4f} (validation {val_accuracy:.4f}; the lecture 0.9795)")
+checks.expect_at_least("512-512 with dropout: test accuracy", test_accuracy, 0.97)
 
 # %% [markdown]
 # ## Summary
@@ -613,12 +650,15 @@ checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 p
 #   one-hot with `to_categorical` (40 bytes each as `float32`) and `categorical_crossentropy`,
 #   or integers (1 byte) with `sparse_categorical_crossentropy`; the loss is the same number.
 # - The lecture's multilayer perceptron (784-512-512-10, ReLU, dropout 0.2, softmax; 669,706
-#   parameters) reaches the lecture's test accuracy, about 98%, in five epochs of RMSprop.
-# - Dropout randomly silences units while training. In five epochs it did not change the test
-#   accuracy beyond seed-to-seed noise, but it kept the test loss closer to the training loss.
-# - 18 times more parameters in a deep tanh network made each epoch many times slower (on a
-#   CPU) and the result worse, here and in the lecture. Size is not what a dense network lacks
-#   on images.
+#   parameters) reaches the lecture's accuracy, about 98%, in five epochs of RMSprop.
+# - Networks are compared on a validation set carved from the training data; the test set is
+#   used once, at the end, for the chosen network, so that its score stays honest.
+# - Dropout randomly silences units while training. In five epochs it did not change the
+#   validation accuracy beyond seed-to-seed noise, but it kept the validation loss closer to
+#   the training loss.
+# - The lecture's deep tanh network, with 18 times the parameters, made each epoch many times
+#   slower (on a CPU) and the result worse, here and in the lecture. It also changed depth,
+#   activation, dropout and epochs, so it does not tell us what size alone does (lesson 03b).
 # - The confusion matrix and the gallery of mistakes show which digits get confused, and how
 #   sure the network was when it was wrong.
 # - The output layer and the loss follow from the target: sigmoid + binary cross-entropy,
@@ -632,12 +672,12 @@ checks.expect_at_most("accuracy when shifted 4 pixels", accuracy_on["shifted 4 p
 
 # %%
 pairs = [f"{t} as {g}" for t, g in zip(*np.unravel_index(worst[:3], errors.shape), strict=True)]
-print(f"test accuracy {test_accuracy:.4f} with dropout, {test_accuracy_no_dropout:.4f} without")
-print(f"test-minus-training loss gap, without / with dropout: {gaps.iloc[1] / gaps.iloc[0]:.1f}")
-print(f"deep tanh: {test_accuracy_deep:.4f} after {DEEP_EPOCHS} epoch(s), each epoch", end=" ")
-print(f"{speed_ratio.iloc[-1]:.1f} times as long as the 512-512 network's (this machine)")
+print(f"validation accuracy {val_accuracy:.4f} with dropout, {val_accuracy_no_dropout:.4f} without")
+print(f"val-minus-training loss gap, without / with dropout: {gaps.iloc[1] / gaps.iloc[0]:.1f}")
+print(f"deep tanh: {val_accuracy_deep:.4f}; each epoch {speed_ratio.iloc[-1]:.1f} x as long")
 print("most confused digits (true as predicted):", ", ".join(pairs))
-print(f"accuracy on 1,000 test digits shifted four pixels: {accuracy_on['shifted 4 px']:.3f}")
+print(f"accuracy on 1,000 validation digits shifted four pixels: {accuracy_on['shifted 4 px']:.3f}")
+print(f"the chosen network on the test set, once: {test_accuracy:.4f}")
 
 # %% [markdown]
 # ## Exercises
@@ -676,13 +716,13 @@ lesson.exercise_count_parameters(count_parameters)
 #
 # Build a network with **one** hidden `Dense` layer and a `Dense(10, activation="softmax")`
 # output, train it on the training set for **at most 3 epochs**, and keep the `History` that
-# `fit` returns. The check measures its accuracy on the test set (it trains nothing itself):
+# `fit` returns. The check measures its accuracy on the validation set (it trains nothing itself):
 # it must reach 0.97. Budget: a few seconds per epoch.
 
 # %% tags=["exercise"]
 one_layer_model = None  # YOUR CODE HERE: build, compile and fit
 one_layer_history = None
-lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_test)
+lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_val, y_val)
 
 # %% tags=["solution"]
 keras.utils.set_random_seed(SEED)
@@ -698,7 +738,7 @@ one_layer_history = one_layer_model.fit(
     x_train, y_train_onehot, batch_size=128, epochs=3, verbose=0,
     callbacks=[progress.LearningCurves(title="one hidden layer")],  # live curves, optional
 )  # fmt: skip
-lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_test)
+lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_val, y_val)
 
 # %% [markdown]
 # ### Exercise 3: no one-hot labels
@@ -707,14 +747,14 @@ lesson.exercise_one_hidden_layer(one_layer_model, one_layer_history, x_test, y_t
 # that reads them. Any hidden layers you like, but the network must output probabilities: its
 # last layer `Dense(10, activation="softmax")`, or `Dense(10)` followed by
 # `keras.layers.Activation("softmax")` (raw scores with `from_logits=True` do not pass the
-# check). The requirement: **at least 0.95 test accuracy**, with as many epochs as you like;
-# the check sets no epoch limit, and two epochs on all 60,000 images are enough. Pass
-# the model, its `History` and the integer test labels `y_test` to the check.
+# check). The requirement: **at least 0.95 validation accuracy**, with as many epochs as you like;
+# the check sets no epoch limit, and two epochs on the 50,000 training images are enough.
+# Pass the model, its `History`, `x_val` and the integer labels `y_val` to the check.
 
 # %% tags=["exercise"]
 sparse_model = None  # YOUR CODE HERE
 sparse_history = None
-lesson.exercise_sparse_labels(sparse_model, sparse_history, x_test, y_test)
+lesson.exercise_sparse_labels(sparse_model, sparse_history, x_val, y_val)
 
 # %% tags=["solution"]
 keras.utils.set_random_seed(SEED)
@@ -730,4 +770,4 @@ sparse_history = sparse_model.fit(
     x_train, y_train, batch_size=128, epochs=2, verbose=0,
     callbacks=[progress.LearningCurves(title="integer labels")],  # live curves, optional
 )  # fmt: skip
-lesson.exercise_sparse_labels(sparse_model, sparse_history, x_test, y_test)
+lesson.exercise_sparse_labels(sparse_model, sparse_history, x_val, y_val)
