@@ -382,17 +382,22 @@ def _no_sigmoid_hint(got: Any) -> str | None:
     return None
 
 
-def exercise_discriminator_loss(discriminator_loss: Callable) -> checks.Verdict:
-    """Exercise 11a.1: ``discriminator_loss(real_logits, fake_logits)`` in NumPy, one number."""
-    name = "the discriminator's loss on logits"
-    if discriminator_loss is None:
-        return checks.verdict(name, "discriminator_loss is None: define the function")
-    rng = np.random.default_rng(11)
-    for size in (8, 5):
-        real, fake = rng.uniform(-3, 4, size), rng.uniform(-4, 3, size)
-        got, problem = checks.attempt(discriminator_loss, real.copy(), fake.copy())
+def _check_loss(
+    name: str,
+    loss: Callable,
+    signature: str,
+    batches: list[tuple[np.ndarray, ...]],
+    reference: Callable[..., float],
+    hints: dict[str, str],
+) -> checks.Verdict:
+    """Run a student's ``loss`` on each batch of logits against ``reference(*batch, mistake)``;
+    the first known mistake whose value it returns names the hint."""
+    if loss is None:
+        return checks.verdict(name, f"{signature.split('(')[0]} is None: define the function")
+    for batch in batches:
+        got, problem = checks.attempt(loss, *(logits.copy() for logits in batch))
         if problem:
-            return checks.verdict(name, f"discriminator_loss(real_logits, fake_logits): {problem}")
+            return checks.verdict(name, f"{signature}: {problem}")
         if got is not None and np.size(got) > 1:
             return checks.verdict(name, f"it returned {np.shape(got)} values: return one number, "
                                   "the mean over each batch of logits")  # fmt: skip
@@ -400,15 +405,25 @@ def exercise_discriminator_loss(discriminator_loss: Callable) -> checks.Verdict:
             hint = _no_sigmoid_hint(got)
         if hint:
             return checks.verdict(name, hint)
-        problem = checks.compare("discriminator_loss", got, _d_loss_reference(real, fake))
+        problem = checks.compare(signature.split("(")[0], got, reference(*batch))
         if problem is None:
             continue
         value = _as_one_number(got)
-        for mistake, hint in _D_HINTS.items():
-            if value is not None and np.isclose(value, _d_loss_reference(real, fake, mistake)):
+        for mistake, hint in hints.items():
+            if value is not None and np.isclose(value, reference(*batch, mistake)):
                 return checks.verdict(name, hint)
         return checks.verdict(name, problem)
     return checks.verdict(name, None)
+
+
+def exercise_discriminator_loss(discriminator_loss: Callable) -> checks.Verdict:
+    """Exercise 11a.1: ``discriminator_loss(real_logits, fake_logits)`` in NumPy, one number."""
+    rng = np.random.default_rng(11)
+    batches = [(rng.uniform(-3, 4, size), rng.uniform(-4, 3, size)) for size in (8, 5)]
+    return _check_loss(
+        "the discriminator's loss on logits", discriminator_loss,
+        "discriminator_loss(real_logits, fake_logits)", batches, _d_loss_reference, _D_HINTS,
+    )  # fmt: skip
 
 
 def _g_loss_reference(fake: np.ndarray, mistake: str = "") -> float:
@@ -433,28 +448,9 @@ _G_HINTS = {
 
 def exercise_generator_loss(generator_loss: Callable) -> checks.Verdict:
     """Exercise 11a.2: ``generator_loss(fake_logits)``, the non-saturating loss, one number."""
-    name = "the generator's non-saturating loss"
-    if generator_loss is None:
-        return checks.verdict(name, "generator_loss is None: define the function")
     rng = np.random.default_rng(12)
-    for size in (8, 5):
-        fake = rng.uniform(-4, 3, size)
-        got, problem = checks.attempt(generator_loss, fake.copy())
-        if problem:
-            return checks.verdict(name, f"generator_loss(fake_logits): {problem}")
-        if got is not None and np.size(got) > 1:
-            return checks.verdict(name, f"it returned {np.shape(got)} values: return one number, "
-                                  "the mean over the batch")  # fmt: skip
-        with np.errstate(all="ignore"):
-            hint = _no_sigmoid_hint(got)
-        if hint:
-            return checks.verdict(name, hint)
-        problem = checks.compare("generator_loss", got, _g_loss_reference(fake))
-        if problem is None:
-            continue
-        value = _as_one_number(got)
-        for mistake, hint in _G_HINTS.items():
-            if value is not None and np.isclose(value, _g_loss_reference(fake, mistake)):
-                return checks.verdict(name, hint)
-        return checks.verdict(name, problem)
-    return checks.verdict(name, None)
+    batches = [(rng.uniform(-4, 3, size),) for size in (8, 5)]
+    return _check_loss(
+        "the generator's non-saturating loss", generator_loss, "generator_loss(fake_logits)",
+        batches, _g_loss_reference, _G_HINTS,
+    )  # fmt: skip

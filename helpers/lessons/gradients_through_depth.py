@@ -109,13 +109,16 @@ def _signal(x: np.ndarray, kernels: list, activation: str, upstream: Any) -> dic
     # busy machine far more (measured: 40 times slower at load 10 on 2 cores).
     g, g_prime = ACTIVATIONS[activation]
     inputs, pre_activations, spreads, means, h = [], [], [], [], x.astype(float)
+    checked = []  # the kernels as float arrays
     for i, kernel in enumerate(kernels):
-        kernel = np.asarray(kernel, dtype=float)
+        kernel = check.numbers(kernel, f"signal_through_depth: kernel {i}", "a 2-D array")
+        kernel = check.finite(kernel.astype(float), f"signal_through_depth: kernel {i}")
         if kernel.ndim != 2 or kernel.shape[0] != h.shape[1]:
             raise ValueError(
                 f"signal_through_depth: kernel {i} has shape {kernel.shape}, expected "
                 f"({h.shape[1]}, width) to follow the layer before it"
             )
+        checked.append(kernel)
         inputs.append(h)
         pre_activations.append(h @ kernel)
         h = g(pre_activations[-1])
@@ -129,13 +132,14 @@ def _signal(x: np.ndarray, kernels: list, activation: str, upstream: Any) -> dic
             f"signal_through_depth: upstream must have the last layer's shape {h.shape}, got "
             f"{upstream.shape}"
         )
+    check.finite(upstream.astype(float), "signal_through_depth: upstream")
     gradient, norms = upstream.astype(float), []
     for kernel, h_in, z in zip(
-        reversed(kernels), reversed(inputs), reversed(pre_activations), strict=True
+        reversed(checked), reversed(inputs), reversed(pre_activations), strict=True
     ):
         delta = gradient * g_prime(z)  # through the activation
         norms.append(np.linalg.norm(h_in.T @ delta))  # d loss / d kernel
-        gradient = delta @ np.asarray(kernel, dtype=float).T  # through the weights
+        gradient = delta @ kernel.T  # through the weights
     return {
         "spread": np.array(spreads),
         "mean": np.array(means),

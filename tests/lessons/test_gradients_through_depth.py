@@ -9,6 +9,7 @@ from helpers.lessons import gradients_through_depth as lesson
 
 RNG = np.random.default_rng(0)
 X = RNG.uniform(0, 1, (32, 20))
+INFINITE_UPSTREAM = np.full((32, 20), np.inf)
 
 
 @pytest.mark.parametrize("activation", list(lesson.ACTIVATIONS))
@@ -95,6 +96,9 @@ def test_depth_explorer_responds_to_each_control():
         (lambda: lesson.signal_through_depth(X, [], "relu"), "non-empty list"),
         (lambda: lesson.signal_through_depth(X, [np.eye(3)], "relu"), "kernel 0 has shape"),
         (lambda: lesson.signal_through_depth(X, [np.eye(20)], "relu", np.ones(3)), "upstream"),
+        (lambda: lesson.signal_through_depth(X, [np.full((20, 4), np.nan)], "relu"), "NaN"),
+        (lambda: lesson.signal_through_depth(X, [None], "relu"), "kernel 0"),
+        (lambda: lesson.signal_through_depth(X, [np.eye(20)], "relu", INFINITE_UPSTREAM), "NaN"),
         (lambda: lesson.random_kernels(20, 16, 0, "he"), "depth"),
         (lambda: lesson.random_kernels(20, 16, 3, "xavier"), "one of"),
         (lambda: lesson.random_kernels(20, 16, 3, "he", gain=float("nan")), "gain"),
