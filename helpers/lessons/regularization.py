@@ -816,3 +816,55 @@ def draw_error_deciles(rates: Mapping[str, Sequence[float]]) -> Figure:
     ax.set_xticks(range(1, 11))
     ax.legend()
     return fig
+
+
+def temperature_summary(logits: np.ndarray, labels: np.ndarray, temperature: float) -> dict:
+    """``calibration`` of ``softmax(logits / temperature)``, plus its cross-entropy and T."""
+    probabilities = softmax_with_temperature(logits, temperature)
+    result = calibration(probabilities, labels)
+    result["crossentropy"] = crossentropy(probabilities, labels)
+    result["temperature"] = float(temperature)
+    return result
+
+
+def draw_temperature_summary(result: Mapping[str, Any]) -> Figure:
+    """One reliability diagram, titled with the temperature, the cross-entropy and the ECE."""
+    keys = ["edges", "count", "confidence", "accuracy", "ece", "mean_confidence"]
+    keys += ["overall_accuracy", "temperature", "crossentropy"]
+    result = _result(result, "draw_temperature_summary", keys)
+    # A fixed layout: a layout engine would double the time of every redraw (issue 17)
+    fig = Figure(figsize=(5, 4))
+    ax = fig.subplots(gridspec_kw=dict(left=0.14, right=0.96, bottom=0.13, top=0.86))
+    edges = np.asarray(result["edges"], dtype=float)
+    filled = np.asarray(result["count"]) > 0
+    centres, width = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    accuracy = np.asarray(result["accuracy"], dtype=float)
+    ax.bar(centres[filled], accuracy[filled], width[filled], color="C0", edgecolor="white")
+    ax.plot([0, 1], [0, 1], "--", color="grey", lw=1)
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy in the bin")
+    ax.set_title(
+        f"T = {result['temperature']:.2f}: cross-entropy {result['crossentropy']:.3f}, "
+        f"ECE {result['ece']:.3f}\nmean confidence {result['mean_confidence']:.3f}, "
+        f"accuracy {result['overall_accuracy']:.3f}",
+        fontsize=10,
+    )
+    return fig
+
+
+def temperature_explorer(logits: np.ndarray, labels: np.ndarray) -> LiveFigure:
+    """A slider for the temperature T that divides ``logits``: the reliability diagram follows.
+
+    Pass logits and labels that the temperature was not fitted on (e.g. half B).
+    """
+    logits = _logits(logits, "temperature_explorer")
+    _probabilities_and_labels(softmax_with_temperature(logits), labels, "temperature_explorer")
+    controls = {
+        "temperature": widgets.FloatLogSlider(
+            value=1.0, base=10, min=-0.6, max=0.6, step=0.02, description="temperature T"
+        )
+    }
+    return LiveFigure(
+        controls,
+        lambda temperature: temperature_summary(logits, labels, temperature),
+        draw_temperature_summary,
+    )

@@ -734,3 +734,52 @@ def test_draw_error_deciles_draws_one_bar_series_per_ranking():
 def test_decile_functions_reject_bad_input_with_a_useful_message(function, args, message):
     with pytest.raises(ValueError, match=message):
         function(*args)
+
+
+def _overconfident_logits(n=1000, seed=7):
+    rng = np.random.default_rng(seed)
+    calibrated_logits = rng.normal(0, 2, size=(n, 10))
+    probabilities = lesson.softmax_with_temperature(calibrated_logits)
+    labels = (probabilities.cumsum(axis=1) > rng.random((n, 1))).argmax(axis=1)
+    return 2.5 * calibrated_logits, labels  # the true temperature is 2.5
+
+
+def test_temperature_summary_is_calibration_at_that_temperature():
+    logits, labels = _overconfident_logits()
+    result = lesson.temperature_summary(logits, labels, 2.5)
+    scaled = lesson.softmax_with_temperature(logits, 2.5)
+    assert result["ece"] == pytest.approx(lesson.calibration(scaled, labels)["ece"])
+    assert result["crossentropy"] == pytest.approx(lesson.crossentropy(scaled, labels))
+    assert result["temperature"] == 2.5
+
+
+def test_temperature_explorer_follows_the_slider_quickly():
+    import time
+
+    logits, labels = _overconfident_logits()
+    explorer = lesson.temperature_explorer(logits, labels)
+    assert "T = 1.00" in explorer.figure.axes[0].get_title()
+    at_one = explorer.result["ece"]
+    times = []
+    for value in (2.5, 1.5, 0.5, 2.0, 2.5):
+        start = time.process_time()  # CPU time: other work on the machine does not count
+        explorer.controls["temperature"].value = value
+        times.append(time.process_time() - start)
+    assert explorer.result["temperature"] == pytest.approx(2.5)
+    assert "T = 2.50" in explorer.figure.axes[0].get_title()
+    assert explorer.result["ece"] < at_one  # the true temperature calibrates these logits
+    assert np.median(times) < 0.3
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        (lesson.temperature_explorer, (None, GOOD_Y), "logits of shape"),
+        (lesson.temperature_explorer, (np.zeros((4, 3)), None), "labels as integers"),
+        (lesson.temperature_summary, (np.zeros((4, 3)), GOOD_Y, 0.0), "positive number"),
+        (lesson.draw_temperature_summary, ({"ece": 0.1},), "missing"),
+    ],
+)
+def test_temperature_functions_reject_bad_input_with_a_useful_message(function, args, message):
+    with pytest.raises(ValueError, match=message):
+        function(*args)
