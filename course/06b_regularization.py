@@ -292,11 +292,11 @@ print(f"accuracy of the MC average {mc_accuracy:.4f}, of the plain prediction {p
 # %%
 by_entropy = lesson.errors_by_decile(mc_entropy, mc_wrong)  # ten error rates, certain first
 by_softmax = lesson.errors_by_decile(softmax_doubt, plain_probabilities.argmax(1) != y_val)
-lesson.draw_error_deciles({"MC-dropout entropy": by_entropy, "1 - softmax confidence": by_softmax})
 top_rate, rest_rate = by_entropy[-1], by_entropy[:-1].mean()
 share_caught = by_entropy[-1] * len(y_val) / 10 / mc_wrong.sum()
 print(f"MC entropy: error rate {top_rate:.3f} in the most uncertain tenth, {rest_rate:.4f} else")
 print(f"that tenth holds {share_caught:.0%} of all errors; softmax's tenth: {by_softmax[-1]:.3f}")
+lesson.draw_error_deciles({"MC-dropout entropy": by_entropy, "1 - softmax confidence": by_softmax})
 
 # %% [markdown]
 # Both rankings work: the most uncertain tenth holds about half of all the errors (49-52% over
@@ -421,14 +421,12 @@ summarize("batch norm", batch_norm_model)
 # the **gap** between validation and training loss of the final weights (overfitting).
 
 # %%
-compare(["baseline", "batch norm"])
 fast = {}  # the first epoch with a training cross-entropy below 0.05 (EPOCHS + 1: never)
 for name in ("baseline", "batch norm"):
-    fast[name] = (
-        np.append(np.flatnonzero(np.less(histories[name]["crossentropy"], 0.05)), EPOCHS)[0] + 1
-    )
-print("first epoch with a training cross-entropy below 0.05:", fast)
-pd.DataFrame(results).T.loc[["baseline", "batch norm"], ["best val loss", "gap val - train"]]
+    below = np.flatnonzero(np.less(histories[name]["crossentropy"], 0.05))
+    fast[name] = int(below[0]) + 1 if len(below) else EPOCHS + 1
+    print(f"{name}: training cross-entropy below 0.05 from epoch {fast[name]}")
+compare(["baseline", "batch norm"])
 
 # %% [markdown]
 # Both symptoms show up together: with batch normalization the training loss falls below 0.05
@@ -730,6 +728,7 @@ for name, model in models.items():
 table = pd.DataFrame(results).T
 columns = ["best val loss", "late val loss", "calibrated loss (half B)"]
 ax = table[columns][::-1].plot.barh(figsize=(8, 5))
+ax.legend(loc="lower right")
 ax.axvline(table.loc["baseline", "best val loss"], color="black", linewidth=0.8)
 ax.set(title="each remedy", xlabel="validation cross-entropy (line: the baseline's best)")
 plt.show()
