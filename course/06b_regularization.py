@@ -22,7 +22,7 @@
 # - how much of each remedy's gain in validation loss is just less over-confidence.
 #
 # **What you need**: lesson 06a (the three data sets, the overfitting baseline, more data,
-# smaller networks, weight penalties), lesson 03 (dropout, learning curves) and lesson 05
+# smaller networks, weight penalties), lesson 03a (dropout, learning curves) and lesson 05
 # (RMSprop). The lesson runs in about three minutes on a laptop CPU.
 
 # %%
@@ -172,7 +172,7 @@ summarize("baseline", baseline)
 # %% [markdown]
 # ## 2. Dropout
 #
-# Lesson 03 introduced dropout: in training, a `Dropout(rate)` layer sets each of its inputs to
+# Lesson 03a introduced dropout: in training, a `Dropout(rate)` layer sets each of its inputs to
 # zero with probability `rate`, afresh for every example at every step, and at inference it
 # does nothing. Here is why the survivors are scaled, and how. Dropping half of the units
 # halves, on average, the signal reaching the next layer, so at inference, with nothing
@@ -223,7 +223,7 @@ lesson.dropout_visualizer(digit_activations, rate=0.5)
 # %% [markdown]
 # Now the remedy. Dropout layers go after the layers whose outputs they thin; the classic
 # choice (from the paper that introduced dropout) is 0.2 on the input pixels and 0.5 after
-# each hidden layer. Lesson 03's demo used 0.2 after each hidden layer: on 60,000 images for
+# each hidden layer. Lesson 03a's network used 0.2 after each hidden layer: on 50,000 images for
 # 5 epochs that network overfitted only mildly, so light dropout was enough. With 1,000 images
 # the network overfits strongly, and stronger dropout pays. The rate is a setting like any other:
 # choose it by the validation score.

@@ -1,4 +1,4 @@
-"""Lesson 06 (regularization): its exercise checks, widgets, plots and data."""
+"""Lesson 06b (regularization): its exercise checks, widgets, plots and calibration tools."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _penalty_hint(got: float, kernels: list[np.ndarray], l1: float, l2: float) -
 
 
 def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
-    """Exercise 06.2: ``dropout(x, rate, rng)`` drops units like Keras does in training.
+    """Exercise 06b.1: ``dropout(x, rate, rng)`` drops units like Keras does in training.
 
     Checks the dropped fraction, the survivors' scaling, that the drops are spread over rows
     and columns, and that the mask comes from ``rng`` (same seed: same mask; other seed: other;
@@ -199,7 +199,7 @@ def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
 
 
 def exercise_early_stopping(rule: Callable) -> checks.Verdict:
-    """Exercise 06.3: ``rule(val_losses, patience)`` returns (best_epoch, epochs_run) as Keras."""
+    """Exercise 06b.2: ``rule(val_losses, patience)`` returns (best_epoch, epochs_run) as Keras."""
     import keras
 
     name = "the early-stopping rule"
