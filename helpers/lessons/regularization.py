@@ -1,4 +1,4 @@
-"""Lesson 06 (regularization): its exercise checks, widgets, plots and data."""
+"""Lesson 06b (regularization): its exercise checks, widgets, plots and calibration tools."""
 
 from __future__ import annotations
 
@@ -96,7 +96,7 @@ def _penalty_hint(got: float, kernels: list[np.ndarray], l1: float, l2: float) -
 
 
 def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
-    """Exercise 06.2: ``dropout(x, rate, rng)`` drops units like Keras does in training.
+    """Exercise 06b.1: ``dropout(x, rate, rng)`` drops units like Keras does in training.
 
     Checks the dropped fraction, the survivors' scaling, that the drops are spread over rows
     and columns, and that the mask comes from ``rng`` (same seed: same mask; other seed: other;
@@ -199,7 +199,7 @@ def exercise_inverted_dropout(dropout: Callable) -> checks.Verdict:
 
 
 def exercise_early_stopping(rule: Callable) -> checks.Verdict:
-    """Exercise 06.3: ``rule(val_losses, patience)`` returns (best_epoch, epochs_run) as Keras."""
+    """Exercise 06b.2: ``rule(val_losses, patience)`` returns (best_epoch, epochs_run) as Keras."""
     import keras
 
     name = "the early-stopping rule"
@@ -620,4 +620,251 @@ def regularization_explorer(
         controls,
         lambda chosen: run_summary(histories, chosen, metric),
         lambda result: draw_run_summary(result, parameter),
+    )
+
+
+# ------------------------------------------------------------ calibration (lesson 06b)
+
+
+def _probabilities_and_labels(
+    probabilities: Any, labels: Any, who: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float64 (n, classes) probabilities and int (n,) labels, or a ValueError with the fix."""
+    p = np.asarray(probabilities, dtype=object if probabilities is None else None)
+    if p.dtype.kind not in "iuf" or p.ndim != 2 or p.shape[0] == 0 or p.shape[1] < 2:
+        raise ValueError(
+            f"{who} expects probabilities of shape (examples, classes) with at least 2 classes, "
+            f"got {type(probabilities).__name__} of shape {p.shape} and dtype {p.dtype}; pass "
+            "model.predict(x)"
+        )
+    if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
+        raise ValueError(f"{who}: probabilities must be finite numbers in [0, 1] (softmax outputs)")
+    y = np.asarray(labels, dtype=object if labels is None else None)
+    if y.dtype.kind not in "iu" or y.shape != (p.shape[0],):
+        raise ValueError(
+            f"{who} expects labels as integers of shape ({p.shape[0]},), one class index per "
+            f"example, got {type(labels).__name__} of shape {y.shape} and dtype {y.dtype}; "
+            "pass y_val, not one-hot labels"
+        )
+    if y.min() < 0 or y.max() >= p.shape[1]:
+        raise ValueError(f"{who}: labels must be class indices in 0..{p.shape[1] - 1}")
+    return p.astype("float64"), y.astype(int)
+
+
+def _logits(logits: Any, who: str) -> np.ndarray:
+    """Float64 (n, classes) finite logits, or a ValueError saying the fix."""
+    z = np.asarray(logits, dtype=object if logits is None else None)
+    if z.dtype.kind not in "iuf" or z.ndim != 2 or z.shape[0] == 0 or z.shape[1] < 2:
+        raise ValueError(
+            f"{who} expects logits of shape (examples, classes), got {type(logits).__name__} "
+            f"of shape {z.shape} and dtype {z.dtype}; pass the last Dense layer's outputs"
+        )
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"{who}: the logits contain NaN or infinity; pass finite values")
+    return z.astype("float64")
+
+
+def _temperature(temperature: Any, who: str) -> float:
+    ok = isinstance(temperature, int | float | np.number) and not isinstance(temperature, bool)
+    if not ok or not math.isfinite(temperature) or temperature <= 0:
+        raise ValueError(
+            f"{who}: temperature must be a positive number such as 1.5, got {temperature!r}"
+        )
+    return float(temperature)
+
+
+def softmax_with_temperature(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
+    """Class probabilities ``softmax(logits / temperature)``, computed stably in float64."""
+    z = _logits(logits, "softmax_with_temperature") / _temperature(
+        temperature, "softmax_with_temperature"
+    )
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
+def crossentropy(probabilities: np.ndarray, labels: np.ndarray) -> float:
+    """Mean of ``-log p(true class)``, with p clipped at 1e-7 as Keras's cross-entropy does."""
+    p, y = _probabilities_and_labels(probabilities, labels, "crossentropy")
+    return float(np.mean(-np.log(np.clip(p[np.arange(len(y)), y], 1e-7, 1.0))))
+
+
+TEMPERATURES = np.exp(np.linspace(np.log(0.2), np.log(20.0), 461))  # 1% apart
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """The temperature (from 0.2 to 20, 1% steps) with the lowest cross-entropy on these data."""
+    z = _logits(logits, "fit_temperature")
+    _probabilities_and_labels(softmax_with_temperature(z), labels, "fit_temperature")
+    losses = [crossentropy(softmax_with_temperature(z, t), labels) for t in TEMPERATURES]
+    return float(TEMPERATURES[int(np.argmin(losses))])
+
+
+def calibration(probabilities: np.ndarray, labels: np.ndarray, bins: int = 10) -> dict[str, Any]:
+    """Reliability of a classifier's confidence, in ``bins`` equal-width bins of confidence.
+
+    Confidence is the largest probability of each example; a bin holds the examples whose
+    confidence falls in (lower, upper] (the first bin also takes its lower edge). Per bin:
+    ``count``, mean ``confidence`` and ``accuracy`` (NaN where empty). ``ece``, the expected
+    calibration error, is the count-weighted mean of |accuracy - confidence| over the bins;
+    ``mean_confidence`` and ``accuracy`` are over all examples.
+    """
+    p, y = _probabilities_and_labels(probabilities, labels, "calibration")
+    if isinstance(bins, bool) or not isinstance(bins, int | np.integer) or bins < 1:
+        raise ValueError(f"calibration: bins must be a positive integer such as 10, got {bins!r}")
+    confidence = p.max(axis=1)
+    correct = (p.argmax(axis=1) == y).astype(float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.searchsorted(edges, confidence, side="left") - 1, 0, bins - 1)
+    count = np.bincount(which, minlength=bins)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bin_confidence = np.bincount(which, confidence, minlength=bins) / count
+        bin_accuracy = np.bincount(which, correct, minlength=bins) / count
+    gaps = np.where(count > 0, np.abs(bin_accuracy - bin_confidence), 0.0)
+    return {
+        "edges": edges,
+        "count": count,
+        "confidence": bin_confidence,
+        "accuracy": bin_accuracy,
+        "ece": float(np.sum(count * gaps) / len(y)),
+        "mean_confidence": float(confidence.mean()),
+        "overall_accuracy": float(correct.mean()),
+    }
+
+
+def draw_reliability(results: Mapping[str, Mapping[str, Any]]) -> Figure:
+    """Reliability diagrams side by side: accuracy against confidence per bin, one per model.
+
+    ``results`` maps a model's name to what ``calibration`` returned for it. Bars below the
+    diagonal: over-confident (less accurate than it claims); above: under-confident.
+    """
+    if not isinstance(results, Mapping) or not results:
+        raise ValueError(
+            "draw_reliability expects a non-empty dict {model name: calibration(...)}, got "
+            f"{type(results).__name__} {results!r:.60}"
+        )
+    keys = ["edges", "count", "confidence", "accuracy", "ece", "mean_confidence"]
+    keys.append("overall_accuracy")
+    checked = {name: _result(r, "draw_reliability", keys) for name, r in results.items()}
+    fig = Figure(figsize=(3.2 * len(checked), 3.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(checked), sharey=True))
+    for ax, (name, r) in zip(axes, checked.items(), strict=True):
+        edges = np.asarray(r["edges"], dtype=float)
+        filled = np.asarray(r["count"]) > 0
+        centres, width = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+        accuracy = np.where(filled, r["accuracy"], 0.0)
+        ax.bar(centres[filled], accuracy[filled], width[filled], color="C0", edgecolor="white")
+        ax.plot([0, 1], [0, 1], "--", color="grey", lw=1)
+        ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", title=f"{name}\nECE {r['ece']:.3f}")
+        ax.text(
+            0.04,
+            0.93,
+            f"mean confidence {r['mean_confidence']:.3f}\naccuracy {r['overall_accuracy']:.3f}",
+            fontsize=8,
+            va="top",
+        )
+    axes[0].set_ylabel("accuracy in the bin")
+    return fig
+
+
+def errors_by_decile(uncertainty: np.ndarray, wrong: np.ndarray) -> np.ndarray:
+    """Error rate in each tenth of the examples, sorted from most certain to most uncertain.
+
+    ``uncertainty``: one number per example (larger: less sure); ``wrong``: one bool per
+    example. Ties keep the examples' order (a stable sort). Returns ten error rates.
+    """
+    u = np.asarray(uncertainty, dtype=object if uncertainty is None else None)
+    w = np.asarray(wrong, dtype=object if wrong is None else None)
+    if u.dtype.kind not in "iuf" or u.ndim != 1 or u.size < 10:
+        raise ValueError(
+            "errors_by_decile expects one uncertainty number per example, at least 10, got "
+            f"{type(uncertainty).__name__} of shape {u.shape} and dtype {u.dtype}"
+        )
+    if not np.all(np.isfinite(u)):
+        raise ValueError("errors_by_decile: the uncertainties contain NaN or infinity")
+    if w.dtype.kind != "b" or w.shape != u.shape:
+        raise ValueError(
+            f"errors_by_decile expects `wrong` as booleans of shape {u.shape} (e.g. "
+            f"predicted != y_val), got dtype {w.dtype} and shape {w.shape}"
+        )
+    order = np.argsort(u, kind="stable")
+    return np.array([w[tenth].mean() for tenth in np.array_split(order, 10)])
+
+
+def draw_error_deciles(rates: Mapping[str, Sequence[float]]) -> Figure:
+    """Bars of error rate per uncertainty decile, one colour per way of ranking the examples."""
+    if not isinstance(rates, Mapping) or not rates:
+        raise ValueError(
+            "draw_error_deciles expects a non-empty dict {ranking name: errors_by_decile(...)}, "
+            f"got {type(rates).__name__} {rates!r:.60}"
+        )
+    checked = {}
+    for name, values in rates.items():
+        r = np.asarray(values, dtype=float if values is not None else object)
+        if r.shape != (10,) or r.dtype.kind != "f" or not np.all((r >= 0) & (r <= 1)):
+            raise ValueError(
+                f"draw_error_deciles: {name!r} must be ten error rates in [0, 1] "
+                f"(errors_by_decile's result), got {values!r:.60}"
+            )
+        checked[name] = r
+    fig = Figure(figsize=(7, 3.5), layout="constrained")
+    ax = fig.subplots()
+    width = 0.8 / len(checked)
+    for index, (name, r) in enumerate(checked.items()):
+        offset = (index - (len(checked) - 1) / 2) * width
+        ax.bar(np.arange(1, 11) + offset, r, width, label=f"ranked by {name}")
+    ax.set(xlabel="uncertainty decile (1: most certain tenth)", ylabel="error rate")
+    ax.set_xticks(range(1, 11))
+    ax.legend()
+    return fig
+
+
+def temperature_summary(logits: np.ndarray, labels: np.ndarray, temperature: float) -> dict:
+    """``calibration`` of ``softmax(logits / temperature)``, plus its cross-entropy and T."""
+    probabilities = softmax_with_temperature(logits, temperature)
+    result = calibration(probabilities, labels)
+    result["crossentropy"] = crossentropy(probabilities, labels)
+    result["temperature"] = float(temperature)
+    return result
+
+
+def draw_temperature_summary(result: Mapping[str, Any]) -> Figure:
+    """One reliability diagram, titled with the temperature, the cross-entropy and the ECE."""
+    keys = ["edges", "count", "confidence", "accuracy", "ece", "mean_confidence"]
+    keys += ["overall_accuracy", "temperature", "crossentropy"]
+    result = _result(result, "draw_temperature_summary", keys)
+    # A fixed layout: a layout engine would double the time of every redraw (issue 17)
+    fig = Figure(figsize=(5, 4))
+    ax = fig.subplots(gridspec_kw=dict(left=0.14, right=0.96, bottom=0.13, top=0.86))
+    edges = np.asarray(result["edges"], dtype=float)
+    filled = np.asarray(result["count"]) > 0
+    centres, width = (edges[:-1] + edges[1:]) / 2, np.diff(edges)
+    accuracy = np.asarray(result["accuracy"], dtype=float)
+    ax.bar(centres[filled], accuracy[filled], width[filled], color="C0", edgecolor="white")
+    ax.plot([0, 1], [0, 1], "--", color="grey", lw=1)
+    ax.set(xlim=(0, 1), ylim=(0, 1), xlabel="confidence", ylabel="accuracy in the bin")
+    ax.set_title(
+        f"T = {result['temperature']:.2f}: cross-entropy {result['crossentropy']:.3f}, "
+        f"ECE {result['ece']:.3f}\nmean confidence {result['mean_confidence']:.3f}, "
+        f"accuracy {result['overall_accuracy']:.3f}",
+        fontsize=10,
+    )
+    return fig
+
+
+def temperature_explorer(logits: np.ndarray, labels: np.ndarray) -> LiveFigure:
+    """A slider for the temperature T that divides ``logits``: the reliability diagram follows.
+
+    Pass logits and labels that the temperature was not fitted on (e.g. half B).
+    """
+    logits = _logits(logits, "temperature_explorer")
+    _probabilities_and_labels(softmax_with_temperature(logits), labels, "temperature_explorer")
+    controls = {
+        "temperature": widgets.FloatLogSlider(
+            value=1.0, base=10, min=-0.6, max=0.6, step=0.02, description="temperature T"
+        )
+    }
+    return LiveFigure(
+        controls,
+        lambda temperature: temperature_summary(logits, labels, temperature),
+        draw_temperature_summary,
     )

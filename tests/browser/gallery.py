@@ -175,8 +175,15 @@ regularization.regularization_explorer(
 )
 
 # %%
-print("GALLERY: 06 dropout visualizer")
+print("GALLERY: 06b dropout visualizer")
 regularization.dropout_visualizer(x_small[0, 6:22, 6:22].astype("float32"), rate=0.5)
+
+# %%
+print("GALLERY: 06b temperature explorer")
+# the least-squares classifier's scores on 500 test digits, scaled up 10x to act as logits
+regularization.temperature_explorer(
+    10 * (x_test[:500].reshape(500, -1) / 255 @ kernel + bias), y_test[:500]
+)
 
 # %%
 print("GALLERY: 07a convolution explorer")

@@ -566,3 +566,220 @@ NAN_RUN = {0.0: {"crossentropy": [1.0, 0.5], "val_crossentropy": [1.0, np.nan]}}
 def test_public_functions_reject_bad_input_with_a_useful_message(function, args, message):
     with pytest.raises(ValueError, match=message):
         function(*args)
+
+
+# ------------------------------------------------------------------ calibration (lesson 06b)
+
+
+def test_softmax_with_temperature_is_keras_softmax_of_scaled_logits():
+    import keras
+
+    logits = np.random.default_rng(0).normal(0, 5, size=(50, 10))
+    for temperature in (0.5, 1.0, 3.0):
+        expected = keras.ops.convert_to_numpy(keras.activations.softmax(logits / temperature))
+        got = lesson.softmax_with_temperature(logits, temperature)
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-7)
+    # huge logits: stable (no overflow to NaN), and argmax never changes with the temperature
+    big = logits * 1000
+    for temperature in (0.2, 20.0):
+        scaled = lesson.softmax_with_temperature(big, temperature)
+        assert np.all(np.isfinite(scaled))
+        np.testing.assert_array_equal(scaled.argmax(1), big.argmax(1))
+
+
+def test_crossentropy_is_keras_sparse_crossentropy():
+    import keras
+
+    rng = np.random.default_rng(1)
+    probabilities = lesson.softmax_with_temperature(rng.normal(0, 2, size=(200, 10)))
+    labels = rng.integers(0, 10, size=200)
+    expected = float(
+        np.mean(
+            keras.losses.sparse_categorical_crossentropy(labels, probabilities.astype("float32"))
+        )
+    )
+    assert lesson.crossentropy(probabilities, labels) == pytest.approx(expected, rel=1e-5)
+    # a zero probability for the true class costs -log(1e-7), as in Keras, not infinity
+    assert lesson.crossentropy(np.array([[1.0, 0.0]]), np.array([1])) == pytest.approx(
+        -np.log(1e-7)
+    )
+
+
+def test_fit_temperature_recovers_a_known_overconfidence():
+    rng = np.random.default_rng(2)
+    calibrated_logits = rng.normal(0, 2, size=(20_000, 10))
+    probabilities = lesson.softmax_with_temperature(calibrated_logits)
+    # labels drawn from the probabilities themselves: the true temperature is 1
+    labels = (probabilities.cumsum(axis=1) > rng.random((20_000, 1))).argmax(axis=1)
+    assert lesson.fit_temperature(calibrated_logits, labels) == pytest.approx(1.0, rel=0.05)
+    assert lesson.fit_temperature(3 * calibrated_logits, labels) == pytest.approx(3.0, rel=0.05)
+    assert lesson.fit_temperature(calibrated_logits / 2, labels) == pytest.approx(0.5, rel=0.05)
+
+
+def _calibration_oracle(probabilities, labels, bins):
+    """The ECE by a plain loop over bins (lower, upper], the first bin including 0."""
+    confidence = probabilities.max(axis=1)
+    correct = probabilities.argmax(axis=1) == labels
+    total = 0.0
+    for b in range(bins):
+        low, high = b / bins, (b + 1) / bins
+        inside = (confidence > low) & (confidence <= high) | ((b == 0) & (confidence == 0))
+        if inside.any():
+            total += inside.sum() * abs(correct[inside].mean() - confidence[inside].mean())
+    return total / len(labels)
+
+
+def test_calibration_numbers_by_hand_and_by_oracle():
+    probabilities = np.array([[0.95, 0.05], [0.95, 0.05], [0.45, 0.55], [0.45, 0.55]])
+    labels = np.array([0, 1, 1, 1])
+    result = lesson.calibration(probabilities, labels, bins=10)
+    assert result["ece"] == pytest.approx(0.45)  # |0.5 - 0.95| * 2/4 + |1.0 - 0.55| * 2/4
+    assert result["count"].tolist() == [0, 0, 0, 0, 0, 2, 0, 0, 0, 2]
+    assert result["accuracy"][9] == pytest.approx(0.5) and result["confidence"][5] == 0.55
+    assert np.isnan(result["accuracy"][0])  # an empty bin
+    assert result["mean_confidence"] == pytest.approx(0.75)
+    assert result["overall_accuracy"] == pytest.approx(0.75)
+    rng = np.random.default_rng(3)
+    for bins in (1, 5, 10, 15):
+        p = lesson.softmax_with_temperature(rng.normal(0, 3, size=(500, 10)))
+        y = rng.integers(0, 10, size=500)
+        assert lesson.calibration(p, y, bins)["ece"] == pytest.approx(
+            _calibration_oracle(p, y, bins)
+        )
+        assert lesson.calibration(p, y, bins)["count"].sum() == 500
+    # a perfectly confident and right classifier is perfectly calibrated
+    assert lesson.calibration(np.eye(3), np.arange(3))["ece"] == 0.0
+
+
+def test_draw_reliability_draws_one_panel_per_model():
+    rng = np.random.default_rng(4)
+    p = lesson.softmax_with_temperature(rng.normal(0, 3, size=(300, 10)))
+    y = rng.integers(0, 10, size=300)
+    fig = lesson.draw_reliability({"a": lesson.calibration(p, y), "b": lesson.calibration(p, y, 5)})
+    assert len(fig.axes) == 2
+    assert "ECE" in fig.axes[0].get_title()
+
+
+GOOD_P = np.full((4, 3), 1 / 3)
+GOOD_Y = np.array([0, 1, 2, 0])
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        (lesson.softmax_with_temperature, (None,), "logits of shape"),
+        (lesson.softmax_with_temperature, (np.zeros(10),), "logits of shape"),
+        (lesson.softmax_with_temperature, (np.full((2, 3), np.nan),), "NaN or infinity"),
+        (lesson.softmax_with_temperature, (np.zeros((2, 3)), 0.0), "positive number"),
+        (lesson.softmax_with_temperature, (np.zeros((2, 3)), -1.0), "positive number"),
+        (lesson.softmax_with_temperature, (np.zeros((2, 3)), None), "positive number"),
+        (lesson.softmax_with_temperature, (np.zeros((2, 3)), np.inf), "positive number"),
+        (lesson.crossentropy, (None, GOOD_Y), "probabilities of shape"),
+        (lesson.crossentropy, (np.zeros((0, 3)), np.zeros(0, int)), "probabilities of shape"),
+        (lesson.crossentropy, (GOOD_P * np.nan, GOOD_Y), "finite numbers in"),
+        (lesson.crossentropy, (GOOD_P * 5, GOOD_Y), "finite numbers in"),
+        (lesson.crossentropy, (GOOD_P, np.eye(3)[[0, 1, 2, 0]]), "not one-hot"),
+        (lesson.crossentropy, (GOOD_P, None), "labels as integers"),
+        (lesson.crossentropy, (GOOD_P, GOOD_Y.astype(float)), "labels as integers"),
+        (lesson.crossentropy, (GOOD_P, np.array([0, 1, 3, 0])), r"class indices in 0\.\.2"),
+        (lesson.fit_temperature, (None, GOOD_Y), "logits of shape"),
+        (lesson.fit_temperature, (np.zeros((4, 3)), GOOD_Y[:3]), "labels as integers"),
+        (lesson.calibration, (GOOD_P, GOOD_Y, 0), "bins must be"),
+        (lesson.calibration, (GOOD_P, GOOD_Y, 2.5), "bins must be"),
+        (lesson.calibration, (GOOD_P[:, :1], GOOD_Y), "at least 2 classes"),
+        (lesson.draw_reliability, ({},), "non-empty dict"),
+        (lesson.draw_reliability, (None,), "non-empty dict"),
+        (lesson.draw_reliability, ({"a": {"ece": 0.1}},), "missing"),
+    ],
+)
+def test_calibration_functions_reject_bad_input_with_a_useful_message(function, args, message):
+    with pytest.raises(ValueError, match=message):
+        function(*args)
+
+
+def test_errors_by_decile_sorts_by_uncertainty_and_counts_errors():
+    uncertainty = np.arange(100.0)[::-1]  # example 0 is the most uncertain
+    wrong = np.zeros(100, dtype=bool)
+    wrong[:10] = True  # the ten most uncertain are wrong
+    wrong[95] = True  # and one of the most certain
+    rates = lesson.errors_by_decile(uncertainty, wrong)
+    np.testing.assert_allclose(rates, [0.1] + [0.0] * 8 + [1.0])
+    # an oracle: the mean of `wrong` over each tenth of a plain sort
+    rng = np.random.default_rng(5)
+    u, w = rng.normal(size=2000), rng.random(2000) < 0.1
+    expected = [w[np.argsort(u)][i * 200 : (i + 1) * 200].mean() for i in range(10)]
+    np.testing.assert_allclose(lesson.errors_by_decile(u, w), expected)
+
+
+def test_draw_error_deciles_draws_one_bar_series_per_ranking():
+    fig = lesson.draw_error_deciles({"a": np.linspace(0, 0.5, 10), "b": np.full(10, 0.1)})
+    assert len(fig.axes[0].patches) == 20
+    assert len(fig.axes[0].get_legend().get_texts()) == 2
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        (lesson.errors_by_decile, (None, np.zeros(10, bool)), "one uncertainty number"),
+        (lesson.errors_by_decile, (np.zeros(5), np.zeros(5, bool)), "at least 10"),
+        (lesson.errors_by_decile, (np.full(10, np.nan), np.zeros(10, bool)), "NaN"),
+        (lesson.errors_by_decile, (np.zeros(10), np.zeros(10)), "booleans"),
+        (lesson.errors_by_decile, (np.zeros(10), np.zeros(9, bool)), "booleans of shape"),
+        (lesson.draw_error_deciles, ({},), "non-empty dict"),
+        (lesson.draw_error_deciles, ({"a": np.zeros(9)},), "ten error rates"),
+        (lesson.draw_error_deciles, ({"a": np.full(10, 2.0)},), "ten error rates"),
+        (lesson.draw_error_deciles, ({"a": None},), "ten error rates"),
+    ],
+)
+def test_decile_functions_reject_bad_input_with_a_useful_message(function, args, message):
+    with pytest.raises(ValueError, match=message):
+        function(*args)
+
+
+def _overconfident_logits(n=1000, seed=7):
+    rng = np.random.default_rng(seed)
+    calibrated_logits = rng.normal(0, 2, size=(n, 10))
+    probabilities = lesson.softmax_with_temperature(calibrated_logits)
+    labels = (probabilities.cumsum(axis=1) > rng.random((n, 1))).argmax(axis=1)
+    return 2.5 * calibrated_logits, labels  # the true temperature is 2.5
+
+
+def test_temperature_summary_is_calibration_at_that_temperature():
+    logits, labels = _overconfident_logits()
+    result = lesson.temperature_summary(logits, labels, 2.5)
+    scaled = lesson.softmax_with_temperature(logits, 2.5)
+    assert result["ece"] == pytest.approx(lesson.calibration(scaled, labels)["ece"])
+    assert result["crossentropy"] == pytest.approx(lesson.crossentropy(scaled, labels))
+    assert result["temperature"] == 2.5
+
+
+def test_temperature_explorer_follows_the_slider_quickly():
+    import time
+
+    logits, labels = _overconfident_logits()
+    explorer = lesson.temperature_explorer(logits, labels)
+    assert "T = 1.00" in explorer.figure.axes[0].get_title()
+    at_one = explorer.result["ece"]
+    times = []
+    for value in (2.5, 1.5, 0.5, 2.0, 2.5):
+        start = time.process_time()  # CPU time: other work on the machine does not count
+        explorer.controls["temperature"].value = value
+        times.append(time.process_time() - start)
+    assert explorer.result["temperature"] == pytest.approx(2.5)
+    assert "T = 2.50" in explorer.figure.axes[0].get_title()
+    assert explorer.result["ece"] < at_one  # the true temperature calibrates these logits
+    assert np.median(times) < 0.3
+
+
+@pytest.mark.parametrize(
+    ("function", "args", "message"),
+    [
+        (lesson.temperature_explorer, (None, GOOD_Y), "logits of shape"),
+        (lesson.temperature_explorer, (np.zeros((4, 3)), None), "labels as integers"),
+        (lesson.temperature_summary, (np.zeros((4, 3)), GOOD_Y, 0.0), "positive number"),
+        (lesson.draw_temperature_summary, ({"ece": 0.1},), "missing"),
+    ],
+)
+def test_temperature_functions_reject_bad_input_with_a_useful_message(function, args, message):
+    with pytest.raises(ValueError, match=message):
+        function(*args)
