@@ -546,7 +546,7 @@ adam_gap = np.abs(float32_adam - lesson.optimizer_path(adam(0.05), saddle, 50)).
 checks.expect_at_least("Adam, float32 settings, vs ours: largest gap", adam_gap, 1e-6)
 
 # %% [markdown]
-# ## 4. The optimizer race
+# ## 4. Explore: the optimizer race
 #
 # Time to race them. Pick a surface and the optimizers, and set the learning rate and the
 # momentum (it is $\gamma$ for Momentum and Nesterov and $\beta_1$ for the Adam family; the
@@ -692,12 +692,13 @@ for name, (g, nesterov, limit) in limits.items():  # radius <= 0.98 below, >= 1.
 # %% [markdown]
 # ## 5. What adaptive methods fix: preconditioning
 #
-# On the valley, Adam at rate 0.05 ended within $10^{-4}$ of the minimum while plain GD was
+# On the valley, Adam at rate 0.05 ended within $10^{-3}$ of the minimum while plain GD was
 # still 0.1 above it. Dividing each coordinate's step by the size of its own gradients
 # ($\sqrt{v}$) multiplies the gradient by a diagonal matrix, $\mathrm{diag}(1/\sqrt{v_1},
 # 1/\sqrt{v_2})$: a **diagonal preconditioner**. On the valley the coordinate axes are the
-# ravine's axes: $x$ has gradients about 100 times smaller than $y$, so the preconditioner
-# gives $x$ far larger steps, and the two curvatures look alike, as if the valley were round.
+# ravine's axes: $x$ (curvature 0.1) has far smaller gradients than $y$ (curvature 10), so the
+# preconditioner gives $x$ far larger steps, and the two directions advance alike, as if the
+# valley were round.
 #
 # That works only because the ravine is aligned with the coordinates. `lesson.loss_surface(
 # "rotated valley")` is the same valley turned by 45 degrees, start included: curvatures 0.1
