@@ -2,6 +2,8 @@
 the exercise checks. Widgets are driven headlessly; exercise checks pass a correct answer and
 reject wrong ones with the expected hint."""
 
+import time
+
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
@@ -172,6 +174,17 @@ def test_optimizer_race_responds_to_its_controls():
     assert race.result["momentum"] == 0.0
     race.controls["racers"].value = ()
     assert race.result["paths"] == {} and isinstance(race.figure, Figure)
+
+
+def test_optimizer_race_updates_in_well_under_a_third_of_a_second_on_every_surface():
+    race = lesson.optimizer_race(MAKERS)
+    seconds = []
+    for surface in [*lesson.LOSS_SURFACES[1:], *lesson.LOSS_SURFACES]:  # each twice, new first
+        start = time.process_time()
+        race.controls["surface"].value = surface
+        seconds.append(time.process_time() - start)
+        assert race.result["surface"].name == surface
+    assert np.median(seconds) < 0.3, seconds
 
 
 def test_optimizer_race_slider_offers_the_rates_the_lesson_suggests():
