@@ -25,7 +25,7 @@
 # - gradient clipping (`clipnorm`, `clipvalue`) on a loss surface with a cliff.
 #
 # **What you need**: lessons 00-04, above all lesson 02 (gradients by backpropagation) and
-# lesson 03a (MNIST networks in Keras). The lesson runs in well under a minute on a laptop CPU.
+# lesson 03a (MNIST networks in Keras). The lesson runs in under a minute on a laptop CPU.
 # Its sequels: lesson 05b trains a network on MNIST with these optimizers and looks at
 # weight initialization; lesson 05c is about learning rates and their schedules.
 
