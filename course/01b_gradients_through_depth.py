@@ -206,7 +206,7 @@ checks.expect_at_least("gradient size, relu / gelu", mean_norm["relu"] / mean_no
 # Remedies for vanishing gradients: activations that do not saturate (the ReLU family, this
 # lesson), careful initialization (Glorot, He), normalization layers (lesson 06), and, in
 # architectures beyond these first lessons, shortcut (residual) connections and gated units such
-# as the LSTM for sequences. Adaptive optimizers such as RMSprop and Adam (lesson 05) are often
+# as the LSTM for sequences. Adaptive optimizers such as RMSprop and Adam (lesson 05a) are often
 # named too, with a caveat: dividing each weight's step by the size of its recent gradients
 # does enlarge the steps of layers whose gradients are merely small, but no optimizer can bring
 # back a forward signal that has already collapsed towards zero: the cure is in the

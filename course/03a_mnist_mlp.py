@@ -216,7 +216,7 @@ checks.expect_between("mean signal while training", while_training.mean(), 0.97,
 # ### Training
 #
 # `compile` chooses the loss (cross-entropy on one-hot labels), the optimizer (RMSprop with its
-# default learning rate 0.001, lesson 05 explains it) and a metric to report. `fit` runs
+# default learning rate 0.001, lesson 05a explains it) and a metric to report. `fit` runs
 # mini-batch gradient descent: batches of 128 images, 391 steps per epoch of 50,000 images. A small callback
 # times every training step, and `progress.LearningCurves` draws the learning curves live,
 # after each epoch (for a single epoch, Keras's own step-by-step progress bar shows instead).

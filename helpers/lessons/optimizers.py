@@ -1,4 +1,4 @@
-"""Lesson 05 (optimizers): its exercise checks, widgets, plots and data."""
+"""Lesson 05a (optimizers): its loss surfaces, exercise checks, widgets and plots."""
 
 from __future__ import annotations
 
@@ -123,7 +123,16 @@ def _saddle_partials(x, y):
     return x, y**3 - y
 
 
-LOSS_SURFACES = ("valley", "rosenbrock", "saddle")
+def _cliff(x, y):
+    return 0.05 * x * x + 0.5 * y * y + 2.5 * (1 - np.tanh(20 * (x + 0.5 * y + 2)))
+
+
+def _cliff_partials(x, y):
+    wall = -50 * (1 - np.tanh(20 * (x + 0.5 * y + 2)) ** 2)  # d/dz of the wall, z = x + y/2 + 2
+    return 0.1 * x + wall, y + 0.5 * wall
+
+
+LOSS_SURFACES = ("valley", "rosenbrock", "saddle", "rotated valley", "cliff")
 
 
 def loss_surface(name: str) -> LossSurface:
@@ -134,9 +143,33 @@ def loss_surface(name: str) -> LossSurface:
       one learning rate suits all three surfaces; minimum 0 at (1, 1), start (-1.2, 1).
     - ``"saddle"``: ``x^2/2 + y^4/4 - y^2/2``, a saddle point at the origin between two minima
       (0, +-1) of value -1/4; the start lies almost on the ridge (y = 0.001).
+    - ``"rotated valley"``: the valley turned by 45 degrees, start included: the same
+      curvatures 0.1 and 10, along the diagonals (1, 1) and (-1, 1) instead of the axes;
+      ``A = [[5.05, -4.95], [-4.95, 5.05]]``.
+    - ``"cliff"``: the gentle bowl ``0.05 x^2 + 0.5 y^2`` with a wall of height 5 and slope up
+      to 50 across the line ``x + y/2 = -2``: ``+ 2.5 (1 - tanh(20 (x + y/2 + 2)))``. The start
+      (-2.5, 1) lies halfway up the wall, where the gradient is about 56 long.
     """
     if name == "valley":
         return quadratic_surface([[0.1, 0.0], [0.0, 10.0]], name="valley")
+    if name == "rotated valley":
+        return quadratic_surface(
+            [[5.05, -4.95], [-4.95, 5.05]],  # R diag(0.1, 10) R^T, R a 45-degree rotation
+            start=(-5.5 / math.sqrt(2), -3.5 / math.sqrt(2)),  # R (-4.5, 1), the valley's start
+            xlim=(-5.0, 5.0),
+            ylim=(-5.0, 5.0),
+            name="rotated valley",
+        )
+    if name == "cliff":
+        return LossSurface(
+            "cliff",
+            _cliff,
+            _cliff_partials,
+            start=(-2.5, 1.0),
+            xlim=(-5.0, 5.0),
+            ylim=(-3.0, 5.0),
+            minima=((0.0, 0.0),),
+        )
     if name == "rosenbrock":
         return LossSurface(
             "rosenbrock",
@@ -355,7 +388,7 @@ ADAMAX_MISTAKES = {  # what a student's Adamax may get wrong, and the hint that 
 
 
 def exercise_adamax(make_adamax: Callable) -> checks.Verdict:
-    """Exercise 05.1: NumPy Adamax matched step for step to ``keras.optimizers.Adamax``.
+    """Exercise 05a.1: NumPy Adamax matched step for step to ``keras.optimizers.Adamax``.
 
     ``make_adamax(learning_rate, beta_1, beta_2, epsilon)`` returns a fresh step function
     ``step(theta, gradient) -> new theta``. Both run 30 steps on two surfaces, in float64.
@@ -421,31 +454,43 @@ def _adamax_mistake(hyper, inputs, answer, t: int) -> str:
     )
 
 
-LARGEST_RATE_MATRIX = ((3.0, 2.0), (2.0, 6.0))  # the bowl of exercise 05.2
+LARGEST_RATE_MATRIX = ((3.0, 2.0), (2.0, 6.0))  # the bowl of exercise 05a.2
+MOMENTUM_RATE_MATRIX = ((5.0, 2.0), (2.0, 2.0))  # the bowl of exercise 05a.3
+MOMENTUM_RATE_GAMMA = 0.8  # its momentum
 
 
-def exercise_largest_learning_rate(learning_rate: float) -> checks.Verdict:
-    """Exercise 05.2: the largest learning rate at which plain gradient descent still converges
-    on the bowl ``f = 1/2 theta^T A theta`` with ``A = LARGEST_RATE_MATRIX``."""
-    name = "largest learning rate for plain gradient descent on the tilted bowl"
-    matrix = np.array(LARGEST_RATE_MATRIX)
-    limit = 2 / np.linalg.eigvalsh(matrix).max()
+def _read_rate(name: str, learning_rate) -> tuple[float | None, checks.Verdict | None]:
+    """A student's learning rate as one float, or the verdict that explains why it is not one."""
     if learning_rate is None:
-        return checks.verdict(name, "no answer yet (None)")
+        return None, checks.verdict(name, "no answer yet (None)")
     if np.ndim(learning_rate) > 0 and np.size(learning_rate) > 1:
-        return checks.verdict(
+        return None, checks.verdict(
             name,
             f"you gave {np.size(learning_rate)} numbers, {np.ravel(learning_rate).tolist()}: "
             "give one learning rate (which of your numbers limits gradient descent?)",
         )
     if isinstance(learning_rate, bool | np.bool_):
-        return checks.verdict(name, f"expected a number, got the yes/no value {learning_rate}")
+        return None, checks.verdict(
+            name, f"expected a number, got the yes/no value {learning_rate}"
+        )
     try:
         value = (
             float(np.ravel(learning_rate)[0]) if np.ndim(learning_rate) else float(learning_rate)
         )
     except (TypeError, ValueError, IndexError):
-        return checks.verdict(name, f"expected a number, got {learning_rate!r}")
+        return None, checks.verdict(name, f"expected a number, got {learning_rate!r}")
+    return value, None
+
+
+def exercise_largest_learning_rate(learning_rate: float) -> checks.Verdict:
+    """Exercise 05a.2: the largest learning rate at which plain gradient descent still converges
+    on the bowl ``f = 1/2 theta^T A theta`` with ``A = LARGEST_RATE_MATRIX``."""
+    name = "largest learning rate for plain gradient descent on the tilted bowl"
+    matrix = np.array(LARGEST_RATE_MATRIX)
+    limit = 2 / np.linalg.eigvalsh(matrix).max()
+    value, refusal = _read_rate(name, learning_rate)
+    if refusal is not None:
+        return refusal
     if 0.97 * limit <= value <= 1.01 * limit:
         return checks.verdict(name, None)
     if value <= 0 or not math.isfinite(value):
@@ -479,6 +524,69 @@ def exercise_largest_learning_rate(learning_rate: float) -> checks.Verdict:
         problem = (
             f"gradient descent still converges at rates above {value:.4g}: keep raising it "
             "until the loss stops going down (bisection helps)"
+        )
+    return checks.verdict(name, problem)
+
+
+def exercise_momentum_learning_rate(learning_rate: float) -> checks.Verdict:
+    """Exercise 05a.3: the largest learning rate at which heavy-ball momentum (Keras's
+    ``SGD(learning_rate, momentum=MOMENTUM_RATE_GAMMA)``) still converges on the bowl
+    ``f = 1/2 theta^T A theta`` with ``A = MOMENTUM_RATE_MATRIX``: 2 (1 + gamma) / lambda_max."""
+    name = "largest learning rate for momentum 0.8 on the bowl [[5, 2], [2, 2]]"
+    gamma, matrix = MOMENTUM_RATE_GAMMA, np.array(MOMENTUM_RATE_MATRIX)
+    gentlest, steepest = np.linalg.eigvalsh(matrix)
+    limit = 2 * (1 + gamma) / steepest
+    value, refusal = _read_rate(name, learning_rate)
+    if refusal is not None:
+        return refusal
+    if 0.97 * limit <= value <= 1.01 * limit:
+        return checks.verdict(name, None)
+    if value <= 0 or not math.isfinite(value):
+        return checks.verdict(name, f"a learning rate is a positive number, got {value}")
+    mistakes = [  # (the number a mistake gives, its hint)
+        (
+            2 / steepest,
+            "is 2 / lambda_max, plain gradient descent's limit (or momentum's with the factor "
+            "(1 + gamma) forgotten): momentum converges at larger rates, up to "
+            "2 (1 + gamma) / lambda_max",
+        ),
+        (
+            2 * (1 + gamma) / gentlest,
+            "uses the gentlest curvature (the smallest eigenvalue of A); the steepest one "
+            "sets the limit, as for plain gradient descent",
+        ),
+        (
+            2 * (1 + gamma) / ((1 + 2 * gamma) * steepest),
+            "is Nesterov's limit, 2 (1 + gamma) / ((1 + 2 gamma) lambda); the question is about "
+            "heavy-ball momentum, SGD(momentum=0.8) without nesterov=True",
+        ),
+        (
+            2 * (1 - gamma) / steepest,
+            "has (1 - gamma) where the limit has (1 + gamma): the eigenvalue that crosses -1 "
+            "gives 2 + 2 gamma - alpha lambda > 0",
+        ),
+        ((1 + gamma) / steepest, "lacks the factor 2: the limit is 2 (1 + gamma) / lambda_max"),
+    ]
+    for diagonal in np.diag(matrix):
+        mistakes.append(
+            (
+                2 * (1 + gamma) / diagonal,
+                "divides by a diagonal entry of A; this bowl is tilted, so its curvatures "
+                "are the eigenvalues of A (np.linalg.eigvalsh)",
+            )
+        )
+    for number, hint in mistakes:
+        if math.isclose(value, number, rel_tol=0.02):
+            return checks.verdict(name, f"{value:.4g} {hint}")
+    if value > limit:
+        problem = (
+            f"at learning rate {value:.4g} momentum diverges on this bowl: one eigenvalue of the "
+            "iteration matrix lies outside the unit circle. Try smaller rates"
+        )
+    else:
+        problem = (
+            f"momentum still converges at rates above {value:.4g}: keep raising it until the "
+            "loss stops going down (or use the formula for the limit)"
         )
     return checks.verdict(name, problem)
 

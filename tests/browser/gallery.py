@@ -127,7 +127,7 @@ hand_set = [
 four_pixel_camera.four_pixel_explorer({"hand-set": hand_set})
 
 # %%
-print("GALLERY: 05 optimizer race")
+print("GALLERY: 05a optimizer race")
 
 
 def gradient_descent(learning_rate, momentum):

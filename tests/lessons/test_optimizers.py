@@ -1,6 +1,8 @@
-"""Helpers added for lesson 05 (optimizers): loss surfaces, the optimizer race, curve plots and
+"""Helpers of lesson 05a (optimizers): loss surfaces, the optimizer race, curve plots and
 the exercise checks. Widgets are driven headlessly; exercise checks pass a correct answer and
 reject wrong ones with the expected hint."""
+
+import time
 
 import numpy as np
 import pytest
@@ -79,6 +81,28 @@ def test_loss_surfaces_reject_bad_input():
         lesson.quadratic_surface(np.eye(3))
 
 
+def test_rotated_valley_is_the_valley_turned_by_45_degrees():
+    valley, rotated = lesson.loss_surface("valley"), lesson.loss_surface("rotated valley")
+    turn = np.array([[1.0, -1.0], [1.0, 1.0]]) / np.sqrt(2)  # 45 degrees anticlockwise
+    assert rotated.start == pytest.approx(turn @ np.array(valley.start))
+    for point in np.random.default_rng(1).uniform(-3, 3, (5, 2)):
+        assert rotated(turn @ point) == pytest.approx(valley(point))
+        assert rotated.gradient(turn @ point) == pytest.approx(turn @ valley.gradient(point))
+    hessian = np.column_stack([rotated.gradient(axis) for axis in np.eye(2)])
+    assert np.linalg.eigvalsh(hessian) == pytest.approx([0.1, 10.0])
+    assert np.diag(hessian) == pytest.approx([5.05, 5.05])
+
+
+def test_cliff_is_a_gentle_bowl_with_a_steep_wall():
+    cliff = lesson.loss_surface("cliff")
+    assert np.linalg.norm(cliff.gradient(cliff.start)) > 50  # halfway up the wall
+    for point in [(0.5, -1.0), (3.0, 2.0), (-1.0, 0.5)]:  # far below the wall: the bowl alone
+        x, y = point
+        assert cliff(point) == pytest.approx(0.05 * x * x + 0.5 * y * y, abs=1e-12)
+        assert cliff.gradient(point) == pytest.approx([0.1 * x, y], abs=1e-12)
+    assert cliff((-4.0, 0.0)) == pytest.approx(0.05 * 16 + 5)  # above the wall: 5 higher
+
+
 def test_quadratic_surface_is_half_theta_a_theta():
     bowl = lesson.quadratic_surface([[3.0, 2.0], [2.0, 6.0]])
     theta = np.array([0.5, -2.0])
@@ -137,12 +161,30 @@ def test_optimizer_race_responds_to_its_controls():
     assert race.result["final_gap"]["GD"] < slow and race.result["learning_rate"] == 0.19
     race.controls["surface"].value = "saddle"
     assert race.result["surface"].name == "saddle"
+    assert {"rotated valley", "cliff"} <= set(race.controls["surface"].options)
+    race.controls["surface"].value = "rotated valley"
+    assert race.result["surface"].name == "rotated valley"
+    race.controls["surface"].value = "cliff"
+    gd_path = race.result["paths"]["GD"]
+    assert np.linalg.norm(gd_path[1] - gd_path[0]) > 50 * 0.19  # thrown off the wall
+    race.controls["surface"].value = "saddle"
     race.controls["racers"].value = ("Momentum",)
     assert list(race.result["paths"]) == ["Momentum"]
     race.controls["momentum"].value = 0.0
     assert race.result["momentum"] == 0.0
     race.controls["racers"].value = ()
     assert race.result["paths"] == {} and isinstance(race.figure, Figure)
+
+
+def test_optimizer_race_updates_in_well_under_a_third_of_a_second_on_every_surface():
+    race = lesson.optimizer_race(MAKERS)
+    seconds = []
+    for surface in [*lesson.LOSS_SURFACES[1:], *lesson.LOSS_SURFACES]:  # each twice, new first
+        start = time.process_time()
+        race.controls["surface"].value = surface
+        seconds.append(time.process_time() - start)
+        assert race.result["surface"].name == surface
+    assert np.median(seconds) < 0.3, seconds
 
 
 def test_optimizer_race_slider_offers_the_rates_the_lesson_suggests():
@@ -331,6 +373,44 @@ def test_exercise_largest_learning_rate(capsys):
         assert hint in capsys.readouterr().out
 
 
+def momentum_diverges(learning_rate):
+    bowl = lesson.quadratic_surface(lesson.MOMENTUM_RATE_MATRIX, start=(1.0, 1.0))
+    path = lesson.optimizer_path(momentum_gd(learning_rate, lesson.MOMENTUM_RATE_GAMMA), bowl, 2000)
+    return not np.all(np.isfinite(path[-1])) or bowl(path[-1]) > bowl(path[0])
+
+
+def test_momentum_limit_is_where_momentum_starts_to_diverge():
+    limit = 2 * (1 + 0.8) / 6  # the bowl's curvatures are 1 and 6
+    assert not momentum_diverges(0.995 * limit) and momentum_diverges(1.005 * limit)
+
+
+def test_exercise_momentum_learning_rate(capsys):
+    limit = 2 * (1 + 0.8) / 6
+    assert lesson.exercise_momentum_learning_rate(limit)
+    assert lesson.exercise_momentum_learning_rate(0.98 * limit)
+    assert "PASS" in capsys.readouterr().out
+    for answer, hint in [
+        (None, "no answer yet"),
+        ("fast", "expected a number"),
+        (-0.1, "positive number"),
+        (np.nan, "positive number"),
+        (True, "yes/no"),
+        ([0.6, 3.6], "you gave 2 numbers"),
+        (2 / 6, "plain gradient descent's limit"),  # GD's limit, or (1 + gamma) forgotten
+        (2 * 1.8 / 1, "gentlest curvature"),  # the smallest eigenvalue
+        (2 * 1.8 / (2.6 * 6), "Nesterov's limit"),
+        (2 * 0.2 / 6, "(1 - gamma)"),
+        (1.8 / 6, "lacks the factor 2"),
+        (2 * 1.8 / 5, "diagonal entry"),
+        (2 * 1.8 / 2, "diagonal entry"),
+        (0.7, "diverges"),
+        (0.5, "still converges"),
+    ]:
+        assert not lesson.exercise_momentum_learning_rate(answer), answer
+        out = capsys.readouterr().out
+        assert hint in out and "Not yet" in out, (answer, out)
+
+
 def test_unit_gap_and_spread_tell_copies_from_random_units():
     copies = np.tile(np.linspace(-1, 1, 784)[:, None], (1, 32))
     assert lesson.unit_gap(copies) == 0 and lesson.spread_between_units(copies) == 0
@@ -454,9 +534,10 @@ def test_public_functions_reject_bad_input_with_a_useful_message(call):
 def test_exercise_checks_never_raise_on_bad_input(capsys):
     for answer in [None, np.nan, np.inf, [], np.zeros((2, 2)), "fast", non_vectorized]:
         assert not lesson.exercise_largest_learning_rate(answer)
+        assert not lesson.exercise_momentum_learning_rate(answer)
         assert not lesson.exercise_adamax(answer)
     out = capsys.readouterr().out
-    assert out.count("Not yet") == 14 and "Traceback" not in out
+    assert out.count("Not yet") == 21 and "Traceback" not in out
 
 
 def test_keras_path_follows_keras_adam_and_refuses_what_is_not_an_optimizer():
@@ -472,3 +553,17 @@ def test_keras_path_follows_keras_adam_and_refuses_what_is_not_an_optimizer():
         lesson.keras_path("adam", valley, 3)
     with pytest.raises(ValueError, match="LossSurface"):
         lesson.keras_path(keras.optimizers.SGD(0.1), "valley", 3)
+
+
+def test_keras_path_clips_like_numpy_on_the_cliff():
+    import keras
+
+    cliff = lesson.loss_surface("cliff")
+    for clip, numpy_clip in [
+        (dict(clipnorm=1.0), lambda g: g / max(np.linalg.norm(g), 1.0)),
+        (dict(clipvalue=1.0), lambda g: np.clip(g, -1.0, 1.0)),
+        (dict(global_clipnorm=1.0), lambda g: g / max(np.linalg.norm(g), 1.0)),  # one variable
+    ]:
+        ours = lesson.optimizer_path(lambda t, g, c=numpy_clip: t - 0.2 * c(g), cliff, 20)
+        theirs = lesson.keras_path(keras.optimizers.SGD(0.2, **clip), cliff, 20)
+        np.testing.assert_allclose(theirs, ours, rtol=1e-7, atol=1e-7)

@@ -7,25 +7,27 @@
 # ---
 
 # %% [markdown]
-# # Gradient descent and its descendants: from SGD to Adam
+# # Gradient descent and optimizers I: from SGD to Adam
 #
 # **What you will learn**
 #
 # - batch, stochastic and mini-batch gradient descent, run on real digits: how much progress
 #   each makes per epoch, what an epoch costs, and how noisy its steps are;
 # - why plain gradient descent struggles: ravines, saddle points and one learning rate for all
-#   parameters, watched on three loss surfaces of two parameters;
+#   parameters, watched on loss surfaces of two parameters;
 # - the update rules of Momentum, Nesterov, Adagrad, Adadelta, RMSprop, Adam, Nadam and AMSGrad,
 #   each written out and coded in a few lines of NumPy, then checked step for step against the
 #   Keras optimizer of the same name; where Keras differs from the textbook formula;
-# - a race of optimizers on the loss surfaces that you control;
-# - all these optimizers training the same network on MNIST; a learning rate too small, too
-#   large, and one that changes during training;
-# - weight initialization: why all-zero weights cannot learn, and how far Glorot and He
-#   initialization keep the signal alive through 20 layers of tanh, ReLU and GELU.
+# - a race of optimizers on the loss surfaces that you control, and where momentum's largest
+#   learning rates come from (a 2x2 matrix and its eigenvalues);
+# - what adaptive methods really do (a *diagonal preconditioner*), and why the same valley turned
+#   by 45 degrees takes that advantage away;
+# - gradient clipping (`clipnorm`, `clipvalue`) on a loss surface with a cliff.
 #
 # **What you need**: lessons 00-04, above all lesson 02 (gradients by backpropagation) and
-# lesson 03 (MNIST networks in Keras). The lesson runs in under two minutes on a laptop CPU.
+# lesson 03a (MNIST networks in Keras). The lesson runs in under a minute on a laptop CPU.
+# Its sequels: lesson 05b trains a network on MNIST with these optimizers and looks at
+# weight initialization; lesson 05c is about learning rates and their schedules.
 
 # %%
 import time
@@ -33,7 +35,6 @@ import time
 import keras
 import numpy as np
 import pandas as pd
-import tensorflow as tf
 
 from helpers import checks, datasets, plotting, progress
 from helpers.lessons import optimizers as lesson
@@ -42,20 +43,17 @@ plotting.use_course_style()
 SEED = 5
 keras.utils.set_random_seed(SEED)  # same weights, same batches, same numbers on every run
 
-# Settings that cost time. On a GPU try RACE_SAMPLES = 50_000 and RACE_EPOCHS = 20.
+# Settings that cost time.
 GD_SAMPLES = 5_000  # digits for the batch / mini-batch / stochastic comparison (NumPy)
 GD_EPOCHS = 5  # epochs for each batch size in that comparison
-RACE_SAMPLES = 20_000  # training digits for the Keras optimizer race and the learning rates
-RACE_EPOCHS = 5  # epochs for each optimizer in the race
-BATCH_SIZE = 128  # mini-batch size of every Keras run
 
 # %% [markdown] tags=["notes"]
 # Say: this lesson is about the step itself: how many examples each step looks at, why plain
 # gradient descent is slow in ravines and near saddles, how momentum and adaptive learning rates fix
-# it (eight optimizers written in NumPy and matched step for step with Keras), then learning rates,
-# schedules and initialization. It runs in about a minute of CPU. Ask the room: "Which optimizer
-# have we used so far in lessons 03 and 04?" (expected answer: RMSprop at its default learning rate
-# 0.001; today we see what it does).
+# it (eight optimizers written in NumPy and matched step for step with Keras), where momentum's
+# limits come from, what adaptive methods can and cannot fix, and clipping. It runs in well under a
+# minute of CPU. Ask the room: "Which optimizer have we used so far in lessons 03 and 04?" (expected
+# answer: RMSprop at its default learning rate 0.001; today we see what it does).
 
 # %% [markdown]
 # ## 1. Gradient descent, three ways
@@ -92,7 +90,6 @@ BATCH_SIZE = 128  # mini-batch size of every Keras run
 # %%
 (x_train, y_train), _ = datasets.load_mnist()
 x_train = x_train.reshape(-1, 28 * 28).astype("float32") / 255
-x_val, y_val = x_train[50_000:], y_train[50_000:]  # 10,000 digits never used for training
 x_gd, targets_gd = x_train[:GD_SAMPLES].astype("float64"), np.eye(10)[y_train[:GD_SAMPLES]]
 
 
@@ -196,7 +193,8 @@ checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 #
 # Exact gradients do not make the rule $\theta \leftarrow \theta - \alpha\nabla J$ fast. Two
 # parameters are enough to see why, and with two we can draw every step on a map of the loss.
-# `lesson.loss_surface` gives three test surfaces, each built to show one difficulty:
+# `lesson.loss_surface` gives test surfaces, each built to show one difficulty (two more, a
+# rotated valley and a cliff, come in sections 5 and 6):
 #
 # | surface | formula | what it shows |
 # |---|---|---|
@@ -218,7 +216,7 @@ checks.expect_at_least("relative gradient error of one example", noise[1], 1)
 # curvatures are 0.1 along $x$ and 10 along $y$, and the limit is $\alpha < 2/10 = 0.2$.
 
 # %%
-valley, rosenbrock, saddle = (lesson.loss_surface(name) for name in lesson.LOSS_SURFACES)
+valley, rosenbrock, saddle = map(lesson.loss_surface, ["valley", "rosenbrock", "saddle"])
 
 
 def plain_gd(learning_rate):
@@ -380,8 +378,8 @@ def adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7):
 # $E_t = \rho E_{t-1} + (1-\rho) g^2$ and $D_t = \rho D_{t-1} + (1-\rho)\Delta_t^2$, then
 # $\theta \leftarrow \theta + \Delta_t$. Keras multiplies the step by a learning rate anyway,
 # $\theta \leftarrow \theta + \alpha\Delta_t$, and its default $\alpha = 0.001$ makes Keras's
-# Adadelta a thousand times slower than the paper's (which is $\alpha = 1$). We will see what
-# that does on MNIST.
+# Adadelta a thousand times slower than the paper's (which is $\alpha = 1$). Lesson 05b shows
+# what that does on MNIST.
 
 
 # %%
@@ -468,11 +466,14 @@ def adam(learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=Fa
 #    + \frac{(1-\mu_t)\, g}{1 - \prod_{i\le t}\mu_i}, \qquad
 #    \theta \leftarrow \theta - \alpha\,\frac{\hat m_t}{\sqrt{v_t/(1-\beta_2^t)} + \epsilon}. $$
 #
-# Dozat's schedule, kept by PyTorch (`momentum_decay=0.004`) and by Keras 2's legacy optimizer
-# (`schedule_decay=0.004`), is $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t/250})$: $\mu$ comes
-# within 1% of $\beta_1$ only after about 24,000 steps. Keras's newer optimizers (experimental
-# in Keras 2, the default from TensorFlow 2.11) and Keras 3 use $\mu_t = \beta_1(1 - \tfrac12\,
-# 0.96^{t})$, 250 times faster: within 1% after about 100 steps. Our code follows Keras 3.
+# Dozat's schedule, kept by PyTorch (`momentum_decay=0.004`), is
+# $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t/250})$: $\mu$ comes within 1% of $\beta_1$ only
+# after about 24,000 steps. In Keras, only the legacy optimizer used it
+# (`tf.keras.optimizers.legacy.Nadam`, `schedule_decay=0.004`). Keras 2's new optimizer
+# (`tf.keras.optimizers.experimental.Nadam`, the default `tf.keras.optimizers.Nadam` from
+# TensorFlow 2.11 on) already used $\mu_t = \beta_1(1 - \tfrac12\, 0.96^{t})$, and Keras 3
+# kept it: 250 times faster, within 1% of $\beta_1$ after about 100 steps. Our code follows
+# Keras 3.
 
 
 # %%
@@ -545,7 +546,7 @@ adam_gap = np.abs(float32_adam - lesson.optimizer_path(adam(0.05), saddle, 50)).
 checks.expect_at_least("Adam, float32 settings, vs ours: largest gap", adam_gap, 1e-6)
 
 # %% [markdown]
-# ## 4. The optimizer race
+# ## 4. Explore: the optimizer race
 #
 # Time to race them. Pick a surface and the optimizers, and set the learning rate and the
 # momentum (it is $\gamma$ for Momentum and Nesterov and $\beta_1$ for the Adam family; the
@@ -560,10 +561,12 @@ checks.expect_at_least("Adam, float32 settings, vs ours: largest gap", adam_gap,
 #   one learning rate per step whatever its gradient, so it sets off diagonally;
 # - add **Nesterov**: how do its swings across the valley compare with Momentum's? Then raise
 #   the learning rate to 0.22, above plain GD's limit of 0.2: GD blows up, and so does
-#   Nesterov (with momentum 0.9 its limit here is about 0.136, because the look-ahead adds a
-#   second gradient step), while Momentum (limit about 0.38) and Adam do not;
+#   Nesterov (with momentum 0.9 its limit here is about 0.136), while Momentum (limit about
+#   0.38) and Adam do not; the next cells derive these limits;
 # - the **saddle** with all nine: who escapes first? Then set the learning rate to 0.01;
 # - **Rosenbrock** with Momentum and Nesterov at momentum 0.9, then 0.97;
+# - the **rotated valley** (section 5) with Momentum, RMSprop and Adam, against the valley;
+# - the **cliff** (section 6) with GD at 0.05, then 0.2: where does the first step land?
 # - Adagrad on any surface for 500 steps: its steps shrink for ever. Adadelta's first steps are
 #   tiny and grow only as its own past steps grow: with $D_0 = 0$ the first step is
 #   $\sqrt{\epsilon}\,g/\sqrt{(1-\rho)g^2 + \epsilon} \approx \sqrt{\epsilon/(1-\rho)}
@@ -602,6 +605,83 @@ for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 
     gap = lesson.race_optimizers(racers, valley, rate, 0.9, 200)["final_gap"]
     checks.expect_equal(f"rate {rate}: diverged", [n for n in racers if gap[n] == np.inf], expected)
 
+# %% [markdown]
+# ### Where the limits come from
+#
+# Along one principal axis of a bowl, with curvature $\lambda$, the gradient is $\lambda\theta$
+# ($\theta$ now the coordinate along that axis), so every step is linear in $\theta$. Plain
+# GD multiplies $\theta$ by $1 - \alpha\lambda$ at each step, which shrinks it only while
+# $|1 - \alpha\lambda| < 1$: $\alpha\lambda < 2$. Momentum remembers one step back. In
+# Keras's form, $m_t = \gamma m_{t-1} - \alpha\lambda\theta_{t-1}$ and $\theta_t =
+# \theta_{t-1} + m_t$; since $m_{t-1} = \theta_{t-1} - \theta_{t-2}$,
+#
+# $$ \theta_t = (1 + \gamma - \alpha\lambda)\,\theta_{t-1} - \gamma\,\theta_{t-2}, \qquad
+#    \begin{pmatrix}\theta_t\\ \theta_{t-1}\end{pmatrix} = M
+#    \begin{pmatrix}\theta_{t-1}\\ \theta_{t-2}\end{pmatrix}, \quad
+#    M = \begin{pmatrix}1 + \gamma - \alpha\lambda & -\gamma\\ 1 & 0\end{pmatrix}. $$
+#
+# After $t$ steps the pair is $M^t$ times where it started, which goes to zero if and only if
+# both eigenvalues of $M$ lie inside the unit circle: the **spectral radius** (the largest
+# $|z|$) must be below 1. The eigenvalues solve $z^2 - (1 + \gamma - \alpha\lambda)z + \gamma
+# = 0$, and their product is $\gamma$. When they are complex (the swings), both have size
+# $\sqrt\gamma < 1$: the swings shrink by $\sqrt\gamma$ per step. As $\alpha\lambda$ grows
+# they turn real, and one of them reaches $-1$ where $1 + (1 + \gamma - \alpha\lambda) +
+# \gamma = 0$. So for $0 \le \gamma < 1$ momentum converges if and only if
+# $\alpha\lambda < 2(1 + \gamma)$: with $\gamma = 0.9$ and $\lambda = 10$, $\alpha < 0.38$.
+#
+# Keras's Nesterov ($\theta_t = \theta_{t-1} + \gamma m_t - \alpha\lambda\theta_{t-1}$)
+# gives the same way $\theta_t = (1 + \gamma)(1 - \alpha\lambda)\theta_{t-1} - \gamma(1 -
+# \alpha\lambda)\theta_{t-2}$, and $z = -1$ is reached at $\alpha\lambda = 2(1 + \gamma)/(1 +
+# 2\gamma)$: 0.1357 here, and below plain GD's limit for every $\gamma > 0$. In exchange, the
+# product of its eigenvalues is $\gamma(1 - \alpha\lambda)$, so its swings die out faster.
+# We check the three limits on the eigenvalues (`np.linalg.eigvals`) just below and just above
+# each, and check the recurrence itself against our `sgd` on the valley's steep coordinate $y$.
+
+
+# %%
+def iteration_matrix(rate_times_curvature, momentum, nesterov=False):
+    s, g = rate_times_curvature, momentum  # (theta_t, theta_t-1) = M @ (theta_t-1, theta_t-2)
+    if nesterov:
+        return np.array([[(1 + g) * (1 - s), -g * (1 - s)], [1.0, 0.0]])
+    return np.array([[1 + g - s, -g], [1.0, 0.0]])
+
+
+def spectral_radius(matrix):
+    return np.abs(np.linalg.eigvals(matrix)).max()
+
+
+curvature, gamma = 10.0, 0.9  # the valley's steep direction, the race's momentum
+limits = {  # name: (momentum, Nesterov?, the learning rate limit)
+    "GD": (0.0, False, 2 / curvature),
+    "Momentum": (gamma, False, 2 * (1 + gamma) / curvature),
+    "Nesterov": (gamma, True, 2 * (1 + gamma) / ((1 + 2 * gamma) * curvature)),
+}
+rates = np.linspace(0.002, 0.45, 225)
+radius = {
+    f"{name}: limit {limit:.4f}": (
+        rates,
+        [spectral_radius(iteration_matrix(r * curvature, g, n)) for r in rates],
+    )
+    for name, (g, n, limit) in limits.items()
+}
+plotting.plot_curves(radius, "learning rate", "spectral radius (above 1: diverges)", "Curvature 10")
+
+# %%
+for name, (g, nesterov, limit) in limits.items():  # radius <= 0.98 below, >= 1.02 above
+    below = spectral_radius(iteration_matrix(0.99 * limit * curvature, g, nesterov))
+    above = spectral_radius(iteration_matrix(1.01 * limit * curvature, g, nesterov))
+    checks.expect_at_most(f"{name}: spectral radius at 0.99 x its limit", below, 1)
+    checks.expect_at_least(f"{name}: spectral radius at 1.01 x its limit", above, 1)
+    y = lesson.optimizer_path(sgd(0.1, g, nesterov), valley, 3)[:, 1]  # the steep coordinate
+    predicted = iteration_matrix(0.1 * curvature, g, nesterov)[0] @ y[[2, 1]]
+    checks.expect_close(f"{name}: y after 3 steps, recurrence vs sgd", predicted, y[3], rtol=1e-12)
+
+# %% [markdown]
+# The curves cross 1 exactly at the three limits, and the races above diverged exactly past
+# them. Momentum's curve is flat at $\sqrt{0.9} \approx 0.95$ over a wide range of rates: the
+# complex eigenvalues. That is why it swings, and why a larger rate does not make it faster
+# there; the gentle direction (curvature 0.1, limit 38) is far from any of these limits.
+
 # %% [markdown] tags=["notes"]
 # Show: the valley with GD, Momentum and Adam first; ask the room to predict who arrives first
 # (expected answer: Momentum, after overshooting and swinging, while GD crawls and Adam sets off
@@ -610,300 +690,180 @@ for rate, expected in diverging.items():  # just past the limits 0.136, 0.2 and 
 # saddle with all nine optimizers, and Adagrad for 500 steps to show its steps shrinking for ever.
 
 # %% [markdown]
-# ## 5. The Keras optimizers on MNIST
+# ## 5. What adaptive methods fix: preconditioning
 #
-# Two-parameter surfaces are a caricature. On a real network, we train the same MLP
-# (784 -> 128 ReLU -> 10 softmax, lesson 03) with every optimizer, at Keras's default settings
-# and from the same initial weights. The one exception: Momentum and Nesterov are `SGD` with
-# `momentum=0.9` (Keras's `SGD` defaults to 0, i.e. plain SGD); everything else keeps its
-# default, including RMSprop's own `momentum` argument, which stays at 0. Each runs
-# `RACE_EPOCHS` (5) epochs on the first `RACE_SAMPLES` (20,000) training digits, in
-# mini-batches of `BATCH_SIZE` (128), validated on the last 10,000 training digits, which are
-# never trained on. Plain SGD (learning rate 0.01) is the baseline, and Adadelta runs twice:
-# with Keras's default learning rate and with the paper's. Each run takes a few seconds on a
-# laptop CPU: the table below times every run (`seconds`, the `fit` call alone; about 2-3 s on
-# the 2-core machine that tests this course, more or less on yours).
-
-
-# %%
-def mlp(units=128, activation="relu", initializer="glorot_uniform"):
-    keras.utils.set_random_seed(SEED)  # the same initial weights for every optimizer
-    hidden = keras.layers.Dense(units, activation, kernel_initializer=initializer)
-    output = keras.layers.Dense(10, "softmax", kernel_initializer=initializer)
-    return keras.Sequential([keras.Input(shape=(784,)), hidden, output])
-
-
-def train(model, optimizer, epochs=RACE_EPOCHS):  # the history (loss, accuracy per epoch), seconds
-    model.compile(optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    fit = dict(batch_size=BATCH_SIZE, epochs=epochs, validation_data=(x_val, y_val), verbose=0)
-    start = time.perf_counter()
-    history = model.fit(x_train[:RACE_SAMPLES], y_train[:RACE_SAMPLES], **fit).history
-    return history | {"seconds": time.perf_counter() - start}  # the time training took
-
-
-histories = {}
-for name, (_, keras_class, settings) in progress.bar(ORACLE.items(), "runs"):  # as in section 3
-    keras_settings = {k: v for k, v in settings.items() if k != "learning_rate"}  # Keras's rate
-    histories[name] = train(mlp(), keras_class(**keras_settings))
-histories["Adadelta, lr 1"] = train(mlp(), keras.optimizers.Adadelta(learning_rate=1.0))
+# On the valley, Adam at rate 0.05 ended within $10^{-3}$ of the minimum while plain GD was
+# still 0.1 above it. Dividing each coordinate's step by the size of its own gradients
+# ($\sqrt{v}$) multiplies the gradient by a diagonal matrix, $\mathrm{diag}(1/\sqrt{v_1},
+# 1/\sqrt{v_2})$: a **diagonal preconditioner**. On the valley the coordinate axes are the
+# ravine's axes: $x$ (curvature 0.1) has far smaller gradients than $y$ (curvature 10), so the
+# preconditioner gives $x$ far larger steps, and the two directions advance alike, as if the
+# valley were round.
+#
+# That works only because the ravine is aligned with the coordinates. `lesson.loss_surface(
+# "rotated valley")` is the same valley turned by 45 degrees, start included: curvatures 0.1
+# and 10 along the diagonals, $A = \begin{pmatrix}5.05 & -4.95\\ -4.95 & 5.05\end{pmatrix}$.
+# The diagonal of this Hessian, the curvature along $x$ and along $y$, is 5.05 for both; both
+# coordinates' gradients are dominated by the steep direction and have similar sizes, so the
+# diagonal preconditioner divides both by about the same number, and there is nothing for it to
+# equalize. GD and Momentum do not care about the axes at all: turn the surface and the start,
+# and their whole path turns with them.
 
 # %%
-epochs = np.arange(1, RACE_EPOCHS + 1)
-errors = {name: (epochs, 1 - np.array(h["val_accuracy"])) for name, h in histories.items()}
-# validation error = 1 - validation accuracy, on a log scale to tell the leaders apart
-plotting.plot_curves(errors, "epoch", "validation error (log)", "MNIST", log_y=True, markers=True)
+rotated = lesson.loss_surface("rotated valley")
+contenders = {name: racers[name] for name in ["Momentum", "RMSprop", "Adam"]}
+final_gaps = {}
+for surface in [valley, rotated]:
+    race = lesson.race_optimizers(contenders, surface, 0.05, 0.9, 200)
+    final_gaps[surface.name] = race["final_gap"]
+print(pd.DataFrame(final_gaps).map("{:.2e}".format).to_string())
+lesson.draw_race(race)  # the rotated valley
 
 # %%
-accuracy = {name: h["val_accuracy"][-1] for name, h in histories.items()}
-after_one = {name: h["val_accuracy"][0] for name, h in histories.items()}
-seconds = {name: checks.record(f"seconds: {name}", h["seconds"]) for name, h in histories.items()}
-race_table = pd.DataFrame({"accuracy": accuracy, "after epoch 1": after_one, "seconds": seconds})
-print(race_table.sort_values("accuracy", ascending=False).round(3).to_string())
+on_valley, on_rotated = final_gaps["valley"], final_gaps["rotated valley"]
+checks.expect_at_least("rotated valley: Adam above the minimum", on_rotated["Adam"], 0.1)
+checks.expect_at_least("Adam: rotated / valley", on_rotated["Adam"] / on_valley["Adam"], 1000)
+checks.expect_at_least(
+    "RMSprop: rotated / valley", on_rotated["RMSprop"] / on_valley["RMSprop"], 1.5
+)
+checks.expect_close(
+    "Momentum: rotated vs valley", on_rotated["Momentum"], on_valley["Momentum"], rtol=1e-3
+)
 
 # %% [markdown]
-# With their default settings, the adaptive methods that forget (RMSprop, Adam, Nadam, AMSGrad)
-# lead, at least a point ahead of Momentum and Nesterov, and the differences among them are
-# small; Adam after one epoch is already ahead of plain SGD after all of them. Momentum is a
-# big step up from plain SGD. The paper's Adadelta ($\alpha = 1$) finishes within about a point
-# of the leaders, while Keras's default Adadelta has barely started. Adagrad ends below plain
-# SGD, and its update rule tells why: with the accumulator starting at 0.1, its first steps
-# have an effective learning rate of at most $0.001/\sqrt{0.1} \approx 0.003$, a third of
-# SGD's 0.01, and that rate only shrinks as the squared gradients pile up. Defaults are not the
-# last word: each optimizer does better with a tuned learning rate, the subject of the next
-# section.
+# Momentum ends at the same $3 \cdot 10^{-9}$ on both valleys (equal up to rounding). Adam goes
+# from $3 \cdot 10^{-5}$ to 0.33 above the minimum, ten thousand times worse: turned, the valley
+# is a ravine again for it, and it crawls along the floor like GD. RMSprop hovers near the
+# minimum on both valleys at this rate, without settling ($3 \cdot 10^{-3}$ and $7 \cdot
+# 10^{-3}$ above it at the end): twice as far up on the turned one.
+#
+# A **full preconditioner** would fix any rotation. Newton's method multiplies the gradient by
+# the inverse of the Hessian $H$: $\theta \leftarrow \theta - H^{-1}\nabla J$. On a quadratic
+# bowl it lands on the minimum in one step, turned or not. The gradient of a bowl is linear,
+# $\nabla J(\theta) = A\theta$, so the gradients at $(1, 0)$ and $(0, 1)$ are the columns of
+# the Hessian:
 
 # %%
-checks.expect_at_least("Adam after 1 - SGD after all", after_one["Adam"] - accuracy["SGD"], 0.01)
-checks.expect_at_least("accuracy: Momentum - SGD", accuracy["Momentum"] - accuracy["SGD"], 0.02)
-checks.expect_at_least("accuracy: SGD - Adagrad", accuracy["SGD"] - accuracy["Adagrad"], 0.03)
-checks.expect_at_most("validation accuracy: Adadelta, Keras default", accuracy["Adadelta"], 0.5)
-leaders = min(accuracy[name] for name in ["RMSprop", "Adam", "Nadam", "AMSGrad"])
-runner_up = max(accuracy["Momentum"], accuracy["Nesterov"])
-checks.expect_at_least("accuracy: lowest leader - Momentum/Nesterov", leaders - runner_up, 0.01)
-checks.expect_at_most("lowest leader - Adadelta, lr 1", leaders - accuracy["Adadelta, lr 1"], 0.01)
+hessian = np.column_stack([rotated.gradient(axis) for axis in np.eye(2)])
+print("Hessian diagonal:", np.diag(hessian), " curvatures:", np.linalg.eigvalsh(hessian))
+print("gradient at the start:", rotated.gradient(rotated.start))
+newton = rotated.start - np.linalg.solve(hessian, rotated.gradient(rotated.start))
+checks.expect_at_most("rotated valley: |Newton's step - minimum|", np.abs(newton).max(), 1e-12)
 
 # %% [markdown]
-# ## 6. The learning rate
+# The price: for $n$ weights the Hessian has $n^2$ numbers, and solving with it takes about
+# $n^3$ operations. A network of a million weights would need $10^{12}$ numbers (4 TB in
+# float32) and about $10^{18}$ operations per step, where the adaptive methods keep $n$ numbers
+# per moment, the diagonal alone. Real networks' ravines are rarely aligned with single
+# weights, so a diagonal cannot equalize their curvatures in general. Adaptive methods still
+# help, largely because gradient sizes differ a lot from layer to layer and parameter to
+# parameter (in lesson 01b's 10-layer sigmoid network, the first layer's gradients were about
+# 300,000 times smaller than the last layer's), and a scale per parameter evens that out.
+
+# %% [markdown]
+# ## 6. Gradient clipping on a cliff
 #
-# The learning rate is the setting that matters most. Too small, and training crawls; too
-# large, and the steps overshoot: the loss jumps around or climbs. We train the same MLP with
-# Adam at $10^{-5}$ and $10^{-1}$, next to the default $10^{-3}$ from the race above.
+# Some losses have **cliffs**: places where the loss changes a lot over a short distance.
+# Recurrent networks (lesson 08a) are known for them (Pascanu, Mikolov and Bengio, 2013): the
+# same weights act at every time step, and the loss can bend sharply as they change. On a
+# cliff the gradient is huge, and one step at a learning rate that suits the rest of the
+# surface throws the weights far away. `lesson.loss_surface("cliff")` is a gentle bowl,
+# $0.05x^2 + 0.5y^2$, with a wall of height 5 across the line $x + y/2 = -2$, whose slope
+# reaches 56. We start halfway up the wall, where a network would be after an unlucky update.
 #
-# A good rate early in training is often too large later, when the weights need fine
-# adjustments rather than big moves. A **schedule** lowers it as training goes on. Keras has
-# schedules that change the rate at every step, such as `CosineDecay`, which glides from a
-# start value to zero along half a cosine wave; and callbacks that change it between epochs,
-# such as `keras.callbacks.ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=1)`,
-# which cuts it five-fold whenever the validation loss stops improving. We compare Adam at a
-# constant $10^{-2}$ with Adam starting at $10^{-2}$ and decaying along a cosine to 0.
+# **Gradient clipping** caps the gradient before the step (lesson 01b used it on a 20-layer
+# network whose gradients exploded):
+#
+# - `clipnorm=c`: $g \leftarrow g\, c / \max(\|g\|, c)$: shorter, same direction;
+# - `clipvalue=c`: each number of $g$ into $[-c, c]$, which turns the gradient whenever one
+#   coordinate is cut more than another.
+#
+# In Keras 3 (`_clip_gradients` in `keras/src/optimizers/base_optimizer.py`), `clipnorm` clips
+# each variable's gradient separately (each kernel, each bias); `global_clipnorm=c` scales all
+# of them together so that their joint norm is at most $c$, which keeps the direction of the
+# whole update; only one of the three may be set. Our $\theta$ is a single variable, so
+# `clipnorm` and `global_clipnorm` coincide here. We take $c = 1$: off the wall, the bowl's
+# gradients along these paths are smaller than that, so clipping acts only on the wall, in the
+# first few steps (counted below).
+
 
 # %%
-total_steps = RACE_EPOCHS * int(np.ceil(RACE_SAMPLES / BATCH_SIZE))
-cosine = keras.optimizers.schedules.CosineDecay(initial_learning_rate=1e-2, decay_steps=total_steps)
-rate_optimizers = {
-    "1e-5 (too small)": keras.optimizers.Adam(1e-5),
-    "1e-1 (too large)": keras.optimizers.Adam(1e-1),
-    "1e-2, constant": keras.optimizers.Adam(1e-2),
-    "1e-2, cosine decay": keras.optimizers.Adam(cosine),
+def clip_by_norm(gradient, max_norm=1.0):  # same direction, at most max_norm long
+    return gradient * max_norm / max(np.linalg.norm(gradient), max_norm)
+
+
+def clip_by_value(gradient, limit=1.0):  # every coordinate into [-limit, limit]
+    return np.clip(gradient, -limit, limit)
+
+
+def clipped_gd(learning_rate, clip=None):
+    return lambda theta, gradient: theta - learning_rate * (clip(gradient) if clip else gradient)
+
+
+cliff = lesson.loss_surface("cliff")
+clippers = {"GD": None, "GD, clipnorm=1": clip_by_norm, "GD, clipvalue=1": clip_by_value}
+cliff_paths = {
+    name: lesson.optimizer_path(clipped_gd(0.2, clip), cliff, 60) for name, clip in clippers.items()
 }
-rate_histories = {"1e-3 (default)": histories["Adam"]}  # from the race above
-for name, optimizer in progress.bar(rate_optimizers.items(), "runs"):
-    rate_histories[name] = train(mlp(), optimizer)
-loss_curves = {name: (epochs, h["loss"]) for name, h in rate_histories.items()}
-plotting.plot_curves(loss_curves, "epoch", "training loss (log)", "Adam, five rates", log_y=True)
+lesson.plot_optimizer_paths(cliff, cliff_paths, title="A cliff, learning rate 0.2")
 
 # %%
-loss = {name: h["loss"][-1] for name, h in rate_histories.items()}
-accuracy = {name: h["val_accuracy"][-1] for name, h in rate_histories.items()}
-checks.expect_at_most("validation accuracy, rate 1e-5", accuracy["1e-5 (too small)"], 0.85)
-cosine_ratio = loss["1e-2, cosine decay"] / loss["1e-2, constant"]
-checks.expect_between("training loss: cosine decay / constant", cosine_ratio, 0.3, 0.6)
-too_large = rate_histories["1e-1 (too large)"]["loss"]  # one value per epoch
-checks.expect_at_least("rate 1e-1: loss, last / 2nd epoch", too_large[-1] / too_large[1], 0.8)
-checks.expect_at_least("rate 1e-1: loss / rate 1e-3's", too_large[-1] / loss["1e-3 (default)"], 2)
-checks.expect_at_most("loss: 1e-2 / 1e-3", loss["1e-2, constant"] / loss["1e-3 (default)"], 0.6)
-print(pd.DataFrame({"training loss": loss, "validation accuracy": accuracy}).round(3).to_string())
+gradient = cliff.gradient(cliff.start)
+
+
+def angle(a, b):  # in degrees, between two vectors
+    return np.degrees(np.arctan2(abs(a[0] * b[1] - a[1] * b[0]), a @ b))
+
+
+first_step = {name: np.linalg.norm(path[1] - path[0]) for name, path in cliff_paths.items()}
+loss_ratio = {name: cliff(path[1]) / cliff(path[0]) for name, path in cliff_paths.items()}
+turn = {
+    "clipnorm": angle(gradient, clip_by_norm(gradient)),
+    "clipvalue": angle(gradient, clip_by_value(gradient)),
+}
+print("gradient at the start:", gradient, "turned by (degrees):", turn)
+print(
+    pd.DataFrame({"first step": first_step, "loss after / before": loss_ratio}).round(3).to_string()
+)
+checks.expect_at_least("cliff, GD: length of the first step", first_step["GD"], 5)
+checks.expect_at_least("cliff, GD: loss after / before the first step", loss_ratio["GD"], 2)
+checks.expect_at_most(
+    "cliff, clipnorm: first step / 0.2", first_step["GD, clipnorm=1"] / 0.2, 1 + 1e-9
+)
+checks.expect_at_most("cliff, clipnorm: loss after / before", loss_ratio["GD, clipnorm=1"], 0.9)
+checks.expect_at_most("clipnorm: angle to the gradient (degrees)", turn["clipnorm"], 1e-6)
+checks.expect_at_least("clipvalue: angle to the gradient (degrees)", turn["clipvalue"], 10)
+after_60 = {name: cliff(path[-1]) for name, path in cliff_paths.items()}  # the minimum is 0
+clipped_steps = sum(
+    np.linalg.norm(cliff.gradient(p)) > 1 for p in cliff_paths["GD, clipnorm=1"][:-1]
+)
+checks.expect_at_most("cliff, clipnorm: steps whose gradient was clipped", clipped_steps, 5)
+checks.expect_at_least(
+    "cliff, loss after 60 steps: GD / clipnorm", after_60["GD"] / after_60["GD, clipnorm=1"], 5
+)
 
 # %% [markdown]
-# At $10^{-5}$ the network is still far from trained after all epochs. At $10^{-1}$ the
-# training loss stops falling after the second epoch and ends several times higher than at the
-# default rate, because each step throws the weights past the good region. From the same
-# start, $10^{-2}$, the cosine schedule ends with roughly half the training loss of the
-# constant rate (compare their validation accuracy too): its last, small steps settle the
-# weights into the minimum instead of bouncing around it. And the default is not the best rate
-# for this network: at a constant $10^{-2}$, ten times the default, the training loss falls
-# faster and ends below 60% of the default's (the last check above; compare the validation
-# accuracies in the table too). $10^{-3}$ is a safe start, not the optimum: a few short runs at
-# rates around it are worth their cost. On a GPU, try `RACE_EPOCHS = 20`: the gaps change, the
-# pattern stays.
+# Plain GD's first step is 11 long: it flies off the wall and lands far up the other side of
+# the bowl, at about six times the loss it started from, and spends the next steps coming
+# back: after 60 steps its loss is still about ten times the clipped runs'. With `clipnorm`
+# the first step is 0.2 long ($\alpha c$), straight down the wall; with `clipvalue` both
+# coordinates are cut to $-1$, so the step points along the diagonal, 19.5 degrees away from
+# the gradient, and is $0.2\sqrt2$ long. Both walk down the wall in a few steps. Keras does
+# exactly this:
+
+# %%
+for name, clip in [("clipnorm", dict(clipnorm=1.0)), ("clipvalue", dict(clipvalue=1.0))]:
+    theirs = lesson.keras_path(keras.optimizers.SGD(0.2, **clip), cliff, 60)
+    ours = cliff_paths[f"GD, {name}=1"]
+    checks.expect_close(f"SGD({name}=1) on the cliff", ours, theirs, rtol=1e-7, atol=1e-7)
 
 # %% [markdown] tags=["notes"]
-# Say: on the MNIST network, at Keras's default settings, the adaptive methods that forget (RMSprop,
-# Adam, Nadam, AMSGrad) lead, and Adam after one epoch is ahead of plain SGD after all of them. Then
-# the learning rate, the setting that matters most: 1e-5 crawls, 1e-1 stalls after the second epoch,
-# and a cosine schedule from 1e-2 ends with roughly half the training loss of the constant rate. Ask
-# the room: "Why does a decaying rate end lower?" (expected answer: its last, small steps settle
-# into the minimum instead of bouncing around it).
-
-# %% [markdown]
-# ## 7. Where to start: weight initialization
-#
-# Gradient descent needs a starting point, and in a deep network the starting point decides
-# whether there is any gradient to follow. The usual heuristics: draw the weights at random
-# with mean zero (from a normal or uniform distribution), at a scale chosen for the layer; or
-# start from the weights of a network trained before (transfer learning, later in the course).
-#
-# ### All zeros, or all equal: symmetry
-#
-# If every weight starts at the same value, every hidden unit of a layer computes the same
-# output and receives the same gradient, so it makes the same update: in exact arithmetic the
-# units stay identical copies for ever, and a layer of 32 units is no better than one unit. All
-# zeros is worse still: with tanh (or ReLU) the hidden outputs are 0, no gradient reaches any
-# hidden weight or output weight, and only the output biases learn. We train a 784 -> 32 tanh
-# -> 10 network for one epoch from all weights 0, all weights 0.001 and Keras's random default
-# (Glorot, below). Before training, we take the gradient of the first batch's loss with
-# `tf.GradientTape` (lesson 02) and measure how much the hidden units' gradients differ (the
-# largest difference between two units, relative to the largest gradient). After training, we
-# measure the **spread between units**: for each input, the standard deviation of its 32
-# weights (one per unit), averaged over inputs and divided by the weights' mean size.
-
-
-# %%
-STARTS = {"all 0": 0.0, "all 0.001": 0.001, "random": None}  # None: Keras's default, Glorot
-cross_entropy = keras.losses.SparseCategoricalCrossentropy()
-first_gap, spread, start_accuracy, trained = {}, {}, {}, {}
-for start, value in progress.bar(STARTS.items(), "runs"):
-    model = mlp(
-        32, "tanh", "glorot_uniform" if value is None else keras.initializers.Constant(value)
-    )
-    hidden = model.layers[0]
-    with tf.GradientTape() as tape:  # the first batch's loss, before any step
-        first_loss = cross_entropy(y_train[:128], model(x_train[:128]))
-    first_gap[start] = lesson.unit_gap(tape.gradient(first_loss, hidden.kernel).numpy())
-    history = train(model, keras.optimizers.SGD(0.1, momentum=0.9), epochs=1)
-    trained[start] = [weight.numpy() for weight in model.weights]  # kernel, bias; kernel, bias
-    spread[start] = lesson.spread_between_units(hidden.kernel.numpy())
-    start_accuracy[start] = history["val_accuracy"][-1]
-table = {"first gradient: gap": first_gap, "spread": spread, "accuracy": start_accuracy}
-print(pd.DataFrame(table).round(4).to_string())
-# %% [markdown]
-# All zeros stays all zeros, exactly, on every computer: each hidden output is a sum of
-# products with weights that are exactly 0, and such products and sums are exactly 0 whatever
-# order a CPU adds them in. So the hidden weights and biases and the output weights never move,
-# and the network predicts one class for every digit (about 11% are right).
-#
-# The all-0.001 start is more interesting. Its first gradient gives every unit the same update:
-# the gap is 0 (at most a rounding error), where the random start's units differ by more than
-# the size of their gradients. In floating point the copies stay exact only as long as the
-# computer rounds every unit's sums the same way, and here the CPU matters. The matrix kernels
-# that TensorFlow picks on CPUs with AVX2 (like the 2-core machine that tests this course) do not
-# add up every column in the same order, and the units start to differ by a rounding error, one
-# part in ten million. An equal start is an unstable balance, like a pencil on its tip: training
-# amplifies those differences, and after one epoch the units' spread is about 0.43-0.47 (seeds 1,
-# 2, 3 and 5). With `ONEDNN_MAX_CPU_ISA=AVX` the same run keeps exact copies (spread 0). Either
-# way the network learns poorly: its validation accuracy after one epoch was 0.35-0.37 with
-# exact copies and 0.45-0.53 with copies broken by rounding, against 0.92-0.93 from a random
-# start (spread 1.18-1.19). Rounding is a slow, machine-dependent way to break symmetry; random
-# initial weights break it from the first step, by design.
-
-# %%
-largest = max(np.abs(weights).max() for weights in trained["all 0"][:3])  # not output biases
-checks.expect_equal("all-zero start: largest weight, all but the output biases", largest, 0)
-checks.expect_at_most("all-zero start: validation accuracy", start_accuracy["all 0"], 0.2)
-checks.expect_at_most("all-0.001 start: first gradient, unit gap", first_gap["all 0.001"], 1e-4)
-checks.expect_at_least("random start: first gradient, unit gap", first_gap["random"], 0.5)
-checks.expect_at_most("spread, all-0.001 / random", spread["all 0.001"] / spread["random"], 0.7)
-checks.expect_at_most("all-0.001 start: validation accuracy", start_accuracy["all 0.001"], 0.7)
-checks.expect_at_least("random start: validation accuracy", start_accuracy["random"], 0.9)
-
-# %% [markdown]
-# ### Too small, too large, just right: Glorot and He
-#
-# Random weights break the symmetry, but their *scale* matters in a deep network. A unit adds
-# up $n_\text{in}$ inputs times weights ($n_\text{in}$ is the layer's *fan-in*). With
-# independent zero-mean weights, the variance of that sum is $n_\text{in}$ times the weights'
-# variance times the mean square of the inputs. Weights too small, and the signal shrinks by
-# the same factor at every layer; too large, and it grows (ReLU) or saturates (tanh). The cure
-# is to make that factor 1:
-#
-# - **Glorot (Xavier)**: variance $2/(n_\text{in} + n_\text{out})$, a compromise between the
-#   forward signal and the backward gradient, derived for tanh-like units; Keras's default
-#   (`glorot_uniform`).
-# - **He (Kaiming)**: variance $2/n_\text{in}$, for ReLU. ReLU sets the negative half of its
-#   (symmetric) inputs to zero, so the mean square of its outputs is half the variance of its
-#   inputs; He doubles the weights' variance to make up for it (`he_normal`, `he_uniform`).
-#
-# We build 20-layer networks of 64 units with tanh, ReLU and GELU (lesson 01), and measure
-# the spread of each layer's outputs (their standard deviation over 512 digits, averaged over
-# units, computed in float64 so that tiny values do not underflow) for four initializations.
-
-# %%
-INITIALIZERS = {  # functions, so that every layer gets its own initializer
-    "tiny: std 0.01": lambda: keras.initializers.RandomNormal(stddev=0.01),
-    "large: std 1": lambda: keras.initializers.RandomNormal(stddev=1.0),
-    "Glorot": lambda: keras.initializers.GlorotUniform(),
-    "He": lambda: keras.initializers.HeNormal(),
-}
-curves, ratio, saturated = {"tanh": {}, "relu": {}, "gelu": {}}, {}, {}  # ratio: to layer 1
-for activation in curves:
-    for initializer, make in INITIALIZERS.items():
-        keras.utils.set_random_seed(SEED)
-        signal, layer_spreads = x_val[:512], []
-        for _ in range(20):  # 20 hidden layers of 64 units
-            signal = keras.layers.Dense(64, activation, kernel_initializer=make())(signal).numpy()
-            layer_spreads.append(signal.astype("float64").std(axis=0).mean())
-        curves[activation][initializer] = (np.arange(1, 21), layer_spreads)
-        ratio[activation, initializer] = np.array(layer_spreads) / layer_spreads[0]
-        saturated[activation, initializer] = np.mean(np.abs(signal) > 0.99)  # in layer 20
-plotting.plot_curves(curves["tanh"], "hidden layer", "spread (log)", "20 tanh layers", log_y=True)
-
-# %%
-plotting.plot_curves(curves["relu"], "hidden layer", "spread (log)", "20 ReLU layers", log_y=True)
-
-# %%
-checks.expect_at_most("relu, tiny: spread layer 20 / 1", ratio["relu", "tiny: std 0.01"][-1], 1e-9)
-checks.expect_at_least("relu, large: spread layer 20 / 1", ratio["relu", "large: std 1"][-1], 1e10)
-checks.expect_at_most("relu, Glorot: spread layer 20 / 1", ratio["relu", "Glorot"][-1], 1e-3)
-checks.expect_between("relu, He: spread layer 20 / 1", ratio["relu", "He"][-1], 0.15, 2)
-checks.expect_at_least("tanh, large: saturated in layer 20", saturated["tanh", "large: std 1"], 0.5)
-checks.expect_between("tanh, Glorot: spread layer 20 / 1", ratio["tanh", "Glorot"][-1], 0.1, 1)
-
-# %% [markdown]
-# With tiny weights the signal dies within a few layers (for all three activations); with
-# standard normal weights ReLU outputs explode by more than ten orders of magnitude and most
-# tanh outputs are pinned near $\pm1$, where the derivative $1 - \tanh^2$ is nearly zero (below
-# 0.02, since the check counts $|\tanh| > 0.99$ and $1 - 0.99^2 < 0.02$). Glorot suits tanh (the
-# spread decays only slowly). With 64 units in and out, Glorot's variance is $1/64$, half of He's, so
-# with ReLU the signal loses half its power at every layer: over the 19 steps from layer 1 to
-# layer 20 that alone is a factor $2^{19/2} \approx 700$ in spread, and the measured spread
-# falls by more than 1,000, because deep ReLU layers also make the outputs of different digits
-# more alike, and the spread is measured across digits. He keeps the ReLU signal between 0.15
-# and 2 times its size in layer 1 all the way.
-#
-# GELU is a harder case. Lesson 01 saw its 10-layer networks fail to learn with Keras's default
-# (Glorot) weights. Near zero GELU behaves like $z/2$, so it keeps only a quarter of the
-# signal's power, where ReLU keeps half. Glorot's weights leave that quarter as it is: the
-# spread halves at every layer. He's doubled variance turns the quarter into a half, so the
-# spread still shrinks by about $\sqrt{1/2} \approx 0.71$ per layer. He helps, but it does not
-# cure the fading:
-
-# %%
-plotting.plot_curves(curves["gelu"], "hidden layer", "spread (log)", "20 GELU layers", log_y=True)
-
-# %%
-checks.expect_between("gelu, Glorot: spread layer 10 / 1", ratio["gelu", "Glorot"][9], 7e-4, 7e-3)
-checks.expect_between("gelu, He: spread layer 10 / 1", ratio["gelu", "He"][9], 0.02, 0.2)
-checks.expect_at_most("gelu, He: spread layer 20 / 1", ratio["gelu", "He"][-1], 0.01)
-
-# %% [markdown]
-# From layer 1 to layer 10 are 9 steps, so the rule predicts a spread of $0.5^9 \approx 0.002$
-# of layer 1's with Glorot and $0.71^9 \approx 0.05$ with He; the checks above measured spreads
-# close to those. He's advantage grows with depth, but so does the fading: after 20 layers
-# even He's spread is below 1% of layer 1's. (Far from zero GELU behaves like ReLU, which is
-# why its curves with large weights look like ReLU's.) Lesson 01
-# showed what a fading signal does to training. Lesson 06 adds a remedy that works for any
-# activation, batch normalization, which rescales the signal at every layer during training;
-# transformers, which use GELU, always come with normalization layers.
+# Say: dividing by each coordinate's gradient size is a diagonal preconditioner; it fixed the
+# valley because the valley's axes are the coordinates. Show the rotated valley in the race: Adam
+# falls back to crawling, Momentum does not change. Ask the room: "Why not use the full inverse
+# Hessian?" (expected answer: n squared numbers and n cubed work; for a million weights, terabytes).
+# Then the cliff: one unclipped step flies 11 units; clipnorm keeps the direction, clipvalue turns
+# it by 20 degrees.
 
 # %% [markdown]
 # ## Summary
@@ -922,16 +882,19 @@ checks.expect_at_most("gelu, He: spread layer 20 / 1", ratio["gelu", "He"][-1], 
 #   rewriting, Adagrad's initial 0.1, $\epsilon$ inside the root, Adam's bias correction folded
 #   into the step size, Adadelta's extra learning rate, Nadam's fast momentum schedule, and
 #   float64 settings.
-# - On MNIST, with default settings, RMSprop, Adam, Nadam and AMSGrad led; plain SGD and
-#   Adagrad were slow, and Keras's default Adadelta barely moved. A learning rate too small
-#   crawls, too large stalls; a decaying schedule ends lower than a constant rate.
-# - Equal initial weights keep units identical (zeros learn nothing at all); random weights
-#   need the right scale: Glorot for tanh, He for ReLU, as the 20-layer networks showed. For
-#   GELU, He only slows the fading; deep GELU networks need normalization as well.
+# - On a direction of curvature $\lambda$, momentum is a 2x2 linear recurrence; it converges
+#   while the spectral radius of its matrix is below 1: $\alpha\lambda < 2(1 + \gamma)$ for
+#   heavy-ball momentum, $2(1 + \gamma)/(1 + 2\gamma)$ for Keras's Nesterov, $2$ for plain GD.
+# - Adaptive methods are diagonal preconditioners: they equalize curvatures only along the
+#   coordinate axes (Adam: $3 \cdot 10^{-5}$ on the valley, 0.33 on the same valley turned by
+#   45 degrees; Momentum $3 \cdot 10^{-9}$ on both). Newton's full preconditioner fixes any
+#   rotation at $n^2$ memory and $n^3$ work.
+# - Clipping caps the step on a cliff: `clipnorm` keeps the gradient's direction (per variable;
+#   `global_clipnorm` for all together), `clipvalue` turns it. Our NumPy clipping matched
+#   Keras's `SGD(clipnorm=...)` and `SGD(clipvalue=...)`.
 #
-# A sensible default: Adam, starting at $10^{-3}$ (a safe start, not the optimum: here
-# $10^{-2}$ trained faster) and trying a few rates around it, or SGD with momentum 0.9 and a
-# tuned learning rate with a schedule; He initialization for ReLU networks.
+# Next: lesson 05b trains a network on MNIST with all these optimizers and looks at weight
+# initialization; lesson 05c is about the learning rate and its schedules.
 
 # %% [markdown]
 # ## Exercises
@@ -998,3 +961,25 @@ lesson.exercise_largest_learning_rate(largest_rate)
 # down, finds the same number.
 largest_rate = 2 / np.linalg.eigvalsh([[3.0, 2.0], [2.0, 6.0]]).max()
 lesson.exercise_largest_learning_rate(largest_rate)
+
+
+# %% [markdown]
+# ### Exercise 3: the largest learning rate with momentum
+#
+# Heavy-ball momentum with $\gamma = 0.8$ (Keras's `SGD(learning_rate, momentum=0.8)`, our
+# `sgd(rate, 0.8)`) runs on the bowl $f(\theta) = \tfrac12\theta^\top A\theta$ with
+# $A = \begin{pmatrix}5 & 2\\ 2 & 2\end{pmatrix}$ (`momentum_bowl` below). What is the largest
+# learning rate at which it still converges? Use section 4's limit (which curvature of this
+# bowl matters?), or find it by experiment as in exercise 2. Set `momentum_rate` to your
+# answer (the check accepts 3% below to 1% above the limit).
+
+# %% tags=["exercise"]
+momentum_bowl = lesson.quadratic_surface([[5.0, 2.0], [2.0, 2.0]], start=(1.0, 1.0))
+momentum_rate = None  # YOUR CODE HERE
+lesson.exercise_momentum_learning_rate(momentum_rate)
+
+# %% tags=["solution"]
+# Momentum converges while alpha * lambda < 2 (1 + gamma) along every principal axis; the
+# steepest curvature, the largest eigenvalue of A (6), sets the limit: 2 * 1.8 / 6 = 0.6.
+momentum_rate = 2 * (1 + 0.8) / np.linalg.eigvalsh([[5.0, 2.0], [2.0, 2.0]]).max()
+lesson.exercise_momentum_learning_rate(momentum_rate)
