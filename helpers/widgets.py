@@ -78,8 +78,10 @@ class LiveFigure(widgets.VBox):
         self.figure = figure
         # Turned into PNG here, as drawn: Jupyter's default would first crop the figure
         # (bbox_inches="tight"), which draws it twice and makes every update ~60% slower.
+        # Fast PNG compression: about a sixth of an update's time at the default level, for
+        # files under 10% larger.
         png = io.BytesIO()
-        figure.savefig(png, format="png")
+        figure.savefig(png, format="png", pil_kwargs={"compress_level": 1})
         with self.output:
             self.output.clear_output(wait=True)
             display(Image(png.getvalue(), format="png"))

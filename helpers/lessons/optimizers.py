@@ -218,9 +218,12 @@ def plot_optimizer_paths(
     fig = Figure(figsize=(11.0, 4.2))
     fig.subplots_adjust(left=0.06, right=0.845, bottom=0.12, top=0.84, wspace=0.2)
     ax_map, ax_loss = fig.subplots(1, 2, width_ratios=[1.1, 1])
-    grid_x, grid_y, gap, levels = _contour_grid(surface)
-    ax_map.contourf(grid_x, grid_y, gap, levels=levels, cmap="Blues_r", norm="log", alpha=0.5)
-    ax_map.contour(grid_x, grid_y, gap, levels=levels, colors="grey", linewidths=0.5)
+    # contours of log10(loss - minimum) at evenly spaced levels: the picture of a log colour
+    # scale, without transforming the whole grid through a log norm on every redraw
+    grid_x, grid_y, log_gap, levels = _contour_grid(surface)
+    ax_map.contourf(grid_x, grid_y, log_gap, levels=levels, cmap="Blues_r", alpha=0.5)
+    contour = dict(levels=levels, colors="grey", linewidths=0.5, negative_linestyles="solid")
+    ax_map.contour(grid_x, grid_y, log_gap, **contour)
     for index, (label, points) in enumerate(paths.items()):
         color = f"C{index % 10}"
         on_map = points.copy()  # a path that leaves the view is drawn up to where it leaves
@@ -260,15 +263,16 @@ def plot_optimizer_paths(
 
 
 def _contour_grid(surface: LossSurface) -> tuple[np.ndarray, ...]:
-    """The 240 x 240 grid of the loss above its minimum, and 16 log-spaced contour levels."""
+    """The 240 x 240 grid of log10(loss above its minimum), and 16 evenly spaced levels."""
     key = (surface.name, surface.xlim, surface.ylim, surface.minimum_value, surface.loss)
     if key not in _GRIDS:
         grid_x, grid_y = np.meshgrid(
             np.linspace(*surface.xlim, 240), np.linspace(*surface.ylim, 240)
         )
         gap = surface.loss(grid_x, grid_y) - surface.minimum_value
-        levels = np.logspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
-        _GRIDS[key] = (grid_x, grid_y, gap, levels)
+        levels = np.linspace(-3, np.log10(max(float(gap.max()), 1e-2)), 16)
+        log_gap = np.log10(np.maximum(gap, 1e-12))  # a grid point on a minimum: below the levels
+        _GRIDS[key] = (grid_x, grid_y, log_gap, levels)
         while len(_GRIDS) > 16:  # a few surfaces are enough to keep
             del _GRIDS[next(iter(_GRIDS))]
     return _GRIDS[key]
