@@ -107,11 +107,12 @@ checks.expect_at_least("rate 1e-1: loss / rate 1e-3's", loss[1e-1] / loss[1e-3],
 checks.expect_at_most("training loss: rate 1e-2 / 1e-3", loss[1e-2] / loss[1e-3], 0.6)
 
 # %% [markdown]
-# At $10^{-5}$ the network is far from trained after all five epochs: each step is too small.
-# At $10^{-1}$ the training loss stops falling after the second epoch and ends several times
-# higher than at the default, because each step throws the weights past the good region. And
-# Keras's default, $10^{-3}$, is a safe start rather than the best rate for this network: at
-# $10^{-2}$ the training loss ends below 60% of the default's. Trying rates by whole runs costs
+# At $10^{-5}$ the network is far from trained after all five epochs (validation accuracy 0.70
+# to 0.74 over seeds 1-5): each step is too small. At $10^{-1}$ the training loss stops falling
+# after the second epoch and ends 3.4 to 3.6 times higher than at the default, because each step
+# throws the weights past the good region. And Keras's default, $10^{-3}$, is a safe start
+# rather than the best rate for this network: at $10^{-2}$ the training loss ends at 0.39 to
+# 0.46 of the default's. Trying rates by whole runs costs
 # a run each; the next section finds a rate in one short run.
 
 # %% [markdown]
@@ -188,14 +189,23 @@ print(picked_table.round(4).to_string())
 
 # %%
 picked_accuracy = picked_table["validation accuracy"]
-checks.expect_between("range test: the rate at the lowest loss", range_rates[lowest_at], 3e-3, 0.3)
+checks.expect_between("range test: the rate at the lowest loss", range_rates[lowest_at], 3e-3, 0.1)
 below = picked_accuracy["picked"] - picked_accuracy["picked / 10"]
-checks.expect_at_least("validation accuracy: picked rate - a tenth of it", below, 0.01)
-above = picked_accuracy["picked"] - picked_accuracy["picked x 10"]
-checks.expect_at_least("validation accuracy: picked rate - ten times it", above, 0.0)
+checks.expect_at_least("validation accuracy: picked rate - a tenth of it", below, 0.005)
+above = picked_accuracy["picked x 10"] - picked_accuracy["picked"]
+checks.expect_at_most("validation accuracy: ten times the picked rate - picked", above, 0.02)
 
 # %% [markdown]
-# PLACEHOLDER_RANGE_RESULTS
+# Over seeds 1-5 the smoothed loss was lowest at rates from 0.008 to 0.054, so the rule picked
+# from $8 \cdot 10^{-4}$ to $5 \cdot 10^{-3}$: the seed alone (initial weights, batch order)
+# moved the answer by a factor of seven, so one range test gives a rate to within a factor of a
+# few, no better. The picked rate always beat a tenth of it, by 1.3 to 4.9 points of validation
+# accuracy. Against ten times it, the result went either way: ten times it was better by 0.1
+# and 0.8 points in two seeds, worse by 1.5 to 3.7 points in the other three. The rule stays on
+# the safe side of the edge, which is its purpose; the lowest point itself (close to the best
+# constant rate of section 1 here) is sometimes better and sometimes too much. The smoothing
+# matters too: a running average lags behind the curve, so with `beta=0.98` (fastai's choice,
+# for longer tests) the lowest point of these 300 batches moves to several times higher rates.
 #
 # What the test cannot tell: it measures only the **first few hundred steps from the initial
 # weights**, with the rate changing under them all the time. The best rate for the *end* of
@@ -293,18 +303,38 @@ plt.show()
 
 # %%
 schedule_table = pd.DataFrame(
-    {name: {"training loss": h["loss"][-1], "validation accuracy": h["val_accuracy"][-1],
-            "validation loss": h["val_loss"][-1]} for name, h in schedule_runs.items()}
+    {name: {"mean rate / peak": rates[name][:total_steps].mean() / PEAK,
+            "training loss": h["loss"][-1], "validation loss": h["val_loss"][-1],
+            "validation accuracy": h["val_accuracy"][-1]} for name, h in schedule_runs.items()}
 ).T  # fmt: skip
 print(schedule_table.round(4).to_string())
-final_loss = schedule_table["training loss"]
+
+# %%
+final_loss, final_val_loss = schedule_table["training loss"], schedule_table["validation loss"]
 for name in ["exponential", "piecewise", "cosine", "warmup + cosine", "one-cycle"]:
-    checks.expect_at_most(
-        f"training loss: {name} / constant", final_loss[name] / final_loss["constant"], 0.7
-    )
+    ratio = final_val_loss[name] / final_val_loss["constant"]
+    checks.expect_at_most(f"validation loss: {name} / constant", ratio, 0.9)
+    if name != "exponential":  # which spends most steps far below the peak: see the text
+        ratio = final_loss[name] / final_loss["constant"]
+        checks.expect_at_most(f"training loss: {name} / constant", ratio, 0.75)
+exponential_ratio = final_loss["exponential"] / final_loss["constant"]
+checks.expect_at_least("training loss: exponential / constant", exponential_ratio, 1.0)
+cosine_ratio = final_loss["cosine"] / final_loss["exponential"]
+checks.expect_at_most("training loss: cosine / exponential", cosine_ratio, 0.5)
 
 # %% [markdown]
-# PLACEHOLDER_SCHEDULE_RESULTS
+# Every schedule that decays ends with a lower validation loss than the constant rate with the
+# same peak (over seeds 1-5, 0.59 to 0.82 of it), and all but one with a lower training loss
+# (cosine, warmup + cosine, one-cycle and piecewise: 0.43 to 0.64 of the constant's): small
+# steps at the end settle the weights into a minimum instead of bouncing around it. The
+# exception tells as much: **exponential decay** ends with a *higher* training loss than the
+# constant rate (1.18 to 1.33 times), because it shrinks the rate from the first step on: its
+# mean rate is a fifth of the peak (the table's first column), against a half for the others,
+# so it gets less far in the same steps, though its validation loss is still lower. The
+# differences between cosine, warmup + cosine and one-cycle are within what another seed
+# changes: on this small network, in five epochs, the warmup neither helps nor hurts. Warmup
+# earns its place in large networks and with large batches, where full-size first steps on
+# random weights (and on Adam's moment estimates from a few gradients) can throw training off.
 
 # %% [markdown] tags=["notes"]
 # Show: the figure of the six schedules (rate against step), then the loss curves. Say: every
@@ -355,10 +385,21 @@ print(pd.DataFrame(last_epoch).T.round(4).to_string())
 checks.expect_at_least("ReduceLROnPlateau: number of cuts", len(cuts), 1)
 checks.record("ReduceLROnPlateau: final rate", plateau_rates[-1])
 gain = constant_run["val_loss"][-1] - plateau_run["val_loss"][-1]
-checks.expect_at_least("validation loss: constant - ReduceLROnPlateau", gain, 0.0)
+checks.expect_at_least("validation loss: constant - ReduceLROnPlateau", gain, 0.02)
 
 # %% [markdown]
-# PLACEHOLDER_PLATEAU_RESULTS
+# At $10^{-2}$ the validation loss stops improving early: over seeds 1-5 the callback cut the
+# rate to $2 \cdot 10^{-3}$ after epoch 3 (after epoch 4 for seed 4), and the epochs at the lower
+# rate brought the validation loss 0.036 to 0.066 below the constant rate's. It is a schedule
+# that reacts to what it sees rather than one fixed in advance: it needs no number of steps, but
+# it needs a validation set, and it cuts only after a bad epoch has happened.
+# With `patience=1` a single noisy epoch is enough to cut; lesson 09c uses `patience=2`.
+
+# %% [markdown] tags=["notes"]
+# Say: ReduceLROnPlateau is a schedule that watches the validation loss instead of the step
+# count; print its rate per epoch and point at the cut. Ask the room: "What does it need that a
+# cosine schedule does not?" (expected answer: a validation set, evaluated every epoch, and a
+# patience setting; in exchange it needs no number of steps in advance).
 
 # %% [markdown]
 # ## 6. Batch size and learning rate at a fixed budget
@@ -390,18 +431,31 @@ batch_accuracy = {key: h["val_accuracy"][-1] for key, h in batch_runs.items()}
 per_epoch = {key: checks.record(f"seconds per epoch: batch {key[0]}, {key[1]} rate",
              h["seconds"] / EPOCHS) for key, h in batch_runs.items()}  # fmt: skip
 scaled_gain = batch_accuracy[512, "scaled"] - batch_accuracy[512, "same"]
-checks.expect_at_least("batch 512: accuracy, scaled rate - same rate", scaled_gain, 0.003)
+checks.expect_at_least("batch 512: accuracy, scaled rate - same rate", scaled_gain, 0.008)
+fewer_steps_loss = batch_accuracy[128, "same"] - batch_accuracy[512, "same"]
+checks.expect_at_least("accuracy: batch 128 - batch 512, same rate", fewer_steps_loss, 0.008)
+scaled_down_loss = batch_accuracy[32, "same"] - batch_accuracy[32, "scaled"]
+checks.expect_at_least("batch 32: accuracy, same rate - scaled rate", scaled_down_loss, 0.005)
 checks.expect_at_least(
-    "accuracy: batch 128 - batch 512, same rate",
-    batch_accuracy[128, "same"] - batch_accuracy[512, "same"],
-    0.005,
-)
-checks.expect_at_least(
-    "seconds per epoch: batch 32 / batch 512", per_epoch[32, "same"] / per_epoch[512, "same"], 1.5
+    "seconds per epoch: batch 32 / batch 512", per_epoch[32, "same"] / per_epoch[512, "same"], 1.2
 )
 
 # %% [markdown]
-# PLACEHOLDER_BATCH_RESULTS
+# With the same rate, batches of 512 end below batches of 128 (over seeds 1-5, by 1.7 to 1.8
+# points of validation accuracy): a quarter of the steps, each no larger, gets less far.
+# Scaling the rate up four times wins it back (1.6 to 2.3 points over the same rate). So fewer,
+# larger steps need a larger rate. The rule does not work backwards here: batches of 32 at a
+# quarter of the rate end 1.1 to 1.7 points *below* batches of 32 at $10^{-3}$ (seeds 1-5): with
+# Adam, the noise of small batches at $10^{-3}$ does no harm in five epochs, and the smaller rate
+# only slows them down. (The square-root rule, $2 \cdot 10^{-3}$ at batch 512, measured in a
+# separate script over seeds 1-3, gained 0.9 to 1.3 points, less than the linear rule's.)
+#
+# Time: an epoch of batches of 32 took 1.8 to 3.3 times as long as an epoch of batches of 512
+# on the 2-core machine that tests this course, under varying load (your machine: the table's
+# last column): the same arithmetic, but each step has a fixed cost (launching the kernels,
+# the optimizer's update of every weight), paid 3,125 times instead of 200. On a GPU, where a
+# batch of 512 takes hardly longer than a batch of 32, the gap is larger still, which is why
+# large-batch training and its scaled rates matter there.
 
 # %% [markdown] tags=["notes"]
 # Say: at a fixed number of epochs a larger batch means fewer steps, so at the same rate it gets
@@ -414,7 +468,22 @@ checks.expect_at_least(
 # %% [markdown]
 # ## Summary
 #
-# PLACEHOLDER_SUMMARY
+# - Too small a rate crawls, too large stalls or climbs; Keras's default $10^{-3}$ is a safe start,
+#   not the best rate ($10^{-2}$ did better here).
+# - The range test finds a sensible rate in one short run: the rate grows every batch, and a
+#   tenth of the rate at the lowest smoothed loss beat a tenth of that in every seed, and ten
+#   times it in three seeds of five. The seed moves its answer by a factor of several, and it
+#   measures only the first steps from the initial weights.
+# - Schedules: every decaying schedule ended with a lower validation loss than the constant rate
+#   with the same peak; cosine, warmup + cosine, one-cycle and piecewise also with a lower
+#   training loss, exponential decay (whose mean rate is far below its peak) not.
+#   `CosineDecay(..., warmup_target=..., warmup_steps=...)` gives the warmup; a schedule of your
+#   own is a `LearningRateSchedule` with `__call__(step)` in `keras.ops`.
+# - `ReduceLROnPlateau` cuts the rate when the validation loss stalls: here once, after epoch 3
+#   or 4, with a clear gain over the constant rate.
+# - At a fixed budget of epochs, larger batches take fewer steps and need a larger rate (scaled
+#   in proportion, it won the loss back at batch 512); on a CPU, small batches cost more time per
+#   epoch.
 #
 # This run's numbers:
 
