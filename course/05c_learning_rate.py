@@ -112,8 +112,8 @@ checks.expect_at_most("training loss: rate 1e-2 / 1e-3", loss[1e-2] / loss[1e-3]
 # after the second epoch and ends 3.4 to 3.6 times higher than at the default, because each step
 # throws the weights past the good region. And Keras's default, $10^{-3}$, is a safe start
 # rather than the best rate for this network: at $10^{-2}$ the training loss ends at 0.39 to
-# 0.46 of the default's. Trying rates by whole runs costs
-# a run each; the next section finds a rate in one short run.
+# 0.46 of the default's. Trying rates by whole runs costs a run each; the next section finds a
+# rate in one short run.
 
 # %% [markdown]
 # ## 2. The learning-rate range test
