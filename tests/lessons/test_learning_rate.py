@@ -155,6 +155,12 @@ def bad_input_cases():
         ("total 0", lambda: lesson.schedule_explorer(good, 0, 0.01), "total_steps"),
         ("peak None", lambda: lesson.schedule_explorer(good, 10, None), "lesson_peak"),
         ("draw", lambda: lesson.draw_schedule("cosine", 0.1, 0.1, 10, {}, 0.01), "non-empty"),
+        ("one-cycle total 0", lambda: lesson.one_cycle([1], 0.1, 0), "total_steps"),
+        ("decay rate -1", lambda: lesson.exponential_decay([1], 0.1, 10, -1), "decay_rate"),
+        ("values None", lambda: lesson.piecewise_constant([1], [5], None), "values"),
+        ("warmup -1", lambda: lesson.warmup_cosine([1], 0.1, -1, 10), "warmup_steps"),
+        ("alpha NaN", lambda: lesson.cosine_decay([1], 0.1, 10, np.nan), "alpha"),
+        ("draw: name", lambda: lesson.draw_schedule("step", 0.1, 0.1, 10, good, 0.01), "one of"),
     ]
 
 
