@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.ticker import NullLocator
 
 from helpers import checks
 from helpers import validation as check
@@ -180,6 +181,8 @@ def draw_schedule(
     left.plot(steps, schedule_rates(name, steps, peak, total_steps, warmup_fraction), "C0",
               label=f"yours (peak {peak:.2g})")  # fmt: skip
     left.set(xlabel="step", ylabel="learning rate", yscale="log", title=f"{name}: rate per step")
+    left.set_ylim(1e-7, 0.3)  # fixed, so that settings compare; the cosines' 0 drops off the end
+    left.yaxis.set_minor_locator(NullLocator())  # minor ticks on a log axis: slow, and cluttered
     left.legend(fontsize=8)
     if name in runs:
         epochs = np.arange(1, len(runs[name]) + 1)
