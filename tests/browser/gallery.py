@@ -30,6 +30,7 @@ from helpers.lessons import (
     inside_convnets,
     introduction,
     keras_workflow,
+    learning_rate,
     mlp_experiments,
     mnist_mlp,
     network_from_scratch,
@@ -144,6 +145,21 @@ optimizers.optimizer_race(
     {"GD": lambda rate, momentum: gradient_descent(rate, 0.0), "Momentum": gradient_descent},
     racers=("GD", "Momentum"),
 )
+
+# %%
+print("GALLERY: 05c schedule explorer")
+schedule_losses = {}
+for name, rate in [
+    ("constant", 1e-2),
+    ("cosine", keras.optimizers.schedules.CosineDecay(1e-2, 32)),
+]:
+    keras.utils.set_random_seed(0)
+    small = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32, activation="relu")])
+    small.add(keras.layers.Dense(10, activation="softmax"))
+    small.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy")
+    fit = small.fit(x_small[:1000].reshape(-1, 784), y_small[:1000], epochs=2, verbose=0)
+    schedule_losses[name] = fit.history["loss"]
+learning_rate.schedule_explorer(schedule_losses, 32, 1e-2)  # 2 epochs of 16 batches
 
 # %%
 print("GALLERY: 06 regularization explorer")
