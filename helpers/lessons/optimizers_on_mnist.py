@@ -141,6 +141,7 @@ def draw_sweep(sweep: Sweep, optimizer: str, rate: float) -> Figure:
             label=f"{optimizer}, {other_rate:g}" if chosen else None,
         )
     curves.set(xlabel="epoch", ylabel="validation error (log)", yscale="log")
+    curves.xaxis.set_major_locator(ticker.MaxNLocator(integer=True))
     curves.set_title(f"{optimizer} at learning rate {rate:g} (its other rates thin)")
     curves.legend(fontsize=7)
     for name, name_runs in runs.items():
