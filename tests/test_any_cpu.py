@@ -20,18 +20,18 @@ CLAIMS = """
 import json
 import keras, numpy as np, tensorflow as tf
 from helpers import datasets
-from helpers.lessons import optimizers
+from helpers.lessons import optimizers_on_mnist
 keras.utils.set_random_seed(5)
 (x, y), _ = datasets.load_mnist()
 x = x[:128].reshape(-1, 784).astype("float32") / 255
 
-def first_gradient_gap(initializer):  # lesson 05: units that start equal get equal gradients
+def first_gradient_gap(initializer):  # lesson 05b: units that start equal get equal gradients
     model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(32, "tanh",
         kernel_initializer=initializer), keras.layers.Dense(10, "softmax",
         kernel_initializer=initializer)])
     with tf.GradientTape() as tape:
         loss = keras.losses.SparseCategoricalCrossentropy()(y[:128], model(x))
-    return optimizers.unit_gap(tape.gradient(loss, model.layers[0].kernel).numpy())
+    return optimizers_on_mnist.unit_gap(tape.gradient(loss, model.layers[0].kernel).numpy())
 
 # lesson 06: weights of pixels that are 0 in every image never move (0 times any gradient is 0)
 model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(16, "relu"),
@@ -57,6 +57,6 @@ def test_tight_float_claims_hold_under_other_cpu_kernels(isa):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     measured = json.loads(result.stdout.strip().splitlines()[-1])
-    assert measured["equal start"] <= 1e-4, measured  # lesson 05's claim, as in the lesson
+    assert measured["equal start"] <= 1e-4, measured  # lesson 05b's claim, as in the lesson
     assert measured["random start"] >= 0.5, measured
     assert measured["black pixels"] > 0 and measured["black pixels moved"] == 0.0, measured

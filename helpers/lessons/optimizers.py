@@ -300,38 +300,6 @@ def _path_points(label, points) -> np.ndarray:
     return array
 
 
-# ------------------------------------------------------------ symmetry measures
-def _unit_columns(matrix, function: str) -> np.ndarray:
-    try:
-        array = np.asarray(matrix, dtype=np.float64)
-    except (TypeError, ValueError):
-        raise ValueError(f"{function} expects a 2-D array of numbers, got {matrix!r}") from None
-    if array.ndim != 2 or array.shape[1] < 2 or array.shape[0] < 1:
-        raise ValueError(
-            f"{function} expects a kernel of shape (inputs, units) with at least two units "
-            f"(one column per unit), got shape {array.shape}"
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{function} expects finite numbers, got NaN or inf")
-    return array
-
-
-def unit_gap(matrix) -> float:
-    """Largest difference between a unit's column and the first unit's, relative to the largest
-    entry: 0 when all units are identical copies (0 also for an all-zero matrix)."""
-    array = _unit_columns(matrix, "unit_gap")
-    scale = np.abs(array).max()
-    return float(np.abs(array - array[:, :1]).max() / scale) if scale > 0 else 0.0
-
-
-def spread_between_units(kernel) -> float:
-    """For each input, the standard deviation of its weights over the units, averaged over inputs
-    and divided by the weights' mean size: 0 for identical units, about 1.2 for random ones."""
-    array = _unit_columns(kernel, "spread_between_units")
-    scale = np.abs(array).mean()
-    return float(array.std(axis=1).mean() / scale) if scale > 0 else 0.0
-
-
 # ------------------------------------------------------------ exercise checks
 
 

@@ -35,6 +35,7 @@ from helpers.lessons import (
     mnist_mlp,
     network_from_scratch,
     optimizers,
+    optimizers_on_mnist,
     regularization,
     style_transfer,
     text_and_recurrent_networks,
@@ -145,6 +146,26 @@ optimizers.optimizer_race(
     {"GD": lambda rate, momentum: gradient_descent(rate, 0.0), "Momentum": gradient_descent},
     racers=("GD", "Momentum"),
 )
+
+# %%
+print("GALLERY: 05b learning-rate sweep")
+sweep = {}
+for name, make in (("SGD", keras.optimizers.SGD), ("Adam", keras.optimizers.Adam)):
+    sweep[name] = {}
+    for rate in (0.01, 0.1) if name == "SGD" else (0.001, 0.01):
+        keras.utils.set_random_seed(0)
+        tiny = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10, "softmax")])
+        tiny.compile(make(rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
+        fit = tiny.fit(
+            x_small[:2000].reshape(-1, 784),
+            y_small[:2000],
+            epochs=2,
+            batch_size=128,
+            verbose=0,
+            validation_data=(x_small[2000:].reshape(-1, 784), y_small[2000:]),
+        )
+        sweep[name][rate] = fit.history["val_accuracy"]
+optimizers_on_mnist.sweep_explorer(sweep)
 
 # %%
 print("GALLERY: 05c schedule explorer")

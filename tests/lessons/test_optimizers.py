@@ -411,20 +411,6 @@ def test_exercise_momentum_learning_rate(capsys):
         assert hint in out and "Not yet" in out, (answer, out)
 
 
-def test_unit_gap_and_spread_tell_copies_from_random_units():
-    copies = np.tile(np.linspace(-1, 1, 784)[:, None], (1, 32))
-    assert lesson.unit_gap(copies) == 0 and lesson.spread_between_units(copies) == 0
-    assert (
-        lesson.unit_gap(np.zeros((4, 3))) == 0
-        and lesson.spread_between_units(np.zeros((4, 3))) == 0
-    )
-    nudged = copies.copy()
-    nudged[10, 5] += 0.5  # one weight of one unit differs by half the largest weight
-    assert lesson.unit_gap(nudged) == pytest.approx(0.5 / 1.0)
-    random = np.random.default_rng(0).uniform(-0.1, 0.1, (784, 32))
-    assert lesson.unit_gap(random) > 1 and 1.1 < lesson.spread_between_units(random) < 1.2
-
-
 # ---------------------------------------------------------------------------- bad input
 
 VALLEY = lesson.loss_surface("valley")
@@ -501,14 +487,6 @@ BAD_CALLS = {
     ),
     "plot_optimizer_paths(text)": lambda: lesson.plot_optimizer_paths(VALLEY, {"a": [["x", "y"]]}),
     "plot_optimizer_paths(title 3)": lambda: lesson.plot_optimizer_paths(VALLEY, GOOD_PATHS, 3),
-    # symmetry measures
-    "unit_gap(None)": lambda: lesson.unit_gap(None),
-    "unit_gap(NaN)": lambda: lesson.unit_gap(np.full((3, 2), np.nan)),
-    "unit_gap(empty)": lambda: lesson.unit_gap(np.zeros((0, 4))),
-    "unit_gap(one unit)": lambda: lesson.unit_gap(np.ones((5, 1))),
-    "spread_between_units(inf)": lambda: lesson.spread_between_units([[np.inf, 1.0]]),
-    "spread_between_units(text)": lambda: lesson.spread_between_units([["a", "b"]]),
-    "spread_between_units(1-D)": lambda: lesson.spread_between_units(np.ones(4)),
     # the widget
     "optimizer_race(None)": lambda: lesson.optimizer_race(None),
     "optimizer_race(rate None)": lambda: lesson.optimizer_race(MAKERS, learning_rate=None),
