@@ -34,6 +34,7 @@ from helpers.lessons import (
     mnist_mlp,
     network_from_scratch,
     optimizers,
+    overfitting,
     regularization,
     style_transfer,
     text_and_recurrent_networks,
@@ -146,7 +147,7 @@ optimizers.optimizer_race(
 )
 
 # %%
-print("GALLERY: 06 regularization explorer")
+print("GALLERY: 06a L2 explorer")
 
 
 def l2_history(strength):
@@ -170,7 +171,7 @@ def l2_history(strength):
     ).history  # fmt: skip
 
 
-regularization.regularization_explorer(
+overfitting.regularization_explorer(
     {strength: l2_history(strength) for strength in (0.0, 0.001, 0.01)}, "crossentropy"
 )
 
