@@ -681,3 +681,31 @@ def shuffled_label_task(x_train, y_train, x_val, y_val, rng):
 
 
 lesson.exercise_shuffled_label_task(shuffled_label_task)
+
+# %% [markdown]
+# ### Exercise 3: the smallest exact fit
+#
+# Past the interpolation threshold (more features than examples, p > n) many output weights fit
+# the training targets exactly, and section 8's `np.linalg.lstsq` returned the smallest. Write
+# `min_norm_fit(features, targets)` for `features` of shape (n, p) with p > n and `targets` of
+# shape (n, k), using `np.linalg.solve`. Weights of the form $W = F^\top a$ are the smallest
+# among those that fit (any other part would add size without changing the fit), and $F W = T$
+# then asks $F F^\top a = T$, an n x n system. The check compares your weights with `lstsq`'s.
+
+
+# %% tags=["exercise"]
+def min_norm_fit(features, targets):
+    # YOUR CODE HERE
+    raise NotImplementedError
+
+
+lesson.exercise_min_norm_fit(min_norm_fit)
+
+
+# %% tags=["solution"]
+def min_norm_fit(features, targets):
+    a = np.linalg.solve(features @ features.T, targets)  # (n, n) system, one column per class
+    return features.T @ a  # (p, k): the exact fit with the smallest weights
+
+
+lesson.exercise_min_norm_fit(min_norm_fit)

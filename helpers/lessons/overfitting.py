@@ -218,6 +218,73 @@ def exercise_shuffled_label_task(task: Callable) -> checks.Verdict:
     return checks.verdict(name, problem)
 
 
+def exercise_min_norm_fit(fit: Callable) -> checks.Verdict:
+    """Exercise 06a.3: ``fit(features, targets)`` is the minimum-norm exact least-squares fit.
+
+    For features of shape (n, p) with p > n, the answer must equal what ``np.linalg.lstsq``
+    returns: output weights (p, k) that fit every target exactly and are the smallest that do.
+    """
+    name = "the minimum-norm exact fit"
+    rng = np.random.default_rng(6)
+    for n, p, k in [(20, 50, 3), (40, 41, 10), (10, 200, 1)]:
+        features = np.maximum(rng.normal(size=(n, 30)) @ rng.normal(size=(30, p)), 0) + 0.1
+        targets = np.eye(max(k, 2))[rng.integers(0, k, size=n)][:, :k]
+        want = np.linalg.lstsq(features, targets, rcond=None)[0]
+        given = features.copy(), targets.copy()
+        got, problem = checks.attempt(fit, *given)
+        if problem and "LinAlgError" in problem:
+            problem += (
+                ". With more features than examples (p > n), features.T @ features (p x p) has "
+                "rank n and cannot be inverted: solve the n x n system F @ F.T @ a = targets"
+            )
+        if problem:
+            return checks.verdict(name, problem)
+        if got is None:
+            return checks.verdict(name, "return an array of weights: your function returns None")
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return checks.verdict(name, f"return an array of weights, got {type(got).__name__}")
+        if got.shape == (n, k) and n != p:
+            return checks.verdict(
+                name,
+                f"you return shape {got.shape}, one row per example; the weights have one row "
+                f"per feature, ({p}, {k}): return features.T @ a, not a itself",
+            )
+        if got.shape != want.shape:
+            return checks.verdict(
+                name,
+                f"for features {features.shape} return weights of shape {want.shape}, "
+                f"got {got.shape}",
+            )
+        if not np.all(np.isfinite(got)):
+            return checks.verdict(name, "your weights contain NaN or infinity")
+        misfit = float(np.max(np.abs(features @ got - targets)))
+        if misfit > 1e-6:
+            hint = (
+                "features.T @ targets alone is not a fit: first solve F @ F.T @ a = targets"
+                if np.allclose(got, features.T @ targets)
+                else "past the threshold the fit must be exact; F.T @ F is singular when "
+                "p > n (the normal equations, or a penalty added to make them solvable, do not "
+                "give it): solve F @ F.T @ a = targets and return F.T @ a"
+            )
+            return checks.verdict(
+                name, f"features @ weights misses the targets by up to {misfit:.3g}. {hint}"
+            )
+        if not np.allclose(got, want, rtol=1e-6, atol=1e-8):
+            return checks.verdict(
+                name,
+                f"your weights fit exactly but are not the smallest that do (size "
+                f"{np.linalg.norm(got):.4g}, the smallest {np.linalg.norm(want):.4g}). The "
+                "normal equations' matrix features.T @ features is singular when p > n, so "
+                "solving them gives an arbitrary exact fit, and so does using only n of the "
+                "features; the smallest is features.T @ a with F @ F.T @ a = targets",
+            )
+        if not all(np.array_equal(a, b) for a, b in zip(given, (features, targets), strict=True)):
+            return checks.verdict(name, "your function changed its inputs; leave them as given")
+    return checks.verdict(name, None)
+
+
 # ------------------------------------------------------------ widgets
 
 

@@ -302,3 +302,74 @@ def test_task_data_is_balanced_and_identifies_each_image():
     )
     assert np.bincount(y_train).tolist() == [60] * 10 and np.bincount(y_val).tolist() == [20] * 10
     assert not np.all(np.diff(y_train) >= 0), "not sorted to start with"
+
+
+# ------------------------------------------------------------- exercise 3: minimum-norm fit
+
+
+def min_norm_correct(features, targets):
+    return features.T @ np.linalg.solve(features @ features.T, targets)
+
+
+def normal_equations(features, targets):
+    return np.linalg.solve(features.T @ features, features.T @ targets)
+
+
+def inverted_normal_equations(features, targets):
+    return np.linalg.inv(features.T @ features) @ features.T @ targets
+
+
+def first_n_features(features, targets):  # exact, but not the smallest
+    n = features.shape[0]
+    weights = np.zeros((features.shape[1], targets.shape[1]))
+    weights[:n] = np.linalg.solve(features[:, :n], targets)
+    return weights
+
+
+def ridge(features, targets):
+    penalty = 1e-3 * np.eye(features.shape[1])
+    return np.linalg.solve(features.T @ features + penalty, features.T @ targets)
+
+
+def forgets_the_transpose(features, targets):
+    return np.linalg.solve(features @ features.T, targets)
+
+
+def no_solve(features, targets):
+    return features.T @ targets
+
+
+@pytest.mark.parametrize(
+    "fit", [min_norm_correct, lambda f, t: np.linalg.lstsq(f, t, rcond=None)[0]]
+)
+def test_min_norm_fit_accepts_correct_answers(fit, capsys):
+    assert lesson.exercise_min_norm_fit(fit)
+    assert "PASS" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        (normal_equations, "normal equations"),
+        (inverted_normal_equations, "normal equations"),
+        (first_n_features, "not the smallest"),
+        (ridge, "misses the targets"),
+        (forgets_the_transpose, "not a itself"),
+        (no_solve, "features.T @ targets alone is not a fit"),
+        (lambda f, t: None, "return an array"),
+        (lambda f, t: np.zeros((3, 3)), "shape"),
+        (lambda f, t: np.full((f.shape[1], t.shape[1]), np.nan), "NaN"),
+    ],
+)
+def test_min_norm_fit_rejects_wrong_answers_with_a_hint(wrong, hint, capsys):
+    assert not lesson.exercise_min_norm_fit(wrong)
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out
+
+
+def test_min_norm_fit_refuses_the_blank_starter(capsys):
+    def blank(features, targets):
+        raise NotImplementedError
+
+    assert not lesson.exercise_min_norm_fit(blank)
+    assert "NotImplementedError" in capsys.readouterr().out
