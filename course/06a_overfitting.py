@@ -423,7 +423,8 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # loss cannot get low either). The table below the widget gives each strength's best
 # validation cross-entropy and its training cross-entropy late in training (the median of the
 # last five epochs, as one epoch's value is jagged): at 0.01 the training loss ends well above
-# its value at 0.001 (from 5 to 12 times as high in runs with three seeds), the start of
+# its value at 0.001 (5 to 12 times as high in runs with three seeds, 16 times in the run
+# recorded for this lesson on another machine), the start of
 # underfitting.
 
 # %%
@@ -442,7 +443,7 @@ checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late
 # Show: move the L2 strength slider from 0 upwards; before each step, ask the room whether this
 # strength will still overfit or start to underfit. Expected answers: too weak still turns up like
 # the baseline; too strong cannot get the training loss low either (at 0.01 the late training loss
-# ends 5 to 12 times as high as at 0.001 in the lesson's runs). The right panel shows that the best
+# ends 5 to 16 times as high as at 0.001 in the lesson's runs). The right panel shows that the best
 # strength lies in between, chosen by the validation score.
 
 # %% [markdown]
