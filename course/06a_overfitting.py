@@ -50,8 +50,8 @@ EPOCHS = 25  # every model we compare trains for this many epochs
 BATCH_SIZE = 64
 K = 4  # folds in K-fold cross-validation
 K_FOLD_EPOCHS = 8  # epochs for each of the K models
-MEMORIZE_EPOCHS = 40  # the baseline network on shuffled labels (section 7)
-FEATURE_TRAIN_SAMPLES = 300  # training digits for the random-features model (section 8)
+MEMORIZE_EPOCHS = 40  # the baseline network on shuffled labels (section 8)
+FEATURE_TRAIN_SAMPLES = 300  # training digits for the random-features model (section 9)
 FEATURE_DRAWS = 5  # random hidden layers drawn for it, to see the spread
 
 # %% [markdown] tags=["notes"]
@@ -288,7 +288,7 @@ compare(["baseline", "4x data", "small network"])
 # its *best* validation loss is worse than the baseline's. Capacity is a dial: too small
 # underfits, too large overfits, and the right size is found by trying sizes in between and
 # comparing validation scores. That is the classical **U-curve** of validation error against
-# capacity. It is not the whole story: section 8 turns the dial much further, past the point
+# capacity. It is not the whole story: section 9 turns the dial much further, past the point
 # where the model fits its training set exactly, and watches the error fall a second time.
 
 # %%
@@ -413,7 +413,7 @@ checks.expect_at_least("L1: share of first-layer weights near 0", near_zero["L1"
 checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero["baseline"], 0.25)
 
 # %% [markdown]
-# ### Explore: the strength of L2
+# ## 7. Explore: the strength of L2
 #
 # How strong should the penalty be? We train the same network with three more strengths
 # $\lambda$ (0 is the baseline, 0.001 the run above). Move the slider: the left panel shows
@@ -423,9 +423,8 @@ checks.expect_at_most("baseline: share of first-layer weights near 0", near_zero
 # loss cannot get low either). The table below the widget gives each strength's best
 # validation cross-entropy and its training cross-entropy late in training (the median of the
 # last five epochs, as one epoch's value is jagged): at 0.01 the training loss ends well above
-# its value at 0.001 (5 to 12 times as high in runs with three seeds, 16 times in the run
-# recorded for this lesson on another machine), the start of
-# underfitting.
+# its value at 0.001 (5 to 12 times as high in earlier runs with three seeds, 16 times in the run
+# recorded in benchmarks/RESULTS.md), the start of underfitting.
 
 # %%
 l2_histories = {0.0: histories["baseline"], 0.001: histories["L2"]}
@@ -447,7 +446,7 @@ checks.expect_at_least("L2 0.01/0.001: late train loss", late_train[0.01] / late
 # strength lies in between, chosen by the validation score.
 
 # %% [markdown]
-# ## 7. Memorization: would the baseline learn anything at all?
+# ## 8. Memorization: would the baseline learn anything at all?
 #
 # The baseline learned its 1,000 training images by heart within a few epochs. Did it memorize
 # *digits*, or would it memorize anything we gave it? Zhang et al. (2017, "Understanding deep
@@ -487,8 +486,8 @@ plt.show()
 # (10%) on new digits: it stored 1,000 arbitrary facts. It does take longer. With true labels
 # the network passed 95% training accuracy within about 5 epochs; with shuffled labels it
 # needed more than three times as many. (With the network's seed and the shuffle set to 1, 2,
-# 3, 6 and 7: true labels 4-5 epochs, shuffled 16-18, and 99% after 21-28 epochs; validation
-# accuracy at the end 0.08-0.11.) True labels share patterns: what the network learns from one
+# 3, 6 and 7, in runs of 50-60 epochs: true labels 4-5 epochs, shuffled 16-18, and 99% after
+# 21-28 epochs; validation accuracy over the last five epochs 0.08-0.11.) True labels share patterns: what the network learns from one
 # 3 helps with every other 3. A random label is a fact about one image alone, learned image by
 # image.
 
@@ -521,7 +520,7 @@ checks.expect_at_least(
 # shared patterns explain, and training finds those patterns first).
 
 # %% [markdown]
-# ## 8. Double descent: turning the dial past the threshold
+# ## 9. Double descent: turning the dial past the threshold
 #
 # Section 5's U-curve says that past some size more capacity only hurts. Belkin et al. (2019,
 # "Reconciling modern machine-learning practice and the classical bias-variance trade-off")
@@ -583,7 +582,7 @@ plt.show()
 # two other sets of 300 training images) the peak was at the threshold every time, with an
 # error of 0.82-0.90 there, 0.16-0.19 at 10n and 0.31-0.36 at the bottom of the U.
 #
-# So the question of section 7 returns: the largest model fits its training set exactly, as
+# So the question of section 8 returns: the largest model fits its training set exactly, as
 # the one at the peak does, and yet generalizes best. Which of the many exact fits we get, here
 # the smallest, matters more than how many weights there are.
 
@@ -604,7 +603,7 @@ checks.expect_at_least(
 )
 
 # %% [markdown] tags=["notes"]
-# Show: the three panels of section 8 from left to right. Ask the room before the right panel:
+# Show: the three panels of section 9 from left to right. Ask the room before the right panel:
 # "We keep adding hidden units past the point where the training error is zero. Will the error
 # on new digits go up or down?" (expected answer from the U-curve: up; what happens: it peaks at
 # the threshold, then falls below the bottom of the U, because the least-squares fit with the
@@ -665,7 +664,7 @@ lesson.exercise_weight_penalty(weight_penalty)
 # %% [markdown]
 # ### Exercise 2: a label shuffle that breaks the link
 #
-# Write `shuffled_label_task(x_train, y_train, x_val, y_val, rng)` that prepares section 7's
+# Write `shuffled_label_task(x_train, y_train, x_val, y_val, rng)` that prepares section 8's
 # experiment: return `(x_train, y_train_shuffled), (x_val, y_val)`, the data to pass to `fit`
 # and to `validation_data`. The training labels must be a random permutation of `y_train`,
 # drawn from the NumPy generator `rng`: every label stays in the set (each class keeps its
@@ -694,7 +693,7 @@ lesson.exercise_shuffled_label_task(shuffled_label_task)
 # ### Exercise 3: the smallest exact fit
 #
 # Past the interpolation threshold (more features than examples, p > n) many output weights fit
-# the training targets exactly, and section 8's `np.linalg.lstsq` returned the smallest. Write
+# the training targets exactly, and section 9's `np.linalg.lstsq` returned the smallest. Write
 # `min_norm_fit(features, targets)` for `features` of shape (n, p) with p > n and `targets` of
 # shape (n, k), using `np.linalg.solve`. Weights of the form $W = F^\top a$ are the smallest
 # among those that fit (any other part would add size without changing the fit), and $F W = T$
