@@ -26,7 +26,7 @@
 # **What you need**: lessons 00-05, in particular lesson 03a (training an MLP on MNIST with
 # `fit`, reading its learning curves), lesson 03b (a network trained on shuffled labels) and lesson
 # 05 (optimizers; we use RMSprop throughout). Lesson 06b continues with dropout, batch
-# normalization, early stopping and augmentation. This lesson runs in about two minutes on a
+# normalization, early stopping and augmentation. This lesson runs in two to three minutes on a
 # laptop CPU.
 
 # %%
