@@ -36,6 +36,7 @@ from helpers.lessons import (
     network_from_scratch,
     optimizers,
     optimizers_on_mnist,
+    overfitting,
     regularization,
     style_transfer,
     text_and_recurrent_networks,
@@ -183,7 +184,7 @@ for name, rate in [
 learning_rate.schedule_explorer(schedule_losses, 32, 1e-2)  # 2 epochs of 16 batches
 
 # %%
-print("GALLERY: 06 regularization explorer")
+print("GALLERY: 06a L2 explorer")
 
 
 def l2_history(strength):
@@ -207,7 +208,7 @@ def l2_history(strength):
     ).history  # fmt: skip
 
 
-regularization.regularization_explorer(
+overfitting.regularization_explorer(
     {strength: l2_history(strength) for strength in (0.0, 0.001, 0.01)}, "crossentropy"
 )
 

@@ -1,4 +1,4 @@
-"""Lesson 06 helpers: exercise checks, dropout visualizer, L2 explorer, LiveFigure buttons."""
+"""Lesson 06 helpers: exercise checks, dropout visualizer, LiveFigure buttons."""
 
 import copy
 
@@ -8,85 +8,6 @@ import pytest
 
 from helpers import widgets
 from helpers.lessons import regularization as lesson
-
-# ------------------------------------------------------------------ exercise 1: weight penalty
-
-
-def penalty_correct(kernels, l1, l2):
-    return sum(l1 * np.sum(np.abs(w)) + l2 * np.sum(w**2) for w in kernels)
-
-
-def test_weight_penalty_accepts_a_correct_answer(capsys):
-    assert lesson.exercise_weight_penalty(penalty_correct)
-    assert "PASS" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(
-    ("wrong", "hint"),
-    [
-        (
-            lambda k, l1, l2: sum(l1 * np.sum(np.abs(w)) + l2 * np.sqrt(np.sum(w**2)) for w in k),
-            "norm",
-        ),
-        (lambda k, l1, l2: sum(l1 * np.sum(w) + l2 * np.sum(w**2) for w in k), "|w|"),
-        (
-            lambda k, l1, l2: sum(l1 * np.mean(np.abs(w)) + l2 * np.mean(w**2) for w in k),
-            "a sum, not a mean",
-        ),
-        (
-            lambda k, l1, l2: sum(l2 * np.sum(np.abs(w)) + l1 * np.sum(w**2) for w in k),
-            "l1 goes with",
-        ),
-        (lambda k, l1, l2: l1 * np.sum(np.abs(k[0])) + l2 * np.sum(k[0] ** 2), "every kernel"),
-        (lambda k, l1, l2: 0.5 * penalty_correct(k, l1, l2), "l1 * (sum of |w|)"),
-        # added in the review of issue 14 (each got only the generic hint before):
-        (
-            lambda k, l1, l2: sum(l1 * np.sum(np.abs(w)) + 0.5 * l2 * np.sum(w**2) for w in k),
-            "factor 1/2",
-        ),
-        (
-            lambda k, l1, l2: sum(l1 * np.linalg.norm(w, 1) + l2 * np.sum(w**2) for w in k),
-            "largest column sum",
-        ),
-        (
-            lambda k, l1, l2: sum(
-                l1 * np.sum(np.abs(w)) + l2 * np.linalg.norm(w, 2) ** 2 for w in k
-            ),
-            "largest singular value",
-        ),
-        (
-            lambda k, l1, l2: sum(l1 * np.abs(np.sum(w)) + l2 * np.sum(w**2) for w in k),
-            "|sum of w|",
-        ),
-        (lambda k, l1, l2: sum(l2 * np.sum(w**2) for w in k), "L1 term is missing"),
-        (lambda k, l1, l2: sum(l1 * np.sum(np.abs(w)) for w in k), "L2 term is missing"),
-        (
-            lambda k, l1, l2: sum((l1 + l2) * np.sum(np.abs(w) + w**2) for w in k),
-            "l1 multiplies only",
-        ),
-        (
-            lambda k, l1, l2: l1 * np.sum(np.abs(k[-1])) + l2 * np.sum(k[-1] ** 2),
-            "not just the last",
-        ),
-        (lambda k, l1, l2: None, "one number"),
-        (lambda k, l1, l2: [1.0, 2.0], "one number"),
-    ],
-)
-def test_weight_penalty_rejects_wrong_answers(wrong, hint, capsys):
-    assert not lesson.exercise_weight_penalty(wrong)
-    out = capsys.readouterr().out
-    assert "Not yet" in out and hint in out
-
-
-def test_weight_penalty_survives_a_crashing_or_blank_answer(capsys):
-    def blank(kernels, l1, l2):
-        raise NotImplementedError
-
-    assert not lesson.exercise_weight_penalty(blank)
-    assert "NotImplementedError" in capsys.readouterr().out
-    assert not lesson.exercise_weight_penalty(lambda k, l1, l2: 1 / 0)
-    assert "ZeroDivisionError" in capsys.readouterr().out
-
 
 # ---------------------------------------------------------------- exercise 2: inverted dropout
 
@@ -433,53 +354,6 @@ def test_dropout_visualizer_resamples_and_follows_the_rate():
         lesson.dropout_visualizer(np.ones(5))
 
 
-# ------------------------------------------------------------------------ L2 explorer
-
-
-def fake_history(best_epoch, best_value, epochs=10):
-    val = best_value + 0.05 * (np.arange(1, epochs + 1) - best_epoch) ** 2
-    return {"crossentropy": list(np.linspace(1, 0.1, epochs)), "val_crossentropy": list(val)}
-
-
-HISTORIES = {0.0: fake_history(3, 0.40), 0.001: fake_history(8, 0.30), 0.01: fake_history(9, 0.45)}
-
-
-def test_run_summary_numbers():
-    result = lesson.run_summary(HISTORIES, 0.001)
-    assert result["best_epoch"] == 8
-    assert result["best_value"] == pytest.approx(0.30)
-    assert result["reference"] == 0.0
-    assert result["settings"] == [0.0, 0.001, 0.01]
-    assert result["best_per_setting"] == pytest.approx([0.40, 0.30, 0.45])
-    assert len(result["train"]) == len(result["validation"]) == 10
-
-
-def test_run_summary_rejects_bad_input():
-    with pytest.raises(ValueError, match="nothing in it"):
-        lesson.run_summary({}, 0.0)
-    with pytest.raises(ValueError, match="val_crossentropy"):
-        lesson.run_summary({0.0: {"crossentropy": [1.0]}}, 0.0)
-    with pytest.raises(ValueError, match="no run for"):
-        lesson.run_summary(HISTORIES, 0.5)
-
-
-def test_regularization_explorer_follows_the_slider():
-    explorer = lesson.regularization_explorer(HISTORIES)
-    assert explorer.result["chosen"] == 0.0 and explorer.result["best_epoch"] == 3
-    explorer.controls["chosen"].value = 0.01
-    assert explorer.result["best_epoch"] == 9
-    assert explorer.result["best_value"] == pytest.approx(0.45)
-    assert explorer.figure is not None and len(explorer.figure.axes) == 2
-    best_panel = explorer.figure.axes[1]
-    heights = [bar.get_height() for bar in best_panel.patches]
-    np.testing.assert_allclose(heights, [0.40, 0.30, 0.45])
-    assert best_panel.get_ylim()[0] == 0, "bars start at 0"
-    colors = [bar.get_facecolor() for bar in best_panel.patches]
-    assert colors[2] != colors[0] == colors[1], "the chosen run is the one in red"
-    with pytest.raises(ValueError, match="nothing in it"):
-        lesson.regularization_explorer({})
-
-
 # ------------------------------------------------------------------------ bad input
 
 
@@ -487,16 +361,11 @@ def _sample():
     return lesson.dropout_sample(GRID, 0.5, 0, repeats=10)
 
 
-def _summary():
-    return lesson.run_summary(HISTORIES, 0.001)
-
-
 def _with(make, **changes):
     return {**make(), **changes}
 
 
 NAN_GRID = np.where(GRID > 60, np.nan, GRID)
-NAN_RUN = {0.0: {"crossentropy": [1.0, 0.5], "val_crossentropy": [1.0, np.nan]}}
 
 
 @pytest.mark.parametrize(
@@ -529,38 +398,6 @@ NAN_RUN = {0.0: {"crossentropy": [1.0, 0.5], "val_crossentropy": [1.0, np.nan]}}
         (lesson.dropout_visualizer, (GRID, 0.95), r"must be in \[0, 0.9\]"),
         (lesson.dropout_visualizer, (GRID, None), r"number in \[0, 0.9\]"),
         (lesson.dropout_visualizer, (GRID, np.nan), r"must be in \[0, 0.9\]"),
-        # run_summary: histories, the chosen setting, the metric
-        (lesson.run_summary, (None, 0.0), "expects a dict"),
-        (lesson.run_summary, ({}, 0.0), "nothing in it"),
-        (lesson.run_summary, (NAN_RUN, 0.0), "NaN or infinity"),
-        (
-            lesson.run_summary,
-            ({0.0: {"crossentropy": [], "val_crossentropy": []}}, 0.0),
-            "non-empty",
-        ),
-        (
-            lesson.run_summary,
-            ({0.0: {"crossentropy": "abc", "val_crossentropy": [1]}}, 0.0),
-            "numbers",
-        ),
-        (
-            lesson.run_summary,
-            ({0.0: {"crossentropy": [1, 2], "val_crossentropy": [1]}}, 0.0),
-            "2 training",
-        ),
-        (lesson.run_summary, ({np.nan: HISTORIES[0.0]}, np.nan), "finite number"),
-        (lesson.run_summary, ({"weak": HISTORIES[0.0]}, "weak"), "a number such as"),
-        (lesson.run_summary, (HISTORIES, None), "no run for"),
-        (lesson.run_summary, (HISTORIES, 0.0, None), "metric must be"),
-        # draw_run_summary: a result that is not run_summary's, a parameter that is not a name
-        (lesson.draw_run_summary, (None,), "missing"),
-        (lesson.draw_run_summary, (_with(_summary, validation=[np.nan, 1.0]),), "NaN or infinity"),
-        (lesson.draw_run_summary, (_with(_summary, best_per_setting=[]),), "non-empty"),
-        (lesson.draw_run_summary, (_summary(), None), "parameter must be"),
-        # regularization_explorer: the same histories checks, and the parameter's name
-        (lesson.regularization_explorer, (None,), "expects a dict"),
-        (lesson.regularization_explorer, (NAN_RUN,), "NaN or infinity"),
-        (lesson.regularization_explorer, (HISTORIES, "crossentropy", 3), "parameter must be"),
     ],
 )
 def test_public_functions_reject_bad_input_with_a_useful_message(function, args, message):
