@@ -118,12 +118,12 @@ def test_explorer_draws_each_schedule_and_its_measured_run_quickly():
     durations = []
     for control, value in [("name", "one-cycle"), ("peak", 0.1), ("name", "piecewise"),
                            ("peak", 0.001), ("name", "warmup + cosine")]:  # fmt: skip
-        start = time.perf_counter()
+        start = time.process_time()
         explorer.controls[control].value = value
-        durations.append(time.perf_counter() - start)
+        durations.append(time.process_time() - start)
         assert explorer.result[control] == value
     assert np.isclose(explorer.result["rates"].max(), 0.001)
-    assert np.median(durations) < 1.0  # about 0.2 s of CPU per update on the course's CPU
+    assert np.median(durations) < 0.3  # CPU seconds: about 0.2 per update here (issue 17)
     explorer.controls["warmup_fraction"].value = 0.3
     assert int(np.argmax(explorer.result["rates"])) == 150
     left, right = explorer.figure.axes

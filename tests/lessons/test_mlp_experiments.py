@@ -119,15 +119,17 @@ def test_explorer_redraws_for_each_fraction_quickly():
     assert explorer.result == {"fraction": 0.0}
     assert len(plotted(explorer.figure)) == 3  # training, validation, chance
     first = explorer.figure
-    start = time.perf_counter()
-    explorer.controls["fraction"].value = 1.0
-    seconds = time.perf_counter() - start
+    seconds = []  # CPU time of each update: wall time would measure the machine's load
+    for fraction in [0.5, 0.0, 0.5, 1.0]:
+        start = time.process_time()
+        explorer.controls["fraction"].value = fraction
+        seconds.append(time.process_time() - start)
     assert explorer.figure is not first and explorer.result == {"fraction": 1.0}
     lines = plotted(explorer.figure)
     assert len(lines) == 5  # the unshuffled run in gray, then training, validation, chance
     np.testing.assert_allclose(lines[3], np.full(6, 0.1))
     assert "100%" in explorer.figure.axes[0].get_title()
-    assert seconds < 1.0  # measured about 0.1 s on the course's 2-core CPU
+    assert np.median(seconds) < 0.3, seconds  # about 0.1 s on the course's 2-core CPU
 
 
 def test_draw_marks_chance_where_asked():

