@@ -138,8 +138,8 @@ lesson.plot_nested_sets(
 # - **Data.** The internet, phones and cheap storage produced huge labelled datasets, such as
 #   ImageNet: over a million photos sorted into 1,000 classes.
 # - **Algorithms.** Better activation functions (ReLU, lesson 01), better weight
-#   initialization and optimizers such as RMSprop and Adam (lesson 05), and regularization
-#   methods such as dropout (lesson 06) made deep networks trainable.
+#   initialization and optimizers such as RMSprop and Adam (lessons 05a-05c), and regularization
+#   methods such as dropout (lesson 06b) made deep networks trainable.
 #
 # In 2012 a deep network trained on two GPUs (AlexNet) won the ImageNet image-classification
 # challenge with a top-5 error of about 15%, against about 26% for the best other method.
@@ -382,7 +382,7 @@ for name, (numpy_result, tf_result) in side_by_side.items():
 #
 # In Keras that is one `Dense` layer. We build it with `keras.Sequential`, a list of layers
 # that starts with `keras.Input`, the shape of one sample. Deeper networks must start from
-# random weights (lesson 05 explains why); this one-layer model can start from zero, and then
+# random weights (lesson 05b explains why); this one-layer model can start from zero, and then
 # its weights will show only what it learned.
 
 # %%
@@ -554,7 +554,7 @@ checks.expect_between("accuracy on digits rotated 30 degrees", rotation_accuracy
 # stroke on the right") instead of matching one rigid template. **Convolutional layers**, the
 # standard tool for images, apply the same small detector at every position of the image, so a
 # shifted stroke is still found. And training on shifted and rotated copies of the images
-# (*data augmentation*, previewed in lesson 06) teaches the model that position and tilt do not
+# (*data augmentation*, previewed in lesson 06b) teaches the model that position and tilt do not
 # matter.
 
 # %% [markdown] tags=["notes"]

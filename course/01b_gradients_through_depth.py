@@ -200,11 +200,11 @@ checks.expect_at_least("gradient size, relu / gelu", mean_norm["relu"] / mean_no
 # one half), and with Keras's default initial weights most inputs to a unit are near zero, so
 # each layer halves the spread of the signal (left plot) and every gradient is about 20 times
 # smaller than with ReLU (table above). Larger initial weights (He initialization, section 6)
-# slow the fading, and normalization layers (lesson 06) rescale the signal at every layer;
+# slow the fading, and normalization layers (lesson 06b) rescale the signal at every layer;
 # large GELU networks such as transformers use normalization layers throughout.
 #
 # Remedies for vanishing gradients: activations that do not saturate (the ReLU family, this
-# lesson), careful initialization (Glorot, He), normalization layers (lesson 06), and, in
+# lesson), careful initialization (Glorot, He), normalization layers (lesson 06b), and, in
 # architectures beyond these first lessons, shortcut (residual) connections and gated units such
 # as the LSTM for sequences. Adaptive optimizers such as RMSprop and Adam (lesson 05a) are often
 # named too, with a caveat: dividing each weight's step by the size of its recent gradients
@@ -264,8 +264,8 @@ checks.expect_at_least("rate 1.0: dead units (1 if the loss became NaN)", ruined
 
 # %% [markdown]
 # A leaky ReLU cannot die this way (part 1): on the negative side its derivative is $\alpha$,
-# not 0, so some gradient always flows back. Smaller learning rates (lesson 05), good
-# initialization (section 6) and batch normalization (lesson 06) make dead units rarer too.
+# not 0, so some gradient always flows back. Smaller learning rates (lesson 05c), good
+# initialization (section 6) and batch normalization (lesson 06b) make dead units rarer too.
 
 # %% [markdown]
 # ## 4. Exploding gradients: a product of Jacobians
@@ -412,7 +412,7 @@ checks.expect_at_least(
 # Clipping treats the symptom, not the cause. The clipped networks still start badly scaled
 # and learn more slowly than a well-initialized one (section 6 trains such networks well past
 # 85%). Use it where large gradients are a fact of life: recurrent networks (lesson 08), very
-# high learning rates (lesson 05), and noisy losses, where one freak batch must not wreck
+# high learning rates (lessons 05a and 05c), and noisy losses, where one freak batch must not wreck
 # training.
 
 # %% [markdown]
@@ -506,7 +506,7 @@ checks.expect_at_least(
 #
 # Self-normalization is fragile: it breaks with skip connections, ordinary dropout (SELU has
 # its own `AlphaDropout`) or unstandardized inputs, which is why most modern deep networks
-# keep the signal in shape with normalization layers instead (batch normalization, lesson 06)
+# keep the signal in shape with normalization layers instead (batch normalization, lesson 06b)
 # and skip connections (lesson 07).
 
 # %% [markdown] tags=["notes"]

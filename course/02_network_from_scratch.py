@@ -211,7 +211,7 @@ def forward(params, x, output=sigmoid):
 
 # %% [markdown]
 # The weights start random, with spread $1/\sqrt{\text{inputs}}$ so that each $z$ starts in
-# the sigmoid's sensitive range rather than saturated (lesson 05 returns to initialization;
+# the sigmoid's sensitive range rather than saturated (lesson 05b returns to initialization;
 # with spread 1 instead, about 60% of the hidden units would start where $\sigma' < 0.01$).
 # The check below finds the largest $|z|$ of the hidden layer on the first mini-batch.
 # The digits are prepared as in lesson 00 (rows of 784 numbers in $[0, 1]$), and the labels
@@ -509,7 +509,7 @@ checks.expect_close("widget's gradients vs backward()", shown_gradients, gradien
 # For brevity, this lesson uses the test set as validation data: we watch its accuracy after
 # every epoch, and we picked the learning rates below by looking at it. That is acceptable
 # only here, because the lesson compares ways of computing the same training and picks no
-# model to rely on; lesson 06 keeps a separate validation set for such choices and uses the
+# model to rely on; lesson 06a keeps a separate validation set for such choices and uses the
 # test set once, at the end.
 
 

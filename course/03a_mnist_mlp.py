@@ -311,7 +311,7 @@ plotting.plot_history(runs_by_dropout, ["loss", "accuracy"], title="with and wit
 # Where the two differ is the loss. Training accuracy without dropout climbs above 99% in the
 # last epoch while the validation loss stops improving: it does worse on images it has not
 # seen, while both networks fit the training images about equally well. A gap between training
-# and validation loss is the mark of *overfitting* (lesson 06 is about it). We measure both
+# and validation loss is the mark of *overfitting* (lessons 06a and 06b are about it). We measure both
 # networks the same way, with dropout off, on the first 10,000 training images and on the
 # validation set:
 
@@ -344,7 +344,7 @@ checks.expect_at_least("loss gap without dropout / with dropout", gaps.iloc[1] /
 # the clearer difference is in the loss, where the gap between training and validation loss was
 # 1.18 to 1.25 times larger over three seeds. Ask the room: "The training accuracy is above 99% while the
 # validation loss stops improving: what is that called?" (expected answer: overfitting, the subject of
-# lesson 06).
+# lesson 06a).
 
 # %% [markdown]
 # ## 5. Bigger: a deep tanh network with 12 million parameters

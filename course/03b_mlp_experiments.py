@@ -263,7 +263,7 @@ explorer
 # set, with true labels, can tell the two apart. With half the labels shuffled the validation
 # accuracy stays well above chance: the true half still teaches the digits. But look at its
 # shape: it peaks after a few epochs and then *falls* while the training accuracy keeps
-# rising, as the network learns the wrong half by heart (lesson 06 stops training at such a
+# rising, as the network learns the wrong half by heart (lesson 06b stops training at such a
 # peak). Over seeds 1 to 3, with all labels shuffled, the training accuracy after 20 epochs
 # was 0.84 to 0.86 and the validation accuracy 0.10 to 0.11; with half shuffled, the
 # validation accuracy peaked at 0.79 to 0.82 (epochs 3 to 5) and ended at 0.64 to 0.65. (Those

@@ -26,7 +26,7 @@
 # **What you need**: lessons 00-05, in particular lesson 03a (training an MLP on MNIST with
 # `fit`, reading its learning curves), lesson 03b (a network trained on shuffled labels) and lesson
 # 05 (optimizers; we use RMSprop throughout). Lesson 06b continues with dropout, batch
-# normalization, early stopping and augmentation. This lesson runs in two to three minutes on a
+# normalization, early stopping and augmentation. This lesson runs in about two minutes on a
 # laptop CPU.
 
 # %%
@@ -487,9 +487,9 @@ plt.show()
 # the network passed 95% training accuracy within about 5 epochs; with shuffled labels it
 # needed more than three times as many. (With the network's seed and the shuffle set to 1, 2,
 # 3, 6 and 7, in runs of 50-60 epochs: true labels 4-5 epochs, shuffled 16-18, and 99% after
-# 21-28 epochs; validation accuracy over the last five epochs 0.08-0.11.) True labels share patterns: what the network learns from one
-# 3 helps with every other 3. A random label is a fact about one image alone, learned image by
-# image.
+# 21-28 epochs; validation accuracy over the last five epochs 0.08-0.11.) True labels share
+# patterns: what the network learns from one 3 helps with every other 3. A random label is a
+# fact about one image alone, learned image by image.
 
 # %%
 true_curve = np.array(histories["baseline"]["accuracy"])

@@ -22,8 +22,8 @@
 # - how much of each remedy's gain in validation loss is just less over-confidence.
 #
 # **What you need**: lesson 06a (the three data sets, the overfitting baseline, more data,
-# smaller networks, weight penalties), lesson 03a (dropout, learning curves) and lesson 05
-# (RMSprop). The lesson runs in about three minutes on a laptop CPU.
+# smaller networks, weight penalties), lesson 03a (dropout, learning curves) and lesson 05a
+# (RMSprop). The lesson runs in about a minute and a half on a laptop CPU.
 
 # %%
 import os

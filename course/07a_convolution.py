@@ -248,11 +248,11 @@ checks.expect_close(
 # their number grows. Then a `Dense` softmax layer on the flattened features. Three choices
 # make it learn fast:
 #
-# - **batch normalization** (lesson 06) keeps each layer's inputs well scaled, so a large
+# - **batch normalization** (lesson 06b) keeps each layer's inputs well scaled, so a large
 #   learning rate is safe; the convolutions then need no bias (batch normalization adds one);
 # - pooling *before* normalization and ReLU gives the same result as after (max pooling
 #   commutes with the increasing ReLU; normalization is per channel) for a quarter of the work;
-# - Adam with a short **warmup** followed by **cosine decay** of the learning rate (lesson 05):
+# - Adam with a short **warmup** followed by **cosine decay** of the learning rate (lesson 05c):
 #   large steps while the loss falls fast, small ones to settle at the end.
 #
 # One setting matters for short runs: batch normalization normalizes with each batch's mean

@@ -21,7 +21,7 @@
 # - how to read a forecast, hour by hour, in a widget.
 #
 # **What you need**: part 1 of this lesson (`08a_text_and_recurrent_networks`: recurrent layers,
-# GRU, 1D convnets) and lesson 06 (validation, overfitting, dropout). It runs in about a
+# GRU, 1D convnets) and lessons 06a and 06b (validation, overfitting, dropout). It runs in about a
 # minute and a half on a laptop CPU.
 
 # %%

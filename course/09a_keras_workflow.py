@@ -25,7 +25,7 @@
 #   and one final test;
 # - how K, the model and the shuffling change a K-fold estimate, in a widget.
 #
-# **What you need**: lesson 03 (a Keras classifier, `compile`/`fit`/`evaluate`), lesson 06
+# **What you need**: lesson 03 (a Keras classifier, `compile`/`fit`/`evaluate`), lessons 06a and 06b
 # (validation, K-fold on a classifier, overfitting and regularization) and lesson 08a (the
 # movie-review sentences and the TREC questions, `TextVectorization`). Parts 2 and 3 of this
 # lesson (`09b_functional_api`, `09c_training_tools`) build on this one. It runs in about a
@@ -233,7 +233,7 @@ checks.expect_at_least(
 #    not predict the output).
 # 6. **Scale up until the model overfits**: more units, layers, epochs; then you know the
 #    capacity is enough.
-# 7. **Regularize and tune** (lesson 06): dropout, weight penalties, fewer units, the number
+# 7. **Regularize and tune** (lessons 06a and 06b): dropout, weight penalties, fewer units, the number
 #    of epochs, by the validation score; then train the final model on all training data and
 #    test it once.
 #
@@ -278,7 +278,7 @@ checks.expect_equal("features after dropping 'black'", x_train.shape[1], 12)
 # off by $2,500 on average.
 #
 # **The protocol**: 404 samples are few. A validation set of 100 would make the score depend
-# on which 100 tracts happen to be in it. **K-fold validation** (lesson 06) with K = 4:
+# on which 100 tracts happen to be in it. **K-fold validation** (lesson 06a) with K = 4:
 # four models, each trained on three quarters and validated on the fourth; the mean of the
 # four scores is the estimate and their spread says how much to trust it. The training
 # tracts are already in random order, so the folds are consecutive blocks.
@@ -437,7 +437,7 @@ lesson.plot_kfold_curves(
 # 6 of the workflow). We ran it for 250 epochs too (seed 0): the mean validation MAE stayed
 # between 2.25 and 2.35 from epoch 60 to 220 and then rose a little (2.4), while the training
 # MAE went on falling, from 1.65 to 1.17: the gap grows, and more epochs buy nothing. The
-# next step would be regularizing and tuning (lesson 06: dropout, weight penalties, fewer
+# next step would be regularizing and tuning (lessons 06a and 06b: dropout, weight penalties, fewer
 # units), each judged by this K-fold mean, not by the test set.
 #
 # ### The final model, and the one test

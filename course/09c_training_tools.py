@@ -23,7 +23,7 @@
 # - **ensembles**: averaging the predictions of several models, and what that gains.
 #
 # **What you need**: parts 1 and 2 of this lesson (`09a_keras_workflow`: the workflow,
-# validation and the test set touched once; `09b_functional_api`), lesson 06 (early stopping
+# validation and the test set touched once; `09b_functional_api`), lesson 06b (early stopping
 # and checkpoints, batch normalization) and lesson 07a (separable convolutions). The lesson
 # runs in about 3 minutes on a 2-core laptop CPU.
 
@@ -70,7 +70,7 @@ work_folder = tempfile.TemporaryDirectory()
 # Fashion-MNIST (lesson 07b): 28x28 grey images of clothes in 10 classes. A small share of it
 # keeps every run short: 5,000 images to train on, 5,000 others to validate with, and the
 # 10,000 test images, kept for the end. The network is lesson 03's kind of classifier, picked
-# by hand from what lessons 05 and 06 taught: one hidden layer of 256 ReLU units, Adam at its
+# by hand from what lessons 05a-06b taught: one hidden layer of 256 ReLU units, Adam at its
 # default learning rate $10^{-3}$; `classifier` takes the settings a search may change later.
 
 # %%

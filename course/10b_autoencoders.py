@@ -21,7 +21,7 @@
 #   L1 penalty on the code) and a **convolutional** autoencoder, each measured;
 # - how reconstructions change with the code size, in a widget.
 #
-# **What you need**: lesson 03 (dense networks on MNIST), lesson 06 (L1/L2 penalties) and
+# **What you need**: lesson 03 (dense networks on MNIST), lesson 06a (L1/L2 penalties) and
 # lesson 07 (convolutions). It runs in about two minutes on a laptop CPU.
 
 # %%
@@ -338,7 +338,7 @@ lesson.show_rows(
 # stand for a part or a feature (a stroke, a loop) that is present or absent. We get one by
 # giving the code layer ReLU units (so a unit can be exactly 0) and adding an **L1 penalty on
 # the code's activations** to the loss (`activity_regularizer=keras.regularizers.L1(...)`;
-# lesson 06 put such a penalty on the *weights*; here it is on the *activations*). We compare
+# lesson 06a put such a penalty on the *weights*; here it is on the *activations*). We compare
 # 64 ReLU code units trained with and without the penalty and count, over the test images,
 # the share of code values that are **near zero** (at most 1% of the largest code value).
 
