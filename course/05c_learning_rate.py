@@ -350,7 +350,7 @@ checks.expect_at_most("training loss: cosine / exponential", cosine_ratio, 0.5)
 # ## 4. Explore: schedules
 #
 # Choose a schedule and move its peak rate (and, for warmup + cosine, the share of the run spent
-# warming up). The left panel draws the rate at every step, the lesson's setting dashed; the
+# warming up; for the other schedules that slider is greyed out). The left panel draws the rate at every step, the lesson's setting dashed; the
 # right panel the training loss that the run above measured for that schedule, with the
 # constant rate in gray. Nothing trains: only the runs of this lesson are shown.
 #

@@ -199,17 +199,28 @@ def draw_schedule(
 
 
 def schedule_explorer(
-    runs: Mapping[str, Sequence[float]], total_steps: int, lesson_peak: float
+    runs: Mapping[str, Sequence[float]],
+    total_steps: int,
+    lesson_peak: float,
+    schedule: str = "warmup + cosine",
 ) -> LiveFigure:
     """Pick a schedule, its peak rate and warmup share: draws its rate per step next to the
-    lesson's setting, and the training loss the lesson measured for it (nothing trains)."""
+    lesson's setting, and the training loss the lesson measured for it (nothing trains).
+
+    ``schedule`` is the one shown first. The warmup slider is greyed out (disabled) for the
+    schedules that have no warmup, so that moving it never seems to do nothing.
+    """
     runs = _runs(runs, "schedule_explorer")
+    if not isinstance(schedule, str) or schedule not in SCHEDULES:
+        raise ValueError(
+            f"schedule_explorer: schedule must be one of {SCHEDULES}, got {schedule!r}"
+        )
     total_steps = check.number(
         total_steps, "schedule_explorer: total_steps", integer=True, positive=True
     )
     lesson_peak = _positive(lesson_peak, "schedule_explorer: lesson_peak")
     controls = {
-        "name": widgets.Dropdown(options=list(SCHEDULES), value="cosine", description="schedule"),
+        "name": widgets.Dropdown(options=list(SCHEDULES), value=schedule, description="schedule"),
         "peak": widgets.FloatLogSlider(
             value=lesson_peak, base=10, min=-4, max=-1, step=0.25, description="peak rate"
         ),
@@ -229,7 +240,15 @@ def schedule_explorer(
             lesson_peak,
         )  # fmt: skip
 
-    return LiveFigure(controls, compute, draw)
+    explorer = LiveFigure(controls, compute, draw)
+    warmup = controls["warmup_fraction"]
+
+    def grey_out_warmup(change: object = None) -> None:
+        warmup.disabled = controls["name"].value != "warmup + cosine"
+
+    grey_out_warmup()
+    controls["name"].observe(grey_out_warmup, names="value")
+    return explorer
 
 
 # ------------------------------------------------------------ exercise 1: warmup then cosine

@@ -108,8 +108,9 @@ def made_up_runs():
 
 
 def test_explorer_draws_each_schedule_and_its_measured_run_quickly():
-    explorer = lesson.schedule_explorer(made_up_runs(), 500, 0.01)
+    explorer = lesson.schedule_explorer(made_up_runs(), 500, 0.01, schedule="cosine")
     assert explorer.result["name"] == "cosine"
+    assert explorer.controls["warmup_fraction"].disabled  # cosine has no warmup: greyed out
     left, right = explorer.figure.axes
     drawn = left.get_lines()[1]
     np.testing.assert_allclose(drawn.get_ydata(), lesson.cosine_decay(drawn.get_xdata(), 0.01, 500))
@@ -124,6 +125,7 @@ def test_explorer_draws_each_schedule_and_its_measured_run_quickly():
         assert explorer.result[control] == value
     assert np.isclose(explorer.result["rates"].max(), 0.001)
     assert np.median(durations) < 0.3  # CPU seconds: about 0.2 per update here (issue 17)
+    assert not explorer.controls["warmup_fraction"].disabled  # warmup + cosine: it counts
     explorer.controls["warmup_fraction"].value = 0.3
     assert int(np.argmax(explorer.result["rates"])) == 150
     left, right = explorer.figure.axes
@@ -153,6 +155,7 @@ def bad_input_cases():
         ("runs key", lambda: lesson.schedule_explorer({"sgd": [1.0]}, 10, 0.01), "among"),
         ("runs NaN", lambda: lesson.schedule_explorer({"cosine": [np.nan]}, 10, 0.01), "no finite"),
         ("total 0", lambda: lesson.schedule_explorer(good, 0, 0.01), "total_steps"),
+        ("schedule", lambda: lesson.schedule_explorer(good, 10, 0.01, "linear"), "one of"),
         ("peak None", lambda: lesson.schedule_explorer(good, 10, None), "lesson_peak"),
         ("draw", lambda: lesson.draw_schedule("cosine", 0.1, 0.1, 10, {}, 0.01), "non-empty"),
         ("one-cycle total 0", lambda: lesson.one_cycle([1], 0.1, 0), "total_steps"),
